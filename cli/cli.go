@@ -1,0 +1,99 @@
+// Package cli is soratui's command line: the cobra commands, their flags,
+// and the one place where an error becomes a sentence and an exit code.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// Env is everything the commands take from the process: streams,
+// environment and the parts a test swaps.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Getenv reads the environment; nil reads nothing.
+	Getenv func(string) string
+	// Version is the build's version, printed by `soratui version`.
+	Version string
+	// StdinIsTerminal and StderrIsTerminal say whether a person is there:
+	// prompts and confirmations need the first, live progress the second.
+	StdinIsTerminal  bool
+	StderrIsTerminal bool
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+func (e Env) getenv(k string) string {
+	if e.Getenv == nil {
+		return ""
+	}
+	return e.Getenv(k)
+}
+
+func (e Env) now() time.Time {
+	if e.Now == nil {
+		return time.Now()
+	}
+	return e.Now()
+}
+
+// Run parses args (without the program name) and runs the command they
+// name. It prints results to env.Stdout and returns failures unprinted:
+// the caller reports them with Report and exits with ExitCode.
+func Run(ctx context.Context, args []string, env Env) error {
+	if env.Stdin == nil {
+		env.Stdin = eofReader{}
+	}
+	if env.Stdout == nil {
+		env.Stdout = io.Discard
+	}
+	if env.Stderr == nil {
+		env.Stderr = io.Discard
+	}
+	a := &app{env: env}
+	defer a.close()
+	root := newRootCmd(a)
+	root.SetArgs(args)
+	root.SetIn(env.Stdin)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	return root.ExecuteContext(ctx)
+}
+
+// Report writes err for a person, with the next step where there is one.
+func Report(w io.Writer, err error) {
+	if err == nil {
+		return
+	}
+	var silent *SilentError
+	if errors.As(err, &silent) {
+		return
+	}
+	fmt.Fprintln(w, "soratui: "+describe(err))
+	var usage *UsageError
+	if errors.As(err, &usage) && usage.Help != "" {
+		fmt.Fprintln(w, usage.Help)
+	}
+}
+
+type eofReader struct{}
+
+func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
+
+// usageArgs turns cobra's argument checks into usage errors (exit 2).
+func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return &UsageError{Err: err, Help: "Run '" + cmd.CommandPath() + " --help' for usage."}
+		}
+		return nil
+	}
+}
+

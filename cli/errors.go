@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/soratui/soratui/apidot"
+)
+
+// UsageError marks bad usage or invalid input: the command line is wrong,
+// nothing was sent, and the process exits 2.
+type UsageError struct {
+	Err  error
+	Help string // a next step, such as where to read the usage
+}
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// usageErrorf builds a UsageError from a format.
+func usageErrorf(format string, a ...any) error {
+	return &UsageError{Err: fmt.Errorf(format, a...)}
+}
+
+// SilentError carries an exit code for an outcome already reported on
+// screen (a failed job printed as JSON, say): nothing more is printed.
+type SilentError struct {
+	Code int
+	Err  error
+}
+
+func (e *SilentError) Error() string { return e.Err.Error() }
+func (e *SilentError) Unwrap() error { return e.Err }
+
+// ExitCode maps an error returned by Run to the process exit code:
+// 0 success, 2 bad usage or invalid input, 1 anything else.
+func ExitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	var silent *SilentError
+	if errors.As(err, &silent) {
+		return silent.Code
+	}
+	var usage *UsageError
+	if errors.As(err, &usage) || apidot.IsInvalid(err) {
+		return 2
+	}
+	return 1
+}
+
+// describe turns an error into the sentence a person reads, with the next
+// step for the failures that have one.
+func describe(err error) string {
+	switch {
+	case apidot.IsAuth(err):
+		return err.Error() + "\nThe API key was refused: set a valid one with 'soratui key set' or the APIDOT_API_KEY variable."
+	case apidot.IsInsufficientCredits(err):
+		return err.Error() + "\nYour APIDot balance cannot cover this job: top up, or pick a shorter duration or a cheaper model. Nothing was retried."
+	case apidot.IsAmbiguousSubmit(err):
+		return err.Error() + "\nThe task may exist on the server (and be billed): the job is kept as unconfirmed and was not resubmitted."
+	}
+	return err.Error()
+}
