@@ -29,7 +29,7 @@ const maxBody = 1 << 20
 // it with NewClient. It is safe for concurrent use.
 type Client struct {
 	baseURL   string
-	key       string
+	key       secret
 	http      *http.Client
 	userAgent string
 	timeout   time.Duration
@@ -58,7 +58,7 @@ func WithTimeout(d time.Duration) Option { return func(c *Client) { c.timeout = 
 func NewClient(key string, opts ...Option) *Client {
 	c := &Client{
 		baseURL:   DefaultBaseURL,
-		key:       key,
+		key:       secret(key),
 		http:      http.DefaultClient,
 		userAgent: "soratui/dev",
 		timeout:   DefaultTimeout,
@@ -74,19 +74,35 @@ func NewClient(key string, opts ...Option) *Client {
 func (c *Client) BaseURL() string { return c.baseURL }
 
 // String describes the client without its key.
-func (c *Client) String() string {
-	state := "none"
-	if c.key != "" {
-		state = "set"
-	}
-	return fmt.Sprintf("apidot.Client{base: %s, key: %s}", c.baseURL, state)
+func (c Client) String() string {
+	return fmt.Sprintf("apidot.Client{base: %s, key: %s}", c.baseURL, c.key)
 }
 
 // GoString keeps %#v from printing the key.
-func (c *Client) GoString() string { return c.String() }
+func (c Client) GoString() string { return c.String() }
 
 // Format keeps every verb (%v, %+v, %#v, %s) from printing the key.
-func (c *Client) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }
+func (c Client) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }
+
+// secret holds the key; every way of printing it prints a placeholder, so
+// a struct that contains it can be printed whole without leaking it.
+type secret string
+
+func (s secret) String() string {
+	if s == "" {
+		return "none"
+	}
+	return "set"
+}
+
+// GoString keeps %#v from printing the key.
+func (s secret) GoString() string { return s.String() }
+
+// Format keeps every verb from printing the key.
+func (s secret) Format(f fmt.State, _ rune) { io.WriteString(f, s.String()) }
+
+// MarshalText keeps encoders from writing the key.
+func (s secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
 // Submit validates r and sends it. On success the task has its id. A
 // failure is a *ValidationError (nothing sent), an *APIError, or a
@@ -142,7 +158,7 @@ func (c *Client) do(ctx context.Context, op, method, path string, body []byte) (
 	if err != nil {
 		return Task{}, fmt.Errorf("apidot %s: %w", op, err)
 	}
-	req.Header.Set("Authorization", "Bearer "+c.key)
+	req.Header.Set("Authorization", "Bearer "+string(c.key))
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
 	if body != nil {

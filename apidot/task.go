@@ -66,10 +66,10 @@ type envelope struct {
 }
 
 type taskData struct {
-	TaskID       string    `json:"task_id"`
-	Status       string    `json:"status"`
-	Progress     *progress `json:"progress"`
-	Output       *struct {
+	TaskID   string    `json:"task_id"`
+	Status   string    `json:"status"`
+	Progress *progress `json:"progress"`
+	Output   *struct {
 		Files []File `json:"files"`
 	} `json:"output"`
 	Files        []File  `json:"files"`

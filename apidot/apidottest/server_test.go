@@ -1,0 +1,154 @@
+package apidottest_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/assets"
+)
+
+func post(t *testing.T, s *apidottest.Server, body string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, s.URL+"/api/generate/submit", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer sk-anything-1234")
+	resp, err := s.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, out
+}
+
+func TestSimulatorRejectsWhatTheAPIRejects(t *testing.T) {
+	s := apidottest.NewTestServer(t, apidottest.Options{})
+	for _, body := range []string{
+		`{"model":"sora-2-official","input":{"prompt":"p","resolution":"720p"}}`,
+		`{"model":"sora-2-official","input":{"prompt":""}}`,
+		`{"model":"sora-2-official","input":{"prompt":"p","duration":7}}`,
+		`{"model":"sora-2-official","input":{"prompt":"p","aspect_ratio":"auto","image_urls":["https://x/a.png"]}}`,
+		`{"model":"sora-2-pro-official","input":{"prompt":"p","aspect_ratio":"auto"}}`,
+		`{"model":"sora-2-pro-official","input":{"prompt":"p","image_urls":["https://x/a.png","https://x/b.png"]}}`,
+		`{"model":"sora-2-pro-official","input":{"prompt":"p","resolution":"4k"}}`,
+		`{"model":"sora-3","input":{"prompt":"p"}}`,
+		`{"model":"sora-2-official"}`,
+	} {
+		code, out := post(t, s, body)
+		if code != 400 || out["code"] != float64(400) {
+			t.Errorf("%s: answered %d %v, want 400", body, code, out)
+		}
+	}
+	if n := len(s.Tasks()); n != 0 {
+		t.Errorf("%d tasks created from invalid submits", n)
+	}
+	if code, _ := post(t, s, `{"model":"sora-2-pro-official","input":{"prompt":"p","aspect_ratio":"auto","image_urls":["https://x/a.png"],"resolution":"1080p"}}`); code != 200 {
+		t.Errorf("valid pro auto submit answered %d", code)
+	}
+}
+
+func TestSimulatorMovesThroughStates(t *testing.T) {
+	s := apidottest.NewTestServer(t, apidottest.Options{QueueTime: time.Hour})
+	_, out := post(t, s, `{"model":"sora-2-official","input":{"prompt":"p"}}`)
+	id := out["data"].(map[string]any)["task_id"].(string)
+	task, ok := s.Task(id)
+	if !ok || !task.StartsAt.After(task.CreatedAt) {
+		t.Fatalf("task %+v", task)
+	}
+	resp, err := s.Client().Get(s.VideoURL(id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 404 {
+		t.Errorf("video of a queued task answered %d, want 404", resp.StatusCode)
+	}
+}
+
+func TestSimulatorServesTheSampleClip(t *testing.T) {
+	s := apidottest.NewTestServer(t, apidottest.Options{})
+	_, out := post(t, s, `{"model":"sora-2-official","input":{"prompt":"p"}}`)
+	id := out["data"].(map[string]any)["task_id"].(string)
+	resp, err := s.Client().Get(s.VideoURL(id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !bytes.Equal(body, assets.SampleClip) || resp.Header.Get("Content-Type") != "video/mp4" {
+		t.Errorf("video: %d %s, %d bytes", resp.StatusCode, resp.Header.Get("Content-Type"), len(body))
+	}
+	if !bytes.Contains(assets.SampleClip[:64], []byte("ftyp")) {
+		t.Error("sample clip is not an MP4")
+	}
+	s.Expire(id)
+	resp, err = s.Client().Get(s.VideoURL(id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 403 {
+		t.Errorf("expired video answered %d, want 403", resp.StatusCode)
+	}
+}
+
+func TestSimulatorDeliversDuplicateWebhooks(t *testing.T) {
+	var mu sync.Mutex
+	var bodies []map[string]any
+	got := make(chan struct{}, 10)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b map[string]any
+		json.NewDecoder(r.Body).Decode(&b)
+		mu.Lock()
+		bodies = append(bodies, b)
+		mu.Unlock()
+		got <- struct{}{}
+	}))
+	defer hook.Close()
+	s := apidottest.NewTestServer(t, apidottest.Options{WebhookDeliveries: 3, RunTime: 50 * time.Millisecond})
+	code, out := post(t, s, `{"model":"sora-2-official","callback_url":"`+hook.URL+`/cb","input":{"prompt":"p"}}`)
+	if code != 200 {
+		t.Fatalf("submit answered %d", code)
+	}
+	id := out["data"].(map[string]any)["task_id"].(string)
+	for range 3 {
+		select {
+		case <-got:
+		case <-time.After(10 * time.Second):
+			t.Fatal("webhook not delivered three times")
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, b := range bodies {
+		data := b["data"].(map[string]any)
+		if data["task_id"] != id || data["status"] != "finished" {
+			t.Errorf("delivery %v, want finished %s", b, id)
+		}
+	}
+}
+
+func TestSimulatorRequiresABearerKey(t *testing.T) {
+	s := apidottest.NewTestServer(t, apidottest.Options{Key: "sk-right-key-1234"})
+	resp, err := s.Client().Post(s.URL+"/api/generate/submit", "application/json", strings.NewReader(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 401 {
+		t.Errorf("no key answered %d, want 401", resp.StatusCode)
+	}
+	if s.Submits() != 1 {
+		t.Errorf("Submits() = %d, want 1", s.Submits())
+	}
+}
