@@ -1,0 +1,144 @@
+package history
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Environment of the helper process started by TestLockHeldByAnotherProcess.
+const (
+	helperEnv   = "SORATUI_HISTORY_TEST_HELPER"
+	helperDBEnv = "SORATUI_HISTORY_TEST_DB"
+	helperIDEnv = "SORATUI_HISTORY_TEST_JOB"
+)
+
+func TestMain(m *testing.M) {
+	if os.Getenv(helperEnv) == "hold" {
+		os.Exit(holdLockHelper())
+	}
+	os.Exit(m.Run())
+}
+
+// holdLockHelper runs in a child process: it updates a job and, inside the
+// transaction, says "held" on stdout and waits for stdin to close.
+func holdLockHelper() int {
+	s, err := Open(os.Getenv(helperDBEnv), Options{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "helper:", err)
+		return 1
+	}
+	_, err = s.Update(os.Getenv(helperIDEnv), func(j *Job) error {
+		j.Prompt = "changed by helper"
+		if _, err := fmt.Println("held"); err != nil {
+			return err
+		}
+		_, err := io.Copy(io.Discard, bufio.NewReader(os.Stdin))
+		return err
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "helper:", err)
+		return 1
+	}
+	return 0
+}
+
+// testClock is a clock that moves one second per reading, so every created
+// job has its own created_at.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+var testEpoch = time.Date(2025, 10, 1, 12, 0, 0, 0, time.UTC)
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(time.Second)
+	return c.t
+}
+
+// openTestStore opens a store on a new file in t.TempDir(), with a stepping
+// clock starting at testEpoch.
+func openTestStore(tb testing.TB) *Store {
+	tb.Helper()
+	return openTestStoreAt(tb, filepath.Join(tb.TempDir(), "history.db"), Options{})
+}
+
+func openTestStoreAt(tb testing.TB, path string, opts Options) *Store {
+	tb.Helper()
+	if opts.Now == nil {
+		opts.Now = (&testClock{t: testEpoch}).Now
+	}
+	s, err := Open(path, opts)
+	if err != nil {
+		tb.Fatalf("Open(%s): %v", path, err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s
+}
+
+// mustCreate stores jobs in one transaction and returns them as stored.
+func mustCreate(tb testing.TB, s *Store, js ...*Job) []*Job {
+	tb.Helper()
+	if err := s.CreateGroup(js); err != nil {
+		tb.Fatalf("CreateGroup: %v", err)
+	}
+	return js
+}
+
+func job(model, prompt string, status Status) *Job {
+	return &Job{Model: model, Prompt: prompt, Status: status, Duration: 4, AspectRatio: "16:9"}
+}
+
+func ids(js []Job) []string {
+	out := make([]string, len(js))
+	for i, j := range js {
+		out[i] = j.ID
+	}
+	return out
+}
+
+func ptrIDs(js []*Job) []string {
+	out := make([]string, len(js))
+	for i, j := range js {
+		out[i] = j.ID
+	}
+	return out
+}
+
+// newestFirst returns the ids of js sorted the way List orders them.
+func newestFirst(js []*Job) []string {
+	sorted := slices.Clone(js)
+	slices.SortFunc(sorted, func(a, b *Job) int {
+		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+			return c
+		}
+		switch {
+		case a.ID > b.ID:
+			return -1
+		case a.ID < b.ID:
+			return 1
+		}
+		return 0
+	})
+	return ptrIDs(sorted)
+}
+
+func mustList(tb testing.TB, s *Store, q Query) []Job {
+	tb.Helper()
+	js, err := s.List(q)
+	if err != nil {
+		tb.Fatalf("List(%+v): %v", q, err)
+	}
+	return js
+}
+
+func intp(v int) *int { return &v }

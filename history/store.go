@@ -1,0 +1,621 @@
+package history
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// Options tune a Store; the zero value is ready to use.
+type Options struct {
+	// Timeout is how long an operation waits for another process's lock
+	// on the file before failing with ErrLocked; 0 means 5 seconds.
+	Timeout time.Duration
+	// Now is the clock for CreatedAt and UpdatedAt; nil means time.Now.
+	Now func() time.Time
+}
+
+// DefaultTimeout is the lock wait used when Options.Timeout is zero.
+const DefaultTimeout = 5 * time.Second
+
+// Bucket and key names of the file layout (schema version 1).
+var (
+	bucketMeta        = []byte("meta")
+	bucketJobs        = []byte("jobs")            // id → job record (see codec.go)
+	bucketCreated     = []byte("by_created")      // pos → nil
+	bucketStatus      = []byte("by_status")       // status 0 pos → nil
+	bucketModel       = []byte("by_model")        // model 0 pos → nil
+	bucketModelStatus = []byte("by_model_status") // model 0 status 0 pos → nil
+	bucketTask        = []byte("by_task")         // task id → id
+
+	allBuckets = [][]byte{bucketMeta, bucketJobs, bucketCreated, bucketStatus, bucketModel, bucketModelStatus, bucketTask}
+
+	keySchema = []byte("schema")
+	keySeq    = []byte("seq")   // bumped by every write transaction
+	keyCount  = []byte("count") // number of jobs
+)
+
+// fillPercent is how full bbolt fills a page it splits (its default is 0.5).
+const fillPercent = 0.9
+
+// Store is the history file. It holds no open file between calls: every
+// method opens the bbolt file, runs one transaction and closes it again,
+// so several soratui processes can share the file. A Store is safe for
+// concurrent use by several goroutines.
+type Store struct {
+	path    string
+	timeout time.Duration
+	now     func() time.Time
+
+	// mu queues this process's own operations, which would otherwise
+	// wait on each other's file locks in 50 ms steps.
+	mu     sync.RWMutex
+	closed atomic.Bool
+}
+
+// DefaultPath returns where the history file lives: $SORATUI_DB if set,
+// else $XDG_DATA_HOME/soratui/history.db, else
+// ~/.local/share/soratui/history.db. getenv is usually os.Getenv.
+func DefaultPath(getenv func(string) string) (string, error) {
+	if p := getenv("SORATUI_DB"); p != "" {
+		return p, nil
+	}
+	// The XDG spec says relative values are invalid and must be ignored.
+	if d := getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "soratui", "history.db"), nil
+	}
+	home := getenv("HOME")
+	if home == "" {
+		h, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("finding the history file: %w", err)
+		}
+		home = h
+	}
+	return filepath.Join(home, ".local", "share", "soratui", "history.db"), nil
+}
+
+// Open prepares the history file at path and returns a Store for it. It
+// creates missing folders with mode 0700 and the file with mode 0600
+// (tightening an existing file to 0600), creates the buckets and records
+// the schema version. It refuses a file written by a newer soratui with an
+// error wrapping ErrNewerSchema. The file is closed again before Open
+// returns.
+func Open(path string, opts Options) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("history: empty file path")
+	}
+	s := &Store{path: path, timeout: opts.Timeout, now: opts.Now}
+	if s.timeout <= 0 {
+		s.timeout = DefaultTimeout
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if err := mkdirPrivate(filepath.Dir(path)); err != nil {
+		return nil, fmt.Errorf("creating the folder of history file %s: %w", path, err)
+	}
+	size, err := createPrivate(path)
+	if err != nil {
+		return nil, fmt.Errorf("creating history file %s: %w", path, err)
+	}
+	if size > 0 {
+		// The usual case: a shared lock is enough to see that the file
+		// is ready, and does not wait for another process's reader.
+		ready := false
+		err := s.view(func(tx *bolt.Tx) error {
+			var err error
+			ready, err = checkSchema(tx, path)
+			return err
+		})
+		if err != nil || ready {
+			return errOr(s, err)
+		}
+	}
+	err = s.update(func(tx *bolt.Tx) error {
+		if _, err := checkSchema(tx, path); err != nil {
+			return err
+		}
+		for _, name := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		if meta.Get(keySchema) == nil {
+			return meta.Put(keySchema, u64(SchemaVersion))
+		}
+		return nil
+	})
+	return errOr(s, err)
+}
+
+func errOr(s *Store, err error) (*Store, error) {
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// checkSchema reports whether the file has every bucket and the current
+// schema version, and fails if its schema is newer than this package's.
+func checkSchema(tx *bolt.Tx, path string) (bool, error) {
+	meta := tx.Bucket(bucketMeta)
+	if meta == nil {
+		return false, nil
+	}
+	v := meta.Get(keySchema)
+	if v == nil {
+		return false, nil
+	}
+	if len(v) != 8 {
+		return false, fmt.Errorf("history file %s: corrupt schema version", path)
+	}
+	if ver := binary.BigEndian.Uint64(v); ver > SchemaVersion {
+		return false, fmt.Errorf("%w: %s has schema version %d, this soratui reads up to %d; upgrade soratui",
+			ErrNewerSchema, path, ver, SchemaVersion)
+	} else if ver < SchemaVersion {
+		return false, nil
+	}
+	for _, name := range allBuckets {
+		if tx.Bucket(name) == nil {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// mkdirPrivate creates dir and its missing parents with mode 0700. Folders
+// that already exist are left alone: they may be shared ones like /tmp.
+func mkdirPrivate(dir string) error {
+	var missing []string
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil {
+			break
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		missing = append(missing, d)
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	// The umask may have removed bits from 0700; set it exactly.
+	for _, d := range missing {
+		if err := os.Chmod(d, 0o700); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// createPrivate makes sure the file exists with mode 0600 and returns its
+// size. An existing file's mode is tightened when this user owns it.
+func createPrivate(path string) (int64, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		defer f.Close()
+		return 0, f.Chmod(0o600)
+	}
+	if !errors.Is(err, fs.ErrExist) {
+		return 0, err
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return 0, err
+	}
+	if !info.Mode().IsRegular() {
+		return 0, fmt.Errorf("not a regular file")
+	}
+	if info.Mode().Perm()&0o077 != 0 {
+		// Best effort: a file owned by someone else keeps its mode.
+		_ = os.Chmod(path, info.Mode().Perm()&0o700|0o600)
+	}
+	return info.Size(), nil
+}
+
+// Path returns the history file's path.
+func (s *Store) Path() string { return s.path }
+
+// Close marks the Store closed; later calls fail with an error wrapping
+// os.ErrClosed. There is no open file to release.
+func (s *Store) Close() error {
+	s.closed.Store(true)
+	return nil
+}
+
+// openDB opens the bbolt file for one transaction, turning a lock timeout
+// into a *LockError.
+func (s *Store) openDB(readOnly bool) (*bolt.DB, error) {
+	if s.closed.Load() {
+		return nil, fmt.Errorf("history file %s: %w", s.path, os.ErrClosed)
+	}
+	db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: s.timeout, ReadOnly: readOnly})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, &LockError{Path: s.path, PID: lockHolder(s.path)}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("opening history file %s: %w", s.path, err)
+	}
+	return db, nil
+}
+
+// view runs fn in a read-only transaction under a shared lock.
+func (s *Store) view(fn func(*bolt.Tx) error) (err error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	db, err := s.openDB(true)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := db.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("closing history file %s: %w", s.path, cerr)
+		}
+	}()
+	return db.View(fn)
+}
+
+// update runs fn in a write transaction under an exclusive lock and bumps
+// the change counter when fn succeeds.
+func (s *Store) update(fn func(*bolt.Tx) error) (err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	db, err := s.openDB(false)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := db.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("closing history file %s: %w", s.path, cerr)
+		}
+	}()
+	return db.Update(func(tx *bolt.Tx) error {
+		// Keys mostly arrive in time order, at the end of each index;
+		// fuller pages make a smaller file with fewer pages to write.
+		for _, name := range allBuckets {
+			if b := tx.Bucket(name); b != nil {
+				b.FillPercent = fillPercent
+			}
+		}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if meta := tx.Bucket(bucketMeta); meta != nil {
+			return meta.Put(keySeq, u64(readU64(meta.Get(keySeq))+1))
+		}
+		return nil
+	})
+}
+
+// Stamp is a cheap marker of the file's content: it changes whenever any
+// process writes to the file. Stamps are comparable with ==.
+type Stamp struct {
+	Seq   uint64 // write transactions so far
+	Count int    // jobs stored
+}
+
+// Stamp reads the change marker, so a UI can notice that another process
+// added or changed jobs without reloading them.
+func (s *Store) Stamp() (Stamp, error) {
+	var st Stamp
+	err := s.view(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		st = Stamp{Seq: readU64(meta.Get(keySeq)), Count: int(readU64(meta.Get(keyCount)))}
+		return nil
+	})
+	return st, err
+}
+
+// Create stores a new job. It assigns j.ID when empty (a 13-character,
+// time-ordered, lowercase id), sets CreatedAt when zero, UpdatedAt and
+// Schema, defaults Status to StatusSubmitting and starts StatusHistory.
+// It fails with ErrExists when the id or task id is taken, and with
+// ErrInvalid when the job breaks the rules in Job's field comments. j is
+// changed only when Create succeeds.
+func (s *Store) Create(j *Job) error {
+	return s.CreateGroup([]*Job{j})
+}
+
+// CreateGroup stores several new jobs, as Create does, in one transaction:
+// all of them or none.
+func (s *Store) CreateGroup(js []*Job) error {
+	now := s.now().UTC()
+	prepared := make([]Job, len(js))
+	for i, j := range js {
+		p := *j
+		if p.CreatedAt.IsZero() {
+			p.CreatedAt = now
+		}
+		p.UpdatedAt = now
+		if p.Status == "" {
+			p.Status = StatusSubmitting
+		}
+		if len(p.StatusHistory) == 0 {
+			p.StatusHistory = []StatusChange{{Status: p.Status, At: p.CreatedAt}}
+		}
+		p.normalize()
+		check := p
+		if check.ID == "" {
+			check.ID = "placeholder"
+		}
+		if err := check.validate(); err != nil {
+			return err
+		}
+		prepared[i] = p
+	}
+	err := s.update(func(tx *bolt.Tx) error {
+		jobs := tx.Bucket(bucketJobs)
+		for i := range prepared {
+			p := &prepared[i]
+			if p.ID == "" {
+				for p.ID = newID(p.CreatedAt); jobs.Get([]byte(p.ID)) != nil; {
+					p.ID = newID(p.CreatedAt)
+				}
+			} else if jobs.Get([]byte(p.ID)) != nil {
+				return fmt.Errorf("%w: id %s", ErrExists, p.ID)
+			}
+			if p.TaskID != "" && tx.Bucket(bucketTask).Get([]byte(p.TaskID)) != nil {
+				return fmt.Errorf("%w: task id %s", ErrExists, p.TaskID)
+			}
+			if err := putJob(tx, p, nil); err != nil {
+				return err
+			}
+		}
+		return addCount(tx, len(prepared))
+	})
+	if err != nil {
+		return err
+	}
+	for i, j := range js {
+		*j = prepared[i]
+	}
+	return nil
+}
+
+// Update reads the job with local id id, lets fn change it, and writes it
+// back in one transaction, keeping the indexes right and setting
+// UpdatedAt. An error from fn is returned as is and nothing is written.
+// fn must not change the id, block, or call methods of the Store.
+func (s *Store) Update(id string, fn func(*Job) error) (Job, error) {
+	var out Job
+	err := s.update(func(tx *bolt.Tx) error {
+		old, err := getJob(tx, id)
+		if err != nil {
+			return err
+		}
+		j := old
+		// fn may append to the slices; give it its own copies so old
+		// stays what is on disk.
+		j.VideoURLs = append([]string(nil), old.VideoURLs...)
+		j.StatusHistory = append([]StatusChange(nil), old.StatusHistory...)
+		if err := fn(&j); err != nil {
+			return err
+		}
+		if j.ID != old.ID {
+			return fmt.Errorf("%w: Update cannot change id %s to %s", ErrInvalid, old.ID, j.ID)
+		}
+		j.UpdatedAt = s.now().UTC()
+		j.normalize()
+		if err := j.validate(); err != nil {
+			return err
+		}
+		if j.TaskID != "" && j.TaskID != old.TaskID {
+			if other := tx.Bucket(bucketTask).Get([]byte(j.TaskID)); other != nil && string(other) != j.ID {
+				return fmt.Errorf("%w: task id %s belongs to job %s", ErrExists, j.TaskID, other)
+			}
+		}
+		if err := putJob(tx, &j, &old); err != nil {
+			return err
+		}
+		out = j
+		return nil
+	})
+	if err != nil {
+		return Job{}, err
+	}
+	return out, nil
+}
+
+// Get returns the job with local id id, or an error wrapping ErrNotFound.
+func (s *Store) Get(id string) (Job, error) {
+	var j Job
+	err := s.view(func(tx *bolt.Tx) error {
+		var err error
+		j, err = getJob(tx, id)
+		return err
+	})
+	return j, err
+}
+
+// ByTaskID returns the job with APIDot task id taskID, or an error wrapping
+// ErrNotFound.
+func (s *Store) ByTaskID(taskID string) (Job, error) {
+	var j Job
+	err := s.view(func(tx *bolt.Tx) error {
+		var err error
+		j, err = jobByTask(tx, taskID)
+		return err
+	})
+	return j, err
+}
+
+// minPrefix is the shortest id prefix Find accepts.
+const minPrefix = 4
+
+// Find resolves what a person typed: an exact local id, else an exact task
+// id, else a local id prefix of at least 4 characters that matches one job.
+// It fails with ErrNotFound, or with an *AmbiguousError (ErrAmbiguous).
+func (s *Store) Find(ref string) (Job, error) {
+	var j Job
+	err := s.view(func(tx *bolt.Tx) error {
+		var err error
+		if j, err = getJob(tx, ref); !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		if j, err = jobByTask(tx, ref); !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		if len(ref) < minPrefix {
+			return err
+		}
+		var ids []string
+		more := false
+		c := tx.Bucket(bucketJobs).Cursor()
+		prefix := []byte(ref)
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			if len(ids) == maxAmbiguousIDs {
+				more = true
+				break
+			}
+			ids = append(ids, string(k))
+		}
+		switch {
+		case len(ids) == 0:
+			return err
+		case len(ids) > 1 || more:
+			return &AmbiguousError{Ref: ref, IDs: ids}
+		}
+		j, err = getJob(tx, ids[0])
+		return err
+	})
+	if err != nil {
+		return Job{}, err
+	}
+	return j, nil
+}
+
+// Delete removes the jobs with these local ids and their index entries in
+// one transaction and returns how many it removed; ids not stored are
+// skipped.
+func (s *Store) Delete(ids ...string) (int, error) {
+	n := 0
+	err := s.update(func(tx *bolt.Tx) error {
+		n = 0
+		for _, id := range ids {
+			old, err := getJob(tx, id)
+			if errors.Is(err, ErrNotFound) {
+				continue
+			} else if err != nil {
+				return err
+			}
+			if err := deleteIndexes(tx, &old); err != nil {
+				return err
+			}
+			if err := tx.Bucket(bucketJobs).Delete([]byte(id)); err != nil {
+				return err
+			}
+			n++
+		}
+		return addCount(tx, -n)
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// getJob decodes the job with local id id.
+func getJob(tx *bolt.Tx, id string) (Job, error) {
+	v := tx.Bucket(bucketJobs).Get([]byte(id))
+	if v == nil {
+		return Job{}, fmt.Errorf("job %q: %w", id, ErrNotFound)
+	}
+	return decodeJob(id, v)
+}
+
+func decodeJob(id string, v []byte) (Job, error) {
+	j, err := decodeJobRecord(v)
+	if err != nil {
+		return Job{}, fmt.Errorf("history file: job %s: %w", id, err)
+	}
+	return j, nil
+}
+
+func jobByTask(tx *bolt.Tx, taskID string) (Job, error) {
+	id := tx.Bucket(bucketTask).Get([]byte(taskID))
+	if id == nil {
+		return Job{}, fmt.Errorf("task %q: %w", taskID, ErrNotFound)
+	}
+	return getJob(tx, string(id))
+}
+
+// putJob writes j and its index entries; old, when non-nil, is the record
+// it replaces, whose entries are removed where they differ.
+func putJob(tx *bolt.Tx, j, old *Job) error {
+	if err := tx.Bucket(bucketJobs).Put([]byte(j.ID), encodeJob(j)); err != nil {
+		return err
+	}
+	newKeys := indexKeys(j)
+	var oldKeys [numIndexes]indexKey
+	if old != nil {
+		oldKeys = indexKeys(old)
+	}
+	for i, k := range oldKeys {
+		if k.key != nil && !bytes.Equal(k.key, newKeys[i].key) {
+			if err := tx.Bucket(k.bucket).Delete(k.key); err != nil {
+				return err
+			}
+		}
+	}
+	for i, k := range newKeys {
+		if k.key != nil && !bytes.Equal(k.key, oldKeys[i].key) {
+			if err := tx.Bucket(k.bucket).Put(k.key, k.value); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func deleteIndexes(tx *bolt.Tx, j *Job) error {
+	for _, k := range indexKeys(j) {
+		if k.key != nil {
+			if err := tx.Bucket(k.bucket).Delete(k.key); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func addCount(tx *bolt.Tx, delta int) error {
+	if delta == 0 {
+		return nil
+	}
+	meta := tx.Bucket(bucketMeta)
+	n := int64(readU64(meta.Get(keyCount))) + int64(delta)
+	if n < 0 {
+		n = 0
+	}
+	return meta.Put(keyCount, u64(uint64(n)))
+}
+
+func u64(v uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, v)
+	return b
+}
+
+func readU64(b []byte) uint64 {
+	if len(b) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(b)
+}

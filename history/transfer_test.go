@@ -1,0 +1,322 @@
+package history
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestExportImportRoundTrip(t *testing.T) {
+	src, _ := listFixture(t)
+	// Give some jobs every optional field.
+	all := mustList(t, src, Query{})
+	for i, j := range all[:5] {
+		_, err := src.Update(j.ID, func(j *Job) error {
+			j.Progress = intp(i * 20)
+			j.VideoURLs = []string{"https://cdn.example.com/" + j.ID + ".mp4"}
+			j.ImageURL = "https://example.com/in.png"
+			j.LocalPath = "/videos/" + j.ID + ".mp4"
+			j.GroupID = "g1"
+			j.Credits = 30
+			j.Error = "e"
+			j.SetStatus(StatusFinished, "success", testEpoch.Add(time.Hour))
+			j.StatusHistory[len(j.StatusHistory)-1].Note = "done"
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var exported bytes.Buffer
+	if err := src.Export(&exported); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(exported.String(), "\n"), "\n")
+	if len(lines) != 40 {
+		t.Fatalf("export has %d lines, want 40", len(lines))
+	}
+	// Oldest first.
+	want := ids(mustList(t, src, Query{}))
+	slices.Reverse(want)
+	for i, line := range lines {
+		var j Job
+		if err := json.Unmarshal([]byte(line), &j); err != nil {
+			t.Fatalf("line %d: %v", i+1, err)
+		}
+		if j.ID != want[i] {
+			t.Fatalf("line %d has job %s, want %s (oldest first)", i+1, j.ID, want[i])
+		}
+	}
+
+	dst := openTestStore(t)
+	for round, wantRes := range []ImportResult{{Added: 40}, {Unchanged: 40}} {
+		res, err := dst.Import(bytes.NewReader(exported.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res != wantRes {
+			t.Errorf("import %d: %+v, want %+v", round+1, res, wantRes)
+		}
+		got := mustList(t, dst, Query{})
+		wantJobs := mustList(t, src, Query{})
+		if !reflect.DeepEqual(got, wantJobs) {
+			t.Errorf("import %d: jobs differ from the source", round+1)
+			for i := range min(len(got), len(wantJobs)) {
+				if !reflect.DeepEqual(got[i], wantJobs[i]) {
+					t.Errorf("first difference at %d:\n got %+v\nwant %+v", i, got[i], wantJobs[i])
+					break
+				}
+			}
+		}
+		if st, _ := dst.Stamp(); st.Count != 40 {
+			t.Errorf("import %d: count %d, want 40", round+1, st.Count)
+		}
+	}
+	var again bytes.Buffer
+	if err := dst.Export(&again); err != nil {
+		t.Fatal(err)
+	}
+	if again.String() != exported.String() {
+		t.Errorf("export of the imported store differs from the original export")
+	}
+	// Indexes were built for imported jobs.
+	for _, q := range []Query{{Statuses: []Status{StatusFinished}}, {Model: pro}, {Model: std, Statuses: []Status{StatusRunning}}} {
+		if got, want := ids(mustList(t, dst, q)), ids(mustList(t, src, q)); !slices.Equal(got, want) {
+			t.Errorf("List(%+v) after import = %v, want %v", q, got, want)
+		}
+	}
+	for _, j := range all {
+		if j.TaskID == "" {
+			continue
+		}
+		if got, err := dst.ByTaskID(j.TaskID); err != nil || got.ID != j.ID {
+			t.Errorf("ByTaskID(%s) = %q, %v", j.TaskID, got.ID, err)
+		}
+	}
+}
+
+func TestImportOrdersByOwnCreatedAt(t *testing.T) {
+	s := openTestStore(t)
+	recent := mustCreate(t, s, &Job{Prompt: "recent"})[0]
+	input := strings.Join([]string{
+		// An id that sorts after every generated one, but an old date.
+		`{"id":"zzzz-old","created_at":"2021-05-01T10:00:00Z","status":"finished","prompt":"old with id"}`,
+		// No id: one is made up; its date still orders it.
+		`{"created_at":"2022-05-01T10:00:00+02:00","status":"failed","prompt":"old without id","task_id":"t-old"}`,
+		`{"created_at":"2030-01-01T00:00:00Z","status":"finished","prompt":"future"}`,
+	}, "\n")
+	res, err := s.Import(strings.NewReader(input))
+	if err != nil || res != (ImportResult{Added: 3}) {
+		t.Fatalf("Import = %+v, %v", res, err)
+	}
+	got := mustList(t, s, Query{})
+	var prompts []string
+	for _, j := range got {
+		prompts = append(prompts, j.Prompt)
+	}
+	if want := []string{"future", "recent", "old without id", "old with id"}; !slices.Equal(prompts, want) {
+		t.Errorf("order = %q, want %q", prompts, want)
+	}
+	if got[1].ID != recent.ID || got[3].ID != "zzzz-old" {
+		t.Errorf("ids = %v", ids(got))
+	}
+	if got[2].ID == "" || !got[2].CreatedAt.Equal(time.Date(2022, 5, 1, 8, 0, 0, 0, time.UTC)) || got[2].CreatedAt.Location() != time.UTC {
+		t.Errorf("id-less record stored as %+v", got[2])
+	}
+	// Filters order imported jobs by their created_at too.
+	if fin := mustList(t, s, Query{Statuses: []Status{StatusFinished}}); len(fin) != 2 || fin[0].Prompt != "future" || fin[1].ID != "zzzz-old" {
+		t.Errorf("finished = %v", ids(fin))
+	}
+	if old := mustList(t, s, Query{CreatedBefore: time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)}); len(old) != 2 {
+		t.Errorf("created before 2023 = %v, want the two old jobs", ids(old))
+	}
+	// Importing again adds nothing, id-less records included.
+	res, err = s.Import(strings.NewReader(input))
+	if err != nil || res != (ImportResult{Unchanged: 3}) {
+		t.Errorf("second Import = %+v, %v; want 3 unchanged", res, err)
+	}
+	if n := len(mustList(t, s, Query{})); n != 4 {
+		t.Errorf("store has %d jobs after importing twice, want 4", n)
+	}
+}
+
+func TestImportConflicts(t *testing.T) {
+	base := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	rec := func(id, task, status, prompt string, updated time.Duration) string {
+		b, err := json.Marshal(Job{ID: id, TaskID: task, Status: Status(status), Prompt: prompt,
+			CreatedAt: base, UpdatedAt: base.Add(updated)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	tests := []struct {
+		name       string
+		stored     []string
+		input      []string
+		want       ImportResult
+		wantPrompt map[string]string // job id → prompt after the import
+		wantCount  int
+	}{
+		{
+			name:       "same task id, newer record wins and keeps the stored id",
+			stored:     []string{rec("local1", "t1", "running", "stored", time.Minute)},
+			input:      []string{rec("other-id", "t1", "finished", "newer", 2*time.Minute)},
+			want:       ImportResult{Updated: 1},
+			wantPrompt: map[string]string{"local1": "newer"},
+			wantCount:  1,
+		},
+		{
+			name:       "same task id, older record loses",
+			stored:     []string{rec("local1", "t1", "finished", "stored", 2*time.Minute)},
+			input:      []string{rec("local1", "t1", "running", "older", time.Minute)},
+			want:       ImportResult{Unchanged: 1},
+			wantPrompt: map[string]string{"local1": "stored"},
+			wantCount:  1,
+		},
+		{
+			name:       "no task id, matched by id",
+			stored:     []string{rec("local1", "", "submitting", "stored", 0)},
+			input:      []string{rec("local1", "", "rejected", "newer", time.Minute)},
+			want:       ImportResult{Updated: 1},
+			wantPrompt: map[string]string{"local1": "newer"},
+			wantCount:  1,
+		},
+		{
+			name:       "a record without task id never replaces one with",
+			stored:     []string{rec("local1", "t1", "running", "stored", 0)},
+			input:      []string{rec("local1", "", "unconfirmed", "newer but lost its task", time.Hour)},
+			want:       ImportResult{Unchanged: 1},
+			wantPrompt: map[string]string{"local1": "stored"},
+			wantCount:  1,
+		},
+		{
+			name:       "same id, different task ids: both kept",
+			stored:     []string{rec("local1", "t1", "running", "stored", 0)},
+			input:      []string{rec("local1", "t2", "running", "another job", 0)},
+			want:       ImportResult{Added: 1},
+			wantPrompt: map[string]string{"local1": "stored"},
+			wantCount:  2,
+		},
+		{
+			name:   "duplicates inside one file",
+			stored: nil,
+			input: []string{
+				rec("a", "t1", "running", "first", time.Minute),
+				rec("b", "t1", "finished", "second, newer", 2*time.Minute),
+				rec("c", "t1", "running", "third, older", 0),
+			},
+			want:       ImportResult{Added: 1, Updated: 1, Unchanged: 1},
+			wantPrompt: map[string]string{"a": "second, newer"},
+			wantCount:  1,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := openTestStore(t)
+			if len(tt.stored) > 0 {
+				if _, err := s.Import(strings.NewReader(strings.Join(tt.stored, "\n"))); err != nil {
+					t.Fatal(err)
+				}
+			}
+			res, err := s.Import(strings.NewReader(strings.Join(tt.input, "\n") + "\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res != tt.want {
+				t.Errorf("Import = %+v, want %+v", res, tt.want)
+			}
+			for id, prompt := range tt.wantPrompt {
+				if j, err := s.Get(id); err != nil || j.Prompt != prompt {
+					t.Errorf("job %s: prompt %q, %v; want %q", id, j.Prompt, err, prompt)
+				}
+			}
+			all := mustList(t, s, Query{})
+			if len(all) != tt.wantCount {
+				t.Errorf("store has %v, want %d jobs", ids(all), tt.wantCount)
+			}
+			if st, _ := s.Stamp(); st.Count != tt.wantCount {
+				t.Errorf("Stamp().Count = %d, want %d", st.Count, tt.wantCount)
+			}
+			// Index entries follow the winner: each job is listed under
+			// its own status and under no other.
+			listed := 0
+			for _, st := range allStatuses {
+				for _, j := range mustList(t, s, Query{Statuses: []Status{st}}) {
+					listed++
+					if j.Status != st {
+						t.Errorf("job %s (%s) listed under %s", j.ID, j.Status, st)
+					}
+				}
+			}
+			if listed != len(all) {
+				t.Errorf("status index lists %d jobs, want %d", listed, len(all))
+			}
+		})
+	}
+}
+
+func TestImportRejectsBadLinesAndWritesNothing(t *testing.T) {
+	good := `{"id":"g1","created_at":"2025-01-01T00:00:00Z","status":"finished"}`
+	tests := []struct {
+		name     string
+		lines    []string
+		wantLine int
+		wantText string
+	}{
+		{"invalid JSON", []string{good, `{"id":"x",`}, 2, "line 2"},
+		{"unknown status", []string{good, "", `{"id":"x","created_at":"2025-01-01T00:00:00Z","status":"queued"}`}, 3, `"queued"`},
+		{"missing status", []string{`{"id":"x","created_at":"2025-01-01T00:00:00Z"}`}, 1, "status"},
+		{"bad time", []string{good, good, good, `{"id":"x","created_at":"yesterday","status":"finished"}`}, 4, "line 4"},
+		{"missing created_at", []string{good, `{"id":"x","status":"finished"}`}, 2, "created_at"},
+		{"bad id", []string{good, `{"id":"a b","created_at":"2025-01-01T00:00:00Z","status":"finished"}`}, 2, "id"},
+		{"bad line after many good ones", append(slices.Repeat([]string{good}, 25000), "nope"), 25001, "line 25001"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := openTestStore(t)
+			existing := mustCreate(t, s, &Job{Prompt: "already here"})[0]
+			before, _ := s.Stamp()
+			res, err := s.Import(strings.NewReader(strings.Join(tt.lines, "\n")))
+			var lerr *LineError
+			if !errors.As(err, &lerr) || lerr.Line != tt.wantLine || !errors.Is(err, ErrInvalid) {
+				t.Fatalf("Import = %+v, %v; want a LineError for line %d wrapping ErrInvalid", res, err, tt.wantLine)
+			}
+			if !strings.Contains(err.Error(), fmt.Sprintf("line %d", tt.wantLine)) || !strings.Contains(err.Error(), tt.wantText) {
+				t.Errorf("message %q should mention line %d and %q", err, tt.wantLine, tt.wantText)
+			}
+			if after, _ := s.Stamp(); after != before {
+				t.Errorf("stamp moved from %+v to %+v: something was written", before, after)
+			}
+			if got := ids(mustList(t, s, Query{})); !slices.Equal(got, []string{existing.ID}) {
+				t.Errorf("store holds %v after a failed import", got)
+			}
+		})
+	}
+}
+
+func TestImportLargeFileInBatches(t *testing.T) {
+	const n = 2*importBatch + 17
+	var buf bytes.Buffer
+	writeJobLines(t, &buf, n)
+	s := openTestStore(t)
+	before, _ := s.Stamp()
+	res, err := s.Import(&buf)
+	if err != nil || res != (ImportResult{Added: n}) {
+		t.Fatalf("Import = %+v, %v", res, err)
+	}
+	st, _ := s.Stamp()
+	if st.Count != n || st.Seq-before.Seq != 3 {
+		t.Errorf("stamp %+v after import (before %+v); want count %d in 3 transactions", st, before, n)
+	}
+	page := mustList(t, s, Query{Limit: 3})
+	if len(page) != 3 || page[0].Prompt != fmt.Sprintf("prompt %d", n-1) {
+		t.Errorf("newest = %+v", page)
+	}
+}
