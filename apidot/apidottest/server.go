@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -54,6 +55,10 @@ type Options struct {
 	// WebhookDeliveries is how many times each terminal callback is POSTed
 	// (duplicates on purpose); default 1.
 	WebhookDeliveries int
+	// Stateless answers status reads for task ids an earlier server made
+	// (the ids carry their creation time and fate), so jobs outlive the
+	// process that runs the simulator, as the demo needs.
+	Stateless bool
 	// Faults injected at random, seeded by Seed.
 	Faults Faults
 	Seed   uint64
@@ -455,15 +460,20 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 func (s *Server) createLocked(body submitBody) *Task {
 	s.seq++
 	now := time.Now()
+	fails := strings.Contains(body.Input.Prompt, s.opts.FailMarker)
+	fate := "s"
+	if fails {
+		fate = "f"
+	}
 	t := &Task{
-		ID:          fmt.Sprintf("task-unified-%d-%04d-%08x", now.Unix(), s.seq, s.rng.Uint32()),
+		ID:          fmt.Sprintf("task-unified-%d-%04d-%08x%s", now.UnixMilli(), s.seq, s.rng.Uint32(), fate),
 		Model:       body.Model,
 		Input:       *body.Input,
 		CallbackURL: body.CallbackURL,
 		CreatedAt:   now,
 		StartsAt:    now.Add(s.opts.QueueTime),
 		EndsAt:      now.Add(s.opts.QueueTime + s.opts.RunTime),
-		Fails:       strings.Contains(body.Input.Prompt, s.opts.FailMarker),
+		Fails:       fails,
 	}
 	s.tasks[t.ID] = t
 	s.order = append(s.order, t.ID)
@@ -510,7 +520,7 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	f := s.opts.Faults
 	drop, fail5xx, errBody := s.roll(f.Drop), s.roll(f.ServerError), s.roll(f.ErrorBody)
-	t, ok := s.tasks[r.PathValue("task_id")]
+	t, ok := s.lookupLocked(r.PathValue("task_id"))
 	var snap Task
 	if ok {
 		snap = *t
@@ -532,6 +542,36 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.answer(w, r, &idx, http.StatusOK, s.statusBody(snap, time.Now()))
+}
+
+// lookupLocked finds a task, rebuilding one an earlier server made when
+// the simulator is stateless.
+func (s *Server) lookupLocked(id string) (*Task, bool) {
+	if t, ok := s.tasks[id]; ok {
+		return t, true
+	}
+	if !s.opts.Stateless {
+		return nil, false
+	}
+	parts := strings.Split(id, "-")
+	if len(parts) != 5 || parts[0] != "task" || parts[1] != "unified" {
+		return nil, false
+	}
+	ms, err := strconv.ParseInt(parts[2], 10, 64)
+	if err != nil || len(parts[4]) != 9 {
+		return nil, false
+	}
+	created := time.UnixMilli(ms)
+	t := &Task{
+		ID:        id,
+		CreatedAt: created,
+		StartsAt:  created.Add(s.opts.QueueTime),
+		EndsAt:    created.Add(s.opts.QueueTime + s.opts.RunTime),
+		Fails:     strings.HasSuffix(id, "f"),
+	}
+	s.tasks[id] = t
+	s.order = append(s.order, id)
+	return t, true
 }
 
 // statusBody is the status answer for t at now.
@@ -572,7 +612,7 @@ func (s *Server) statusBody(t Task, now time.Time) map[string]any {
 func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 	idx := s.record(r, nil)
 	s.mu.Lock()
-	t, ok := s.tasks[r.PathValue("task_id")]
+	t, ok := s.lookupLocked(r.PathValue("task_id"))
 	var snap Task
 	if ok {
 		snap = *t
