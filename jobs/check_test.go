@@ -1,0 +1,172 @@
+package jobs_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/soratui/soratui/apidot"
+	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/jobs"
+)
+
+// followAll submits n jobs and follows them together to the end.
+func followAll(t *testing.T, e env, tr *jobs.Tracker, n int) []history.Job {
+	t.Helper()
+	var ids []string
+	for range n {
+		j, err := tr.Submit(context.Background(), apidot.Request{Model: apidot.ModelStandard, Prompt: "a heron"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, j.ID)
+	}
+	finals := make([]history.Job, n)
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var err error
+			if finals[i], err = tr.Follow(context.Background(), id); err != nil {
+				t.Errorf("follow: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	return finals
+}
+
+func TestAdaptiveFollowsSimulatedJobsWithNoMoreReadsThanFixed(t *testing.T) {
+	// 3-second jobs with every timing of the schedule scaled by 0.1, so
+	// fixed 5-second polling is 0.5s here: 6 reads a job.
+	for _, opts := range []apidottest.Options{
+		{QueueTime: time.Second, RunTime: 2 * time.Second},
+		{QueueTime: time.Second, RunTime: 2 * time.Second, NoProgress: true},
+	} {
+		t.Run("noprogress="+map[bool]string{true: "yes", false: "no"}[opts.NoProgress], func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, opts)
+			tr := e.tracker(jobs.Config{Scheduler: jobs.Adaptive{Scale: 0.1}})
+			for _, j := range followAll(t, e, tr, 6) {
+				if j.Status != history.StatusFinished || j.FinishedAt == nil {
+					t.Errorf("job %s ended %s", j.ID, j.Status)
+				}
+				if n := e.server.StatusReads(j.TaskID); n > 6 || n < 1 {
+					t.Errorf("job %s: %d status reads, want 1 to 6", j.ID, n)
+				}
+			}
+		})
+	}
+}
+
+func TestFollowReportsASlowJob(t *testing.T) {
+	e := newEnv(t, apidottest.Options{QueueTime: time.Hour})
+	slow := make(chan history.Job, 1)
+	tr := e.tracker(jobs.Config{
+		Scheduler: jobs.Adaptive{Scale: 0.001},
+		OnEvent: func(ev jobs.Event) {
+			if ev.Slow {
+				select {
+				case slow <- ev.Job:
+				default:
+				}
+			}
+		},
+	})
+	job, err := tr.Submit(context.Background(), apidot.Request{Model: apidot.ModelStandard, Prompt: "a queue"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	tr.Start(ctx, job.ID)
+	select {
+	case j := <-slow:
+		if j.ID != job.ID || j.Status != history.StatusNotStarted {
+			t.Errorf("slow event for %s %s", j.ID, j.Status)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no slow event")
+	}
+	cancel()
+	tr.Wait()
+}
+
+func TestCheckReadsOnceAndRecords(t *testing.T) {
+	e := newEnv(t, apidottest.Options{RunTime: 30 * time.Millisecond})
+	tr := e.tracker(jobs.Config{})
+	job, err := tr.Submit(context.Background(), apidot.Request{Model: apidot.ModelStandard, Prompt: "a lake"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	got, changed, err := tr.Check(context.Background(), job.ID)
+	if err != nil || !changed || got.Status != history.StatusFinished {
+		t.Fatalf("Check = %s %v %v", got.Status, changed, err)
+	}
+	// Finished is final: more checks read nothing and change nothing.
+	for range 3 {
+		if _, changed, err := tr.Check(context.Background(), job.ID); changed || err != nil {
+			t.Errorf("second Check changed %v, %v", changed, err)
+		}
+	}
+	if n := e.server.StatusReads(job.TaskID); n != 1 {
+		t.Errorf("%d status reads, want 1", n)
+	}
+}
+
+func TestCheckOfAPendingJobLeavesItPending(t *testing.T) {
+	e := newEnv(t, apidottest.Options{QueueTime: time.Hour})
+	tr := e.tracker(jobs.Config{})
+	job, err := tr.Submit(context.Background(), apidot.Request{Model: apidot.ModelStandard, Prompt: "a lake"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := tr.Check(context.Background(), job.ID)
+	if err != nil || got.Status != history.StatusNotStarted || got.FinishedAt != nil {
+		t.Errorf("Check = %s %v", got.Status, err)
+	}
+}
+
+func TestCheckHandsItsReadToAFollow(t *testing.T) {
+	e := newEnv(t, apidottest.Options{RunTime: 20 * time.Millisecond})
+	// A Follow that would not read again for an hour.
+	tr := e.tracker(jobs.Config{Scheduler: jobs.Fixed{Interval: time.Hour}})
+	job, err := tr.Submit(context.Background(), apidot.Request{Model: apidot.ModelStandard, Prompt: "a lake"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan history.Job)
+	go func() {
+		j, _ := tr.Follow(context.Background(), job.ID)
+		done <- j
+	}()
+	time.Sleep(50 * time.Millisecond)
+	deadline := time.After(5 * time.Second)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+wait:
+	for {
+		// The first Check reads and records; later ones (should the
+		// Follow not have been listening yet) only hand over the record.
+		if _, _, err := tr.Check(context.Background(), job.ID); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case j := <-done:
+			if j.Status != history.StatusFinished {
+				t.Errorf("Follow returned %s", j.Status)
+			}
+			break wait
+		case <-tick.C:
+		case <-deadline:
+			t.Fatal("Follow did not take the checked record")
+		}
+	}
+	if n := e.server.StatusReads(job.TaskID); n != 1 {
+		t.Errorf("%d status reads, want only Check's", n)
+	}
+}
