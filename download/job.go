@@ -1,0 +1,69 @@
+package download
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"path/filepath"
+
+	"github.com/soratui/soratui/history"
+)
+
+// VideoURL returns the job's first video URL, or an error wrapping
+// ErrNotFinished (the job has no result yet, or failed) or ErrNoVideo.
+func VideoURL(j history.Job) (string, error) {
+	if j.Status != history.StatusFinished {
+		return "", fmt.Errorf("job %s is %s: %w", j.ID, j.Status, ErrNotFinished)
+	}
+	for _, u := range j.VideoURLs {
+		if u != "" {
+			return u, nil
+		}
+	}
+	return "", fmt.Errorf("job %s: %w", j.ID, ErrNoVideo)
+}
+
+// Job downloads the video of the job that id names (a local id, a unique
+// prefix or a task id; see history.Store.Find) to dest with a zero
+// Downloader using client and progress. See Downloader.Job.
+func Job(ctx context.Context, store *history.Store, client *http.Client, id, dest string, progress func(done, total int64)) (history.Job, error) {
+	d := Downloader{Client: client, Progress: progress}
+	return d.Job(ctx, store, id, dest)
+}
+
+// Job downloads the first video of the job that id names to dest (see
+// Fetch) and records dest's absolute path as the job's local_path. It
+// never calls the API and never changes the job's status. A job that is
+// not finished fails with ErrNotFinished, one without a video with
+// ErrNoVideo, and nothing is fetched. When the file is saved but the
+// history cannot record it, the returned job still carries the path.
+func (d *Downloader) Job(ctx context.Context, store *history.Store, id, dest string) (history.Job, error) {
+	j, err := store.Find(id)
+	if err != nil {
+		return j, err
+	}
+	url, err := VideoURL(j)
+	if err != nil {
+		return j, err
+	}
+	if dest == "" {
+		return j, errors.New("download: no destination file")
+	}
+	abs, err := filepath.Abs(dest)
+	if err != nil {
+		return j, fmt.Errorf("download: %w", err)
+	}
+	if _, err := d.Fetch(ctx, url, abs); err != nil {
+		return j, err
+	}
+	updated, err := store.Update(j.ID, func(j *history.Job) error {
+		j.LocalPath = abs
+		return nil
+	})
+	if err != nil {
+		j.LocalPath = abs
+		return j, fmt.Errorf("saved to %s, but recording that in the history failed: %w", abs, err)
+	}
+	return updated, nil
+}
