@@ -1,0 +1,164 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"charm.land/bubbles/v2/progress"
+
+	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/keys"
+)
+
+func TestGoldenKeyScreen(t *testing.T) {
+	eachSize(t, func(t *testing.T, w, h int) {
+		m := newTestModel(t, openStore(t), nil, w, h)
+		m.key = keys.Key{}
+		m.screen = screenKey
+		m.keyIn = newKeyModel(m.st, errors.Join(keys.ErrNoKey, keys.ErrUnavailable))
+		m.keyIn.setSize(w)
+		m = typeText(t, m, "sk-abc")
+		golden(t, m)
+		if strings.Contains(screenText(m), "sk-abc") {
+			t.Error("the key screen shows the typed key")
+		}
+	})
+}
+
+func TestGoldenComposeEmpty(t *testing.T) {
+	eachSize(t, func(t *testing.T, w, h int) {
+		golden(t, newTestModel(t, openStore(t), nil, w, h))
+	})
+}
+
+func TestGoldenComposeInvalidCombination(t *testing.T) {
+	eachSize(t, func(t *testing.T, w, h int) {
+		m := newTestModel(t, openStore(t), nil, w, h)
+		m = typeText(t, m, "a glass whale drifting over a desert, wide shot")
+		m = send(t, m, press("tab"))   // model
+		m = send(t, m, press("right")) // Pro
+		m = send(t, m, press("tab"))   // duration
+		m = send(t, m, press("right")) // 8
+		m = send(t, m, press("tab"))   // aspect
+		m.compose.aspect = "auto"      // chosen before the image was removed
+		m = send(t, m, press("tab"))   // resolution
+		m = send(t, m, press("right")) // 1024p
+		golden(t, m)
+		text := screenText(m)
+		if !strings.Contains(text, "auto needs a guiding image URL") {
+			t.Errorf("the reason is not next to the field:\n%s", text)
+		}
+		m, _ = sendCmd(t, m, press("ctrl+s"))
+		if m.screen != screenCompose || !strings.Contains(m.flash, "Cannot submit") {
+			t.Errorf("an invalid form was submitted: screen %d flash %q", m.screen, m.flash)
+		}
+	})
+}
+
+func TestGoldenComposeCompare(t *testing.T) {
+	eachSize(t, func(t *testing.T, w, h int) {
+		m := newTestModel(t, openStore(t), nil, w, h)
+		m = typeText(t, m, "city at night, rain on the lens")
+		m = send(t, m, press("shift+tab")) // compare
+		m = send(t, m, press("space"))     // standard
+		m = send(t, m, press("right"))
+		m = send(t, m, press("right"))
+		m = send(t, m, press("right"))
+		m = send(t, m, press("space")) // pro-1080p
+		golden(t, m)
+		if !strings.Contains(screenText(m), "496 credits ($2.48)") {
+			t.Error("the estimate is not the sum of the variants")
+		}
+	})
+}
+
+func TestGoldenJobsEveryStatus(t *testing.T) {
+	eachSize(t, func(t *testing.T, w, h int) {
+		store := openStore(t)
+		seedStore(t, store, everyStatus())
+		m := newTestModel(t, store, nil, w, h)
+		m = send(t, m, press("esc"))
+		golden(t, m)
+		text := screenText(m)
+		for _, s := range history.Statuses() {
+			if !strings.Contains(text, strings.ReplaceAll(string(s), "_", " ")) {
+				t.Errorf("status %s missing from the list", s)
+			}
+		}
+	})
+}
+
+func TestGoldenDetail(t *testing.T) {
+	eachSize(t, func(t *testing.T, w, h int) {
+		store := openStore(t)
+		seedStore(t, store, everyStatus())
+		m := newTestModel(t, store, nil, w, h)
+		m = send(t, m, press("esc"))
+		m.list.step(6) // the finished job, oldest
+		m, _ = sendCmd(t, m, press("enter"))
+		golden(t, m)
+	})
+}
+
+func TestGoldenDetailCompareGroup(t *testing.T) {
+	eachSize(t, func(t *testing.T, w, h int) {
+		store := openStore(t)
+		js := everyStatus()
+		std, pro := js[0], js[4]
+		std.GroupID, pro.GroupID = "gtest", "gtest"
+		pro.CreatedAt = std.CreatedAt
+		seeded := seedStore(t, store, []history.Job{std, pro})
+		m := newTestModel(t, store, nil, w, h)
+		m = send(t, m, press("esc"))
+		m, c := sendCmd(t, m, press("enter"))
+		if c == nil {
+			t.Fatal("opening a grouped job loads no group")
+		}
+		m = send(t, m, c())
+		if len(m.detail.group) != 2 {
+			t.Fatalf("group of %d, want 2 (%v)", len(m.detail.group), seeded)
+		}
+		golden(t, m)
+	})
+}
+
+func TestGoldenDetailDownloadProgress(t *testing.T) {
+	eachSize(t, func(t *testing.T, w, h int) {
+		store := openStore(t)
+		seedStore(t, store, everyStatus()[:1])
+		m := newTestModel(t, store, nil, w, h)
+		m = send(t, m, press("esc"))
+		m, _ = sendCmd(t, m, press("enter"))
+		m.detail.dl = &downloadState{id: m.detail.job.ID, done: 1200 << 10, total: 2600 << 10, bar: progress.New(progress.WithoutPercentage())}
+		golden(t, m)
+		if !strings.Contains(screenText(m), "46% 1.2 MB/2.5 MB") {
+			t.Errorf("no download progress:\n%s", screenText(m))
+		}
+	})
+}
+
+func TestGoldenHistory(t *testing.T) {
+	eachSize(t, func(t *testing.T, w, h int) {
+		store := openStore(t)
+		seedStore(t, store, everyStatus())
+		m := newTestModel(t, store, nil, w, h)
+		m = send(t, m, press("esc"))
+		m, cmd := sendCmd(t, m, press("h"))
+		m = send(t, m, cmd())
+		golden(t, m)
+	})
+}
+
+func TestGoldenHelp(t *testing.T) {
+	eachSize(t, func(t *testing.T, w, h int) {
+		m := newTestModel(t, openStore(t), nil, w, h)
+		m = send(t, m, press("esc"))
+		m = send(t, m, press("?"))
+		golden(t, m)
+		m = send(t, m, press("esc"))
+		if m.showHelp {
+			t.Error("esc did not close the help")
+		}
+	})
+}

@@ -1,0 +1,84 @@
+package ui
+
+import (
+	"charm.land/bubbles/v2/help"
+	"charm.land/lipgloss/v2"
+
+	"github.com/soratui/soratui/history"
+)
+
+// styles are every style the interface draws with, for one background.
+// Colour is downsampled (or dropped, under NO_COLOR) by the renderer.
+type styles struct {
+	isDark bool
+
+	app       lipgloss.Style
+	title     lipgloss.Style
+	tab       lipgloss.Style
+	tabActive lipgloss.Style
+	rule      lipgloss.Style
+	faint     lipgloss.Style
+	label     lipgloss.Style
+	labelOn   lipgloss.Style
+	value     lipgloss.Style
+	choice    lipgloss.Style
+	choiceOn  lipgloss.Style
+	good      lipgloss.Style
+	bad       lipgloss.Style
+	warn      lipgloss.Style
+	selected  lipgloss.Style
+	barFull   lipgloss.Style
+	barEmpty  lipgloss.Style
+	notice    lipgloss.Style
+	box       lipgloss.Style
+	status    map[history.Status]lipgloss.Style
+	help      help.Styles
+}
+
+func newStyles(isDark bool) styles {
+	ld := lipgloss.LightDark(isDark)
+	var (
+		accent  = ld(lipgloss.Color("#5A3FC0"), lipgloss.Color("#B4A2FF"))
+		subtle  = ld(lipgloss.Color("#8A8A8A"), lipgloss.Color("#7A7A7A"))
+		text    = ld(lipgloss.Color("#1F1F1F"), lipgloss.Color("#E8E8E8"))
+		green   = ld(lipgloss.Color("#1F7A3A"), lipgloss.Color("#6BD98A"))
+		red     = ld(lipgloss.Color("#B3261E"), lipgloss.Color("#FF8A80"))
+		amber   = ld(lipgloss.Color("#8A5A00"), lipgloss.Color("#FFC861"))
+		blue    = ld(lipgloss.Color("#1A5FB4"), lipgloss.Color("#7FB8FF"))
+		selBg   = ld(lipgloss.Color("#E6E0FF"), lipgloss.Color("#3A3060"))
+		barFill = ld(lipgloss.Color("#5A3FC0"), lipgloss.Color("#9C86FF"))
+	)
+	s := styles{
+		isDark:    isDark,
+		app:       lipgloss.NewStyle(),
+		title:     lipgloss.NewStyle().Bold(true).Foreground(accent),
+		tab:       lipgloss.NewStyle().Foreground(subtle).Padding(0, 1),
+		tabActive: lipgloss.NewStyle().Bold(true).Foreground(text).Underline(true).Padding(0, 1),
+		rule:      lipgloss.NewStyle().Foreground(subtle),
+		faint:     lipgloss.NewStyle().Foreground(subtle),
+		label:     lipgloss.NewStyle().Foreground(subtle),
+		labelOn:   lipgloss.NewStyle().Bold(true).Foreground(accent),
+		value:     lipgloss.NewStyle().Foreground(text),
+		choice:    lipgloss.NewStyle().Foreground(subtle),
+		choiceOn:  lipgloss.NewStyle().Bold(true).Foreground(accent),
+		good:      lipgloss.NewStyle().Foreground(green),
+		bad:       lipgloss.NewStyle().Foreground(red),
+		warn:      lipgloss.NewStyle().Foreground(amber),
+		selected:  lipgloss.NewStyle().Background(selBg).Bold(true),
+		barFull:   lipgloss.NewStyle().Foreground(barFill),
+		barEmpty:  lipgloss.NewStyle().Foreground(subtle),
+		notice:    lipgloss.NewStyle().Foreground(blue),
+		box:       lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(subtle).Padding(0, 1),
+		status: map[history.Status]lipgloss.Style{
+			history.StatusSubmitting:  lipgloss.NewStyle().Foreground(blue),
+			history.StatusUnconfirmed: lipgloss.NewStyle().Foreground(amber),
+			history.StatusRejected:    lipgloss.NewStyle().Foreground(red),
+			history.StatusNotStarted:  lipgloss.NewStyle().Foreground(subtle),
+			history.StatusRunning:     lipgloss.NewStyle().Foreground(blue),
+			history.StatusFinished:    lipgloss.NewStyle().Foreground(green),
+			history.StatusFailed:      lipgloss.NewStyle().Foreground(red),
+		},
+		help: help.DefaultStyles(isDark),
+	}
+	return s
+}

@@ -1,0 +1,63 @@
+package ui
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/jobs"
+	"github.com/soratui/soratui/keys"
+)
+
+// Backend is what the interface works on: a history, and how to reach the
+// API once it has a key. The command line builds it.
+type Backend struct {
+	Store *history.Store
+	// NewTracker builds a tracker that authenticates with key and
+	// reports every change to onEvent.
+	NewTracker func(key string, onEvent func(jobs.Event)) (*jobs.Tracker, error)
+	// CheckImage checks a guiding image URL.
+	CheckImage func(ctx context.Context, url string) error
+	// HTTP downloads results.
+	HTTP *http.Client
+	// VideosDir is where downloads go by default.
+	VideosDir string
+	// Demo is true for the built-in simulator.
+	Demo bool
+}
+
+// Config starts the interface.
+type Config struct {
+	Version string
+	Backend Backend
+	// Key is the key found at start; its zero value opens the key screen,
+	// with KeyErr saying why none was found.
+	Key    keys.Key
+	KeyErr error
+	// SaveKey stores a key pasted on the key screen.
+	SaveKey func(ctx context.Context, key string) error
+	// Demo switches to the built-in simulator from the key screen.
+	Demo func() (Backend, keys.Key, error)
+	// OpenURL opens a URL or a file in the system's browser or player.
+	OpenURL func(target string) error
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Run shows the interface until the user quits. Unfinished jobs stay in
+// the history and resume at the next start.
+func Run(ctx context.Context, cfg Config, opts ...tea.ProgramOption) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	m := New(ctx, cfg)
+	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithContext(ctx)}, opts...)...)
+	final, err := p.Run()
+	cancel()
+	if fm, ok := final.(Model); ok {
+		fm.wait()
+	}
+	return err
+}

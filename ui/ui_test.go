@@ -1,0 +1,214 @@
+package ui
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/soratui/soratui/apidot"
+	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/jobs"
+	"github.com/soratui/soratui/keys"
+)
+
+// updating reports -update, the flag of the golden package teatest uses:
+// it rewrites the golden files.
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// testNow is the fixed clock of every test.
+var testNow = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+
+func TestMain(m *testing.M) {
+	time.Local = time.UTC
+	os.Exit(m.Run())
+}
+
+func openStore(t testing.TB) *history.Store {
+	t.Helper()
+	s, err := history.Open(filepath.Join(t.TempDir(), "history.db"), history.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func intp(n int) *int { return &n }
+
+// everyStatus is one job in each status, newest first once stored.
+func everyStatus() []history.Job {
+	at := func(min int) time.Time { return testNow.Add(-time.Duration(min) * time.Minute) }
+	fin := at(2)
+	return []history.Job{
+		{Model: apidot.ModelStandard, Status: history.StatusFinished, Prompt: "a red fox in fresh snow, slow dolly in, golden hour", Duration: 4, Credits: 48, TaskID: "task-unified-1", VideoURLs: []string{"https://cdn.example/v/fox.mp4"}, Progress: intp(100), CreatedAt: at(9), FinishedAt: &fin},
+		{Model: apidot.ModelPro, Resolution: "1080p", Status: history.StatusFailed, Prompt: "two knights duel at dawn", Duration: 8, Credits: 896, TaskID: "task-unified-2", Error: "The prompt was rejected by content moderation.", CreatedAt: at(8)},
+		{Model: apidot.ModelStandard, Status: history.StatusRejected, Prompt: "a city made of glass", Duration: 4, Credits: 48, Error: "apidot submit: 402 insufficient_credits", CreatedAt: at(7)},
+		{Model: apidot.ModelPro, Resolution: "720p", Status: history.StatusUnconfirmed, Prompt: "waves on black sand", Duration: 12, Credits: 576, Error: "no answer", CreatedAt: at(6)},
+		{Model: apidot.ModelPro, Resolution: "1024p", Status: history.StatusRunning, Prompt: "neon koi pond at night, overhead drone shot", Duration: 8, Credits: 640, TaskID: "task-unified-5", Progress: intp(45), CreatedAt: at(5)},
+		{Model: apidot.ModelStandard, Status: history.StatusNotStarted, Prompt: "a paper boat in a storm drain", Duration: 16, Credits: 192, TaskID: "task-unified-6", Progress: intp(0), CreatedAt: at(4)},
+		{Model: apidot.ModelStandard, Status: history.StatusSubmitting, Prompt: "a lighthouse keeper's morning", Duration: 20, Credits: 240, CreatedAt: at(3)},
+	}
+}
+
+func seedStore(t testing.TB, s *history.Store, js []history.Job) []history.Job {
+	t.Helper()
+	out := make([]history.Job, len(js))
+	for i := range js {
+		j := js[i]
+		if j.ID == "" {
+			j.ID = fmt.Sprintf("job-%03d", i)
+		}
+		j.UpdatedAt = j.CreatedAt
+		j.StatusHistory = []history.StatusChange{{Status: j.Status, At: j.CreatedAt}}
+		if err := s.Create(&j); err != nil {
+			t.Fatal(err)
+		}
+		out[i] = j
+	}
+	return out
+}
+
+// newTestModel is a model at a size with a store and, when server is
+// set, a tracker on it.
+func newTestModel(t testing.TB, store *history.Store, server *apidottest.Server, w, h int) Model {
+	t.Helper()
+	b := Backend{Store: store, VideosDir: t.TempDir()}
+	if server != nil {
+		b.HTTP = server.Client()
+		b.NewTracker = func(key string, onEvent func(jobs.Event)) (*jobs.Tracker, error) {
+			c := apidot.NewClient(key, apidot.WithBaseURL(server.URL), apidot.WithHTTPClient(server.Client()))
+			return jobs.New(jobs.Config{Store: store, API: c, Scheduler: jobs.Fixed{Interval: 20 * time.Millisecond}, RequestsPerSecond: 1000, OnEvent: onEvent}), nil
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	m := New(ctx, Config{
+		Version: "test",
+		Backend: b,
+		Key:     keys.Key{Value: "sk-test-ui-0123456789", Source: keys.SourceEnv},
+		Now:     func() time.Time { return testNow },
+		Demo:    func() (Backend, keys.Key, error) { return b, keys.Key{}, nil },
+	})
+	m = send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
+	if b.NewTracker != nil {
+		m = send(t, m, m.connect(b, m.key)())
+	}
+	if store != nil {
+		m = send(t, m, m.loadRecent()())
+	}
+	return m
+}
+
+// send feeds one message and returns the model, dropping commands.
+func send(t testing.TB, m Model, msg tea.Msg) Model {
+	t.Helper()
+	next, _ := m.Update(msg)
+	return next.(Model)
+}
+
+// sendCmd feeds one message and returns the model and its command.
+func sendCmd(t testing.TB, m Model, msg tea.Msg) (Model, tea.Cmd) {
+	t.Helper()
+	next, cmd := m.Update(msg)
+	return next.(Model), cmd
+}
+
+func press(s string) tea.KeyPressMsg {
+	switch s {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case "space":
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	case "left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft}
+	case "right":
+		return tea.KeyPressMsg{Code: tea.KeyRight}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "pgdown":
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "pgup":
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}
+	case "ctrl+s":
+		return tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	case "ctrl+t":
+		return tea.KeyPressMsg{Code: 't', Mod: tea.ModCtrl}
+	}
+	r := []rune(s)[0]
+	return tea.KeyPressMsg{Code: r, Text: s}
+}
+
+func typeText(t testing.TB, m Model, s string) Model {
+	t.Helper()
+	for _, r := range s {
+		if r == ' ' {
+			m = send(t, m, press("space"))
+			continue
+		}
+		m = send(t, m, tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	return m
+}
+
+// screenText is the frame as a person reads it.
+func screenText(m Model) string { return ansi.Strip(m.render()) }
+
+// golden compares the frame with testdata/<name>.golden.
+func golden(t *testing.T, m Model) {
+	t.Helper()
+	got := screenText(m)
+	lines := strings.Split(got, "\n")
+	if len(lines) != m.height {
+		t.Errorf("frame has %d lines, want the terminal's %d", len(lines), m.height)
+	}
+	for i, l := range lines {
+		if w := ansi.StringWidth(l); w > m.width {
+			t.Errorf("line %d is %d cells wide, wider than %d: %q", i+1, w, m.width, l)
+		}
+	}
+	path := filepath.Join("testdata", strings.ReplaceAll(t.Name(), "/", "_")+".golden")
+	if updating() {
+		os.MkdirAll("testdata", 0o755)
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./ui -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("frame differs from %s (run go test ./ui -update after checking):\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+var termSizes = []struct{ w, h int }{{80, 24}, {120, 40}}
+
+func eachSize(t *testing.T, f func(t *testing.T, w, h int)) {
+	for _, s := range termSizes {
+		t.Run(fmt.Sprintf("%dx%d", s.w, s.h), func(t *testing.T) { f(t, s.w, s.h) })
+	}
+}
