@@ -7,9 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/soratui/soratui/keys"
 )
 
 // Env is everything the commands take from the process: streams,
@@ -28,6 +31,12 @@ type Env struct {
 	StderrIsTerminal bool
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Keyring holds the API key; nil means the OS keyring with
+	// keys.DefaultTimeout. Whatever is set, every call is still bounded.
+	Keyring keys.Keyring
+	// ReadPassword reads one line from the terminal without echo (used when
+	// StdinIsTerminal); nil reads os.Stdin's terminal with golang.org/x/term.
+	ReadPassword func() (string, error)
 }
 
 func (e Env) getenv(k string) string {
@@ -97,3 +106,31 @@ func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 	}
 }
 
+// noArgs refuses positional arguments without repeating them unless they
+// are plainly a mistyped command word: an argument may be a pasted key.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	what := "an unexpected argument"
+	if isCommandWord(args[0]) {
+		what = "unknown command " + strconv.Quote(args[0])
+	}
+	return &UsageError{
+		Err:  fmt.Errorf("%s for %q", what, cmd.CommandPath()),
+		Help: "Run '" + cmd.CommandPath() + " --help' for usage.",
+	}
+}
+
+// isCommandWord reports a short lowercase word, safe to repeat.
+func isCommandWord(s string) bool {
+	if s == "" || len(s) > 12 {
+		return false
+	}
+	for _, r := range s {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return true
+}

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/soratui/soratui/apidot"
 )
@@ -52,6 +53,15 @@ func ExitCode(err error) int {
 // describe turns an error into the sentence a person reads, with the next
 // step for the failures that have one.
 func describe(err error) string {
+	var verr *apidot.ValidationError
+	if errors.As(err, &verr) {
+		var b strings.Builder
+		b.WriteString("invalid request, nothing was sent:")
+		for _, f := range verr.Fields {
+			b.WriteString("\n  --" + flagFor(f.Field) + ": " + f.Reason)
+		}
+		return b.String()
+	}
 	switch {
 	case apidot.IsAuth(err):
 		return err.Error() + "\nThe API key was refused: set a valid one with 'soratui key set' or the APIDOT_API_KEY variable."
@@ -61,4 +71,17 @@ func describe(err error) string {
 		return err.Error() + "\nThe task may exist on the server (and be billed): the job is kept as unconfirmed and was not resubmitted."
 	}
 	return err.Error()
+}
+
+// flagFor names the command-line flag of a request field.
+func flagFor(field string) string {
+	switch field {
+	case "image_urls":
+		return "image"
+	case "aspect_ratio":
+		return "aspect"
+	case "callback_url":
+		return "callback-url"
+	}
+	return field
 }

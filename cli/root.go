@@ -5,16 +5,22 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/history"
 )
 
 // app holds the global flags and what commands build from them lazily, so
 // `soratui version` opens nothing.
 type app struct {
-	env          Env
-	dbPath       string
-	pollInterval time.Duration
-	demo         bool
-	closers      []func()
+	env       Env
+	dbPath    string
+	pollEvery time.Duration
+	demo      bool
+	closers   []func()
+
+	store *history.Store
+	sim   *apidottest.Server
 }
 
 func (a *app) close() {
@@ -31,11 +37,11 @@ func newRootCmd(a *app) *cobra.Command {
 		Long: `soratui submits Sora 2 video jobs to APIDot, follows them live and keeps
 every job in a local history. Run it with no command for the terminal UI,
 or use the commands below in scripts.`,
-		Args:          usageArgs(cobra.NoArgs),
+		Args:          noArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return cmd.Help()
+			return runTUI(cmd.Context(), a)
 		},
 	}
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
@@ -43,12 +49,22 @@ or use the commands below in scripts.`,
 	})
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.dbPath, "db", "", "history file (env SORATUI_DB; default $XDG_DATA_HOME/soratui/history.db)")
-	pf.DurationVar(&a.pollInterval, "poll-interval", 0, "fixed status polling interval, e.g. 5s (env SORATUI_POLL_INTERVAL; default adaptive)")
+	pf.DurationVar(&a.pollEvery, "poll-interval", 0, "fixed status polling interval, e.g. 5s (env SORATUI_POLL_INTERVAL; default adaptive)")
 	pf.BoolVar(&a.demo, "demo", false, "use the built-in simulator and a separate demo history; no key needed")
 
 	root.AddCommand(
-		newVersionCmd(a),
+		newSubmitCmd(a),
+		newListCmd(a),
+		newShowCmd(a),
+		newWatchCmd(a),
+		newExportCmd(a),
+		newImportCmd(a),
+		newDownloadCmd(a),
+		newDeleteCmd(a),
+		newPruneCmd(a),
+		newWebhookCmd(a),
 		newKeyCmd(a),
+		newVersionCmd(a),
 	)
 	return root
 }
@@ -57,7 +73,7 @@ func newVersionCmd(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print soratui's version",
-		Args:  usageArgs(cobra.NoArgs),
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			_, err := fmt.Fprintf(cmd.OutOrStdout(), "soratui %s\n", a.env.Version)
 			return err

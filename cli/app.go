@@ -1,0 +1,179 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/soratui/soratui/apidot"
+	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/jobs"
+)
+
+// Demo timings: a demo job waits in the queue a few seconds, then runs.
+const (
+	demoQueueTime = 4 * time.Second
+	demoRunTime   = 10 * time.Second
+)
+
+// minPollInterval keeps a mistyped interval from hammering the API.
+const minPollInterval = 50 * time.Millisecond
+
+// historyPath is the history file: --db, else the demo file in demo mode,
+// else SORATUI_DB, else the XDG default.
+func (a *app) historyPath() (string, error) {
+	if a.dbPath != "" {
+		return a.dbPath, nil
+	}
+	if a.demo {
+		p, err := history.DefaultPath(func(k string) string {
+			if k == "SORATUI_DB" {
+				return ""
+			}
+			return a.env.getenv(k)
+		})
+		if err != nil {
+			return "", err
+		}
+		return filepath.Join(filepath.Dir(p), "demo.db"), nil
+	}
+	return history.DefaultPath(a.env.getenv)
+}
+
+// openStore opens the history file once per run.
+func (a *app) openStore() (*history.Store, error) {
+	if a.store != nil {
+		return a.store, nil
+	}
+	path, err := a.historyPath()
+	if err != nil {
+		return nil, err
+	}
+	s, err := history.Open(path, history.Options{Now: a.env.Now})
+	if err != nil {
+		return nil, err
+	}
+	a.store = s
+	a.closers = append(a.closers, func() { s.Close() })
+	return s, nil
+}
+
+// apiBase is the API to talk to: the demo simulator, APIDOT_BASE_URL, or
+// APIDot itself.
+func (a *app) apiBase() string {
+	if a.demo {
+		return a.demoServer().URL
+	}
+	if u := a.env.getenv("APIDOT_BASE_URL"); u != "" {
+		return u
+	}
+	return apidot.DefaultBaseURL
+}
+
+// demoServer starts the in-process simulator once.
+func (a *app) demoServer() *apidottest.Server {
+	if a.sim == nil {
+		a.sim = apidottest.NewServer(apidottest.Options{
+			QueueTime: demoQueueTime,
+			RunTime:   demoRunTime,
+			Stateless: true,
+		})
+		a.closers = append(a.closers, a.sim.Close)
+	}
+	return a.sim
+}
+
+// apiClient returns a client with the user's key; it fails, saying how to
+// set a key, when there is none.
+func (a *app) apiClient(ctx context.Context) (*apidot.Client, error) {
+	k, err := a.requireKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return a.clientFor(k.Value), nil
+}
+
+// clientFor is an API client that authenticates with key.
+func (a *app) clientFor(key string) *apidot.Client {
+	return apidot.NewClient(key,
+		apidot.WithBaseURL(a.apiBase()),
+		apidot.WithUserAgent("soratui/"+a.env.Version),
+	)
+}
+
+// pollInterval is --poll-interval, else SORATUI_POLL_INTERVAL, else 0
+// (the default schedule).
+func (a *app) pollInterval() (time.Duration, error) {
+	d := a.pollEvery
+	if d == 0 {
+		if v := a.env.getenv("SORATUI_POLL_INTERVAL"); v != "" {
+			var err error
+			if d, err = time.ParseDuration(v); err != nil {
+				return 0, usageErrorf("SORATUI_POLL_INTERVAL=%q is not a duration such as 5s or 1m", v)
+			}
+		}
+	}
+	if d != 0 && d < minPollInterval {
+		return 0, usageErrorf("poll interval %s is too short: use %s or more", d, minPollInterval)
+	}
+	return d, nil
+}
+
+// tracker builds the job tracker for a command; onEvent may be nil.
+func (a *app) tracker(ctx context.Context, onEvent func(jobs.Event)) (*jobs.Tracker, *history.Store, error) {
+	if _, err := a.pollInterval(); err != nil {
+		return nil, nil, err
+	}
+	store, err := a.openStore()
+	if err != nil {
+		return nil, nil, err
+	}
+	client, err := a.apiClient(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	tr, err := a.trackerWith(store, client, onEvent)
+	return tr, store, err
+}
+
+// trackerWith builds a tracker on store and client with the polling
+// schedule the flags ask for.
+func (a *app) trackerWith(store *history.Store, client jobs.API, onEvent func(jobs.Event)) (*jobs.Tracker, error) {
+	interval, err := a.pollInterval()
+	if err != nil {
+		return nil, err
+	}
+	var sched jobs.Scheduler = jobs.Fixed{Interval: interval}
+	switch {
+	case interval != 0:
+	case a.demo:
+		// Demo jobs take seconds; a steady second keeps the bars moving.
+		sched = jobs.Fixed{Interval: time.Second}
+	default:
+		// Priors only sharpen the schedule: without them it uses
+		// DefaultPrior.
+		priors, _ := jobs.LoadPriors(store)
+		sched = jobs.Adaptive{Priors: priors}
+	}
+	return jobs.New(jobs.Config{
+		Store:     store,
+		API:       client,
+		Scheduler: sched,
+		OnEvent:   onEvent,
+		Now:       a.env.Now,
+	}), nil
+}
+
+// describeJob is one line about a job for progress output.
+func describeJob(j history.Job) string {
+	s := fmt.Sprintf("%s %s", j.ID, j.Status)
+	if j.Progress != nil && !j.Status.Terminal() {
+		s += fmt.Sprintf(" %d%%", *j.Progress)
+	}
+	if j.Error != "" {
+		s += ": " + j.Error
+	}
+	return s
+}

@@ -1,0 +1,377 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/soratui/soratui/download"
+	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/jobs"
+)
+
+type downloadOptions struct {
+	output string
+	force  bool
+}
+
+func newDownloadCmd(a *app) *cobra.Command {
+	var o downloadOptions
+	cmd := &cobra.Command{
+		Use:   "download ID [-o PATH]",
+		Short: "Save a finished job's video and record where it went",
+		Long: `Download saves the video of a finished job (ID: its local id, a unique
+prefix of it, or its task id) and records the file in the history. It prints
+the saved path on stdout and progress on stderr.
+
+The default file is <Videos>/soratui/<date>-<prompt>-<id>.mp4, where <Videos>
+is $XDG_VIDEOS_DIR or your usual Videos folder. -o takes a file name or an
+existing folder. An existing file is never replaced unless you pass --force.
+The video arrives in a temporary file first: an interrupted download leaves
+nothing behind. Result links expire (APIDot keeps them about a day).`,
+		Example: `  soratui download 01jx8k2m
+  soratui download task-unified-1745090382-0001 -o ~/Desktop/
+  soratui download 01jx8k2m -o fox.mp4 --force`,
+		Args: usageArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runDownload(cmd.Context(), a, args[0], o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.output, "output", "o", "", "file or existing folder to save to (default: the Videos folder)")
+	f.BoolVar(&o.force, "force", false, "replace an existing file")
+	return cmd
+}
+
+func runDownload(ctx context.Context, a *app, ref string, o downloadOptions) error {
+	store, err := a.openStore()
+	if err != nil {
+		return err
+	}
+	j, err := findJob(store, ref)
+	if err != nil {
+		return err
+	}
+	if _, err := download.VideoURL(j); err != nil {
+		return notDownloadable(j, err)
+	}
+	dest, err := a.downloadTarget(j, o.output)
+	if err != nil {
+		return err
+	}
+	if !o.force {
+		if _, err := os.Lstat(dest); err == nil && dest == j.LocalPath {
+			return &UsageError{Err: fmt.Errorf("job %s is already saved at %s", j.ID, dest),
+				Help: "Pass --force to download it again, or -o to save a copy elsewhere."}
+		} else if err == nil {
+			return existsUsage(dest)
+		}
+	}
+	bar := &progressBar{w: a.env.Stderr, live: a.env.StderrIsTerminal}
+	d := download.Downloader{Client: a.resultClient(), Progress: bar.update, Overwrite: o.force}
+	saved, err := d.Job(ctx, store, j.ID, dest)
+	bar.finish(err == nil)
+	if err != nil && saved.LocalPath != "" {
+		// The file is there; only the history could not record it.
+		fmt.Fprintln(a.env.Stdout, saved.LocalPath)
+		return err
+	}
+	if err != nil {
+		return downloadFailure(j, err)
+	}
+	_, err = fmt.Fprintln(a.env.Stdout, saved.LocalPath)
+	return err
+}
+
+// resultClient fetches result files: a plain client, since result URLs
+// take no API key and must never be sent one. In demo mode the files come
+// from this process's simulator, whatever port an earlier one listened on.
+func (a *app) resultClient() *http.Client {
+	if !a.demo {
+		return &http.Client{}
+	}
+	base, err := url.Parse(a.demoServer().URL)
+	if err != nil {
+		return &http.Client{}
+	}
+	return &http.Client{Transport: demoFiles{host: base.Host}}
+}
+
+// demoFiles sends requests for simulator result files (a loopback host,
+// a /files/ path) to the running simulator.
+type demoFiles struct{ host string }
+
+func (d demoFiles) RoundTrip(r *http.Request) (*http.Response, error) {
+	if ip := net.ParseIP(r.URL.Hostname()); ip != nil && ip.IsLoopback() && strings.HasPrefix(r.URL.Path, "/files/") {
+		r = r.Clone(r.Context())
+		r.URL.Host, r.Host = d.host, d.host
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// videosDir is the Videos folder from the command's environment.
+func (a *app) videosDir() (string, error) {
+	dir, err := download.VideosDir(a.env.getenv)
+	if err != nil {
+		return "", &UsageError{Err: err}
+	}
+	return dir, nil
+}
+
+// downloadTarget is where a job's video goes: -o as a file, -o as an
+// existing folder (or one written with a trailing separator) holding the
+// default name, or the default path.
+func (a *app) downloadTarget(j history.Job, output string) (string, error) {
+	if output == "" {
+		dir, err := a.videosDir()
+		if err != nil {
+			return "", err
+		}
+		return download.DefaultPath(dir, j), nil
+	}
+	name := filepath.Base(download.DefaultPath("", j))
+	if strings.HasSuffix(output, "/") || strings.HasSuffix(output, string(filepath.Separator)) {
+		return filepath.Abs(filepath.Join(output, name))
+	}
+	if info, err := os.Stat(output); err == nil && info.IsDir() {
+		return filepath.Abs(filepath.Join(output, name))
+	}
+	return filepath.Abs(output)
+}
+
+// notDownloadable explains why a job has nothing to download (exit 2).
+func notDownloadable(j history.Job, err error) error {
+	switch {
+	case j.Status == history.StatusFailed || j.Status == history.StatusRejected:
+		return &UsageError{Err: fmt.Errorf("job %s %s: it has no video to download", j.ID, j.Status),
+			Help: "'soratui show " + j.ID + "' says why."}
+	case errors.Is(err, download.ErrNotFinished):
+		return &UsageError{Err: fmt.Errorf("job %s is %s, not finished: there is no video yet", j.ID, j.Status),
+			Help: "Follow it with 'soratui watch', then download it."}
+	}
+	return &UsageError{Err: fmt.Errorf("job %s is finished but lists no video URL", j.ID)}
+}
+
+// existsUsage refuses to replace a file (exit 2).
+func existsUsage(dest string) error {
+	return &UsageError{Err: fmt.Errorf("%s already exists", dest),
+		Help: "Pass --force to replace it, or -o to save elsewhere."}
+}
+
+// downloadFailure words a failed download for a person. The job itself
+// is untouched: still finished, never resubmitted.
+func downloadFailure(j history.Job, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrExist):
+		var perr *fs.PathError
+		if errors.As(err, &perr) {
+			return existsUsage(perr.Path)
+		}
+		return &UsageError{Err: err}
+	case errors.Is(err, download.ErrExpired):
+		return &hintError{err: fmt.Errorf("downloading %s: %w", j.ID, err),
+			hint: "The video cannot be fetched any more. 'soratui show " + j.ID + "' has its prompt and settings to generate it again."}
+	case errors.Is(err, download.ErrDiskFull):
+		return &hintError{err: fmt.Errorf("downloading %s: %w", j.ID, err),
+			hint: "Nothing was saved. Free some space, or save elsewhere with -o."}
+	case errors.Is(err, context.Canceled):
+		return fmt.Errorf("downloading %s: stopped; nothing was saved", j.ID)
+	}
+	return &hintError{err: fmt.Errorf("downloading %s: %w", j.ID, err),
+		hint: "Nothing was saved; the job is still finished. Try again with 'soratui download " + j.ID + "'."}
+}
+
+// hintError is a runtime failure (exit 1) with a next step.
+type hintError struct {
+	err  error
+	hint string
+}
+
+func (e *hintError) Error() string { return e.err.Error() + "\n" + e.hint }
+func (e *hintError) Unwrap() error { return e.err }
+
+// progressBar draws a download's progress on a terminal, or says only
+// how much arrived when stderr is not one.
+type progressBar struct {
+	w           io.Writer
+	live        bool
+	done, total int64
+	drawn       int // width of the last line drawn
+}
+
+// barWidth is the number of cells between the brackets.
+const barWidth = 20
+
+func (p *progressBar) update(done, total int64) {
+	p.done, p.total = done, total
+	if !p.live {
+		return
+	}
+	var line string
+	if total > 0 {
+		filled := int(min(done, total) * barWidth / total)
+		line = fmt.Sprintf("[%s%s] %3d%% %s/%s", strings.Repeat("#", filled), strings.Repeat(".", barWidth-filled),
+			min(done, total)*100/total, download.Size(done), download.Size(total))
+	} else {
+		line = download.Size(done).String()
+	}
+	pad := max(p.drawn-len(line), 0)
+	p.drawn = len(line)
+	fmt.Fprintf(p.w, "\r%s%s", line, strings.Repeat(" ", pad))
+}
+
+// finish ends the live line, or prints the one summary line.
+func (p *progressBar) finish(ok bool) {
+	if p.live && p.drawn > 0 {
+		fmt.Fprintln(p.w)
+	}
+	if !p.live && ok {
+		fmt.Fprintf(p.w, "Downloaded %s.\n", download.Size(p.done))
+	}
+}
+
+// autoDownload saves every job that finishes while followed (--download)
+// to the default path, in the background, and logs each outcome on
+// stderr. A failed download leaves the job as it is.
+type autoDownload struct {
+	a   *app
+	ctx context.Context
+	// log shares its lock on stderr with the job progress lines.
+	log    *progressPrinter
+	client *http.Client
+
+	mu      sync.Mutex
+	started map[string]bool
+	saved   map[string]string // job id → local path
+	failed  []string
+	wg      sync.WaitGroup
+}
+
+// newAutoDownload returns nil (which does nothing) unless enabled. It
+// logs through log, the printer of the job progress lines, so the two never
+// write to stderr at once.
+func (a *app) newAutoDownload(ctx context.Context, enabled bool, log *progressPrinter) (*autoDownload, error) {
+	if !enabled {
+		return nil, nil
+	}
+	if _, err := a.videosDir(); err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = &progressPrinter{w: a.env.Stderr}
+	}
+	return &autoDownload{a: a, ctx: ctx, log: log, client: a.resultClient(),
+		started: map[string]bool{}, saved: map[string]string{}}, nil
+}
+
+// logf writes one line on stderr under the progress printer's lock.
+func (d *autoDownload) logf(format string, args ...any) {
+	d.log.mu.Lock()
+	defer d.log.mu.Unlock()
+	fmt.Fprintf(d.log.w, format, args...)
+}
+
+// event starts the download of a job the tracker reports finished; it is
+// called from the tracker's goroutines.
+func (d *autoDownload) event(e jobs.Event) {
+	if d == nil || e.Err != nil || e.Job.Status != history.StatusFinished {
+		return
+	}
+	d.start(e.Job)
+}
+
+func (d *autoDownload) start(j history.Job) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.started[j.ID] {
+		return
+	}
+	d.started[j.ID] = true
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		path, err := d.fetch(j)
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		if err != nil {
+			d.failed = append(d.failed, j.ID)
+			d.logf("%s: download failed, the job is still finished: %s\n", j.ID, describe(err))
+			return
+		}
+		d.saved[j.ID] = path
+		d.logf("%s: saved to %s\n", j.ID, path)
+	}()
+}
+
+func (d *autoDownload) fetch(j history.Job) (string, error) {
+	if _, err := download.VideoURL(j); err != nil {
+		return "", notDownloadable(j, err)
+	}
+	// The store is already open: the tracker opened it before any job
+	// could finish.
+	store, err := d.a.openStore()
+	if err != nil {
+		return "", err
+	}
+	dir, err := d.a.videosDir()
+	if err != nil {
+		return "", err
+	}
+	dest := download.DefaultPath(dir, j)
+	if _, err := os.Lstat(dest); err == nil {
+		return "", &hintError{err: fmt.Errorf("%s already exists and was not replaced", dest),
+			hint: "Save it elsewhere with 'soratui download " + j.ID + " -o PATH'."}
+	}
+	dl := download.Downloader{Client: d.client}
+	saved, err := dl.Job(d.ctx, store, j.ID, dest)
+	if err != nil && saved.LocalPath == "" {
+		return "", downloadFailure(j, err)
+	}
+	return saved.LocalPath, err
+}
+
+// wait waits for the downloads under way, so none outlives the command.
+func (d *autoDownload) wait() {
+	if d != nil {
+		d.wg.Wait()
+	}
+}
+
+// finish downloads the finished jobs among js not yet started, waits for
+// every download, and returns js with their local paths. The error (exit
+// 1, already reported on stderr) says whether any download failed.
+func (d *autoDownload) finish(js []history.Job) ([]history.Job, error) {
+	if d == nil {
+		return js, nil
+	}
+	for _, j := range js {
+		if j.Status == history.StatusFinished {
+			d.start(j)
+		}
+	}
+	d.wg.Wait()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := make([]history.Job, len(js))
+	for i, j := range js {
+		if p, ok := d.saved[j.ID]; ok {
+			j.LocalPath = p
+		}
+		out[i] = j
+	}
+	if len(d.failed) > 0 {
+		return out, &SilentError{Code: 1, Err: fmt.Errorf("download failed: %s", strings.Join(d.failed, ", "))}
+	}
+	return out, nil
+}

@@ -1,0 +1,311 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/assets"
+	"github.com/soratui/soratui/cli"
+	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/keys/keystest"
+)
+
+// runEnv is run with changes to the environment, such as a terminal.
+func (h *harness) runEnv(stdin string, set func(*cli.Env), args ...string) result {
+	h.t.Helper()
+	var out, errb bytes.Buffer
+	env := cli.Env{
+		Stdin:   strings.NewReader(stdin),
+		Stdout:  &out,
+		Stderr:  &errb,
+		Getenv:  func(k string) string { return h.env[k] },
+		Version: "test",
+		Keyring: keystest.New(),
+	}
+	set(&env)
+	err := cli.Run(context.Background(), args, env)
+	cli.Report(&errb, err)
+	return result{code: cli.ExitCode(err), stdout: out.String(), stderr: errb.String(), err: err}
+}
+
+// withVideos points the Videos folder of the harness at a fresh folder.
+func withVideos(t *testing.T, h *harness) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "Videos")
+	h.env["XDG_VIDEOS_DIR"] = dir
+	return dir
+}
+
+// submitJob submits a prompt and returns the job printed.
+func submitJob(t *testing.T, h *harness, args ...string) history.Job {
+	t.Helper()
+	r := h.run("", append([]string{"submit", "--json"}, args...)...)
+	var j history.Job
+	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil {
+		t.Fatalf("submit %v: exit %d, %v\n%s\n%s", args, r.code, err, r.stdout, r.stderr)
+	}
+	return j
+}
+
+func showJob(t *testing.T, h *harness, id string) history.Job {
+	t.Helper()
+	r := h.run("", "show", id, "--json")
+	var j history.Job
+	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil {
+		t.Fatalf("show %s: %v\n%s", id, err, r.stderr)
+	}
+	return j
+}
+
+func requireClip(t *testing.T, path string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b, assets.SampleClip) {
+		t.Errorf("%s holds %d bytes that differ from the clip served", path, len(b))
+	}
+}
+
+func TestDownloadSavesToTheVideosFolder(t *testing.T) {
+	h := newHarness(t, apidottest.Options{})
+	videos := withVideos(t, h)
+	j := submitJob(t, h, "--prompt", "A red fox in fresh snow, slow dolly", "--wait")
+
+	r := h.run("", "download", j.ID[:6])
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	want := filepath.Join(videos, "soratui", j.CreatedAt.Local().Format("2006-01-02")+"-a-red-fox-in-fresh-snow-slow-dolly-"+j.ID+".mp4")
+	if got := strings.TrimSpace(r.stdout); got != want {
+		t.Errorf("stdout %q, want the path %q", got, want)
+	}
+	requireClip(t, want)
+	if !strings.Contains(r.stderr, "Downloaded 34.9 KB.") || strings.Contains(r.stderr, "\r") {
+		t.Errorf("stderr without a terminal should be one summary line:\n%q", r.stderr)
+	}
+	if got := showJob(t, h, j.ID); got.LocalPath != want || got.Status != history.StatusFinished {
+		t.Errorf("stored local_path %q status %s", got.LocalPath, got.Status)
+	}
+	if h.server.Submits() != 1 {
+		t.Errorf("%d submits, want 1", h.server.Submits())
+	}
+}
+
+func TestDownloadOutput(t *testing.T) {
+	h := newHarness(t, apidottest.Options{})
+	withVideos(t, h)
+	j := submitJob(t, h, "--prompt", "neon city rain", "--wait")
+	dir := t.TempDir()
+	tests := []struct {
+		name   string
+		output string
+		want   string
+	}{
+		{"a file", filepath.Join(dir, "mine.mp4"), filepath.Join(dir, "mine.mp4")},
+		{"an existing folder", dir, filepath.Join(dir, filepath.Base(j.CreatedAt.Local().Format("2006-01-02")+"-neon-city-rain-"+j.ID+".mp4"))},
+		{"a new folder with a slash", filepath.Join(dir, "new") + "/", filepath.Join(dir, "new", j.CreatedAt.Local().Format("2006-01-02")+"-neon-city-rain-"+j.ID+".mp4")},
+		{"a task id", filepath.Join(dir, "by-task.mp4"), filepath.Join(dir, "by-task.mp4")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ref := j.ID
+			if tt.name == "a task id" {
+				ref = j.TaskID
+			}
+			r := h.run("", "download", ref, "-o", tt.output)
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			if got := strings.TrimSpace(r.stdout); got != tt.want {
+				t.Errorf("saved to %q, want %q", got, tt.want)
+			}
+			requireClip(t, tt.want)
+			if got := showJob(t, h, j.ID); got.LocalPath != tt.want {
+				t.Errorf("stored local_path %q", got.LocalPath)
+			}
+		})
+	}
+}
+
+func TestDownloadNeverOverwritesSilently(t *testing.T) {
+	h := newHarness(t, apidottest.Options{})
+	withVideos(t, h)
+	j := submitJob(t, h, "--prompt", "a koi pond", "--wait")
+	dest := filepath.Join(t.TempDir(), "koi.mp4")
+	os.WriteFile(dest, []byte("my own edit"), 0o644)
+
+	r := h.run("", "download", j.ID, "-o", dest)
+	if r.code != 2 || !strings.Contains(r.stderr, "already exists") || !strings.Contains(r.stderr, "--force") {
+		t.Errorf("exit %d, want 2 saying the file exists and naming --force:\n%s", r.code, r.stderr)
+	}
+	if b, _ := os.ReadFile(dest); string(b) != "my own edit" {
+		t.Errorf("the existing file was changed")
+	}
+	if got := showJob(t, h, j.ID); got.LocalPath != "" {
+		t.Errorf("local_path %q recorded for a refused download", got.LocalPath)
+	}
+
+	r = h.run("", "download", j.ID, "-o", dest, "--force")
+	if r.code != 0 {
+		t.Fatalf("--force: exit %d: %s", r.code, r.stderr)
+	}
+	requireClip(t, dest)
+}
+
+func TestDownloadExitCodes(t *testing.T) {
+	h := newHarness(t, apidottest.Options{QueueTime: time.Hour})
+	withVideos(t, h)
+	failed := submitJob(t, h, "--prompt", "a duel at dawn [fail]")
+	queued := submitJob(t, h, "--prompt", "a slow sunrise")
+	tests := []struct {
+		name string
+		id   string
+		code int
+		says string
+	}{
+		{"unknown id", "nosuchjob", 2, `no job "nosuchjob"`},
+		{"not finished", queued.ID, 2, "not finished"},
+		{"not finished by task id", queued.TaskID, 2, "soratui watch"},
+		{"failed job", failed.ID, 2, "no video"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := h.run("", "download", tt.id)
+			if r.code != tt.code || !strings.Contains(r.stderr, tt.says) {
+				t.Errorf("exit %d, want %d saying %q:\n%s", r.code, tt.code, tt.says, r.stderr)
+			}
+		})
+	}
+	if r := h.run("", "download"); r.code != 2 {
+		t.Errorf("no id: exit %d, want 2", r.code)
+	}
+	for _, req := range h.server.Requests() {
+		if strings.HasPrefix(req.Path, "/files/") {
+			t.Errorf("a download was attempted: %s", req.Path)
+		}
+	}
+}
+
+func TestDownloadOfAnExpiredLinkExits1(t *testing.T) {
+	h := newHarness(t, apidottest.Options{})
+	videos := withVideos(t, h)
+	j := submitJob(t, h, "--prompt", "a lighthouse in a storm", "--wait")
+	h.server.Expire(j.TaskID)
+
+	r := h.run("", "download", j.ID)
+	if r.code != 1 || !strings.Contains(r.stderr, "link has expired") {
+		t.Errorf("exit %d, want 1 saying the link expired:\n%s", r.code, r.stderr)
+	}
+	if r.stdout != "" {
+		t.Errorf("stdout %q, want nothing", r.stdout)
+	}
+	if es, _ := os.ReadDir(filepath.Join(videos, "soratui")); len(es) != 0 {
+		t.Errorf("the Videos folder holds %d files", len(es))
+	}
+	if got := showJob(t, h, j.ID); got.Status != history.StatusFinished || got.LocalPath != "" {
+		t.Errorf("job now %s with local_path %q", got.Status, got.LocalPath)
+	}
+}
+
+func TestDownloadDrawsAProgressBarOnATerminal(t *testing.T) {
+	h := newHarness(t, apidottest.Options{})
+	withVideos(t, h)
+	j := submitJob(t, h, "--prompt", "a red fox", "--wait")
+
+	r := h.runEnv("", func(e *cli.Env) { e.StderrIsTerminal = true }, "download", j.ID)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "\r[####################] 100% 34.9 KB/34.9 KB") || !strings.HasSuffix(r.stderr, "\n") {
+		t.Errorf("stderr %q lacks a finished bar", r.stderr)
+	}
+}
+
+func TestSubmitWaitDownload(t *testing.T) {
+	h := newHarness(t, apidottest.Options{RunTime: 100 * time.Millisecond})
+	videos := withVideos(t, h)
+
+	r := h.run("", "submit", "--prompt", "a paper boat on a river", "--wait", "--download", "--json")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var j history.Job
+	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(j.LocalPath, filepath.Join(videos, "soratui")+string(filepath.Separator)) {
+		t.Errorf("printed local_path %q, want one in %s", j.LocalPath, videos)
+	}
+	requireClip(t, j.LocalPath)
+	if !strings.Contains(r.stderr, "saved to "+j.LocalPath) {
+		t.Errorf("stderr does not log the path:\n%s", r.stderr)
+	}
+	if got := showJob(t, h, j.ID); got.LocalPath != j.LocalPath {
+		t.Errorf("stored local_path %q", got.LocalPath)
+	}
+
+	if r := h.run("", "submit", "--prompt", "p", "--download"); r.code != 2 || !strings.Contains(r.stderr, "--download needs --wait") {
+		t.Errorf("--download without --wait: exit %d\n%s", r.code, r.stderr)
+	}
+	if h.server.Submits() != 1 {
+		t.Errorf("%d submits, want 1", h.server.Submits())
+	}
+}
+
+func TestFailedDownloadKeepsTheJobFinished(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, apidottest.Options{Faults: apidottest.Faults{DropVideo: true}})
+	videos := withVideos(t, h)
+
+	r := h.run("", "submit", "--prompt", "a paper boat", "--wait", "--download", "--json")
+	if r.code != 1 || !strings.Contains(r.stderr, "download failed") || !strings.Contains(r.stderr, "cut off") {
+		t.Errorf("exit %d, want 1 saying the download failed:\n%s", r.code, r.stderr)
+	}
+	var j history.Job
+	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil {
+		t.Fatalf("the job is not printed: %v\n%s", err, r.stdout)
+	}
+	if j.Status != history.StatusFinished || j.LocalPath != "" {
+		t.Errorf("printed job %s with local_path %q", j.Status, j.LocalPath)
+	}
+	if got := showJob(t, h, j.ID); got.Status != history.StatusFinished || got.LocalPath != "" {
+		t.Errorf("stored job %s with local_path %q", got.Status, got.LocalPath)
+	}
+	if h.server.Submits() != 1 {
+		t.Errorf("%d submits, want 1: a failed download never resubmits", h.server.Submits())
+	}
+	if es, _ := os.ReadDir(filepath.Join(videos, "soratui")); len(es) != 0 {
+		t.Errorf("the Videos folder holds %d files after a failed download", len(es))
+	}
+}
+
+func TestWatchDownload(t *testing.T) {
+	h := newHarness(t, apidottest.Options{QueueTime: 50 * time.Millisecond, RunTime: 100 * time.Millisecond})
+	withVideos(t, h)
+	a := submitJob(t, h, "--prompt", "a red fox")
+	b := submitJob(t, h, "--prompt", "a grey wolf")
+
+	r := h.run("", "watch", "--download")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, id := range []string{a.ID, b.ID} {
+		j := showJob(t, h, id)
+		if j.Status != history.StatusFinished || j.LocalPath == "" {
+			t.Fatalf("job %s is %s with local_path %q", id, j.Status, j.LocalPath)
+		}
+		requireClip(t, j.LocalPath)
+		if !strings.Contains(r.stderr, id+": saved to "+j.LocalPath) {
+			t.Errorf("stderr does not log %s's path:\n%s", id, r.stderr)
+		}
+	}
+}

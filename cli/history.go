@@ -1,0 +1,245 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/soratui/soratui/apidot"
+	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/jobs"
+)
+
+type listOptions struct {
+	json     bool
+	statuses string
+	model    string
+	search   string
+	limit    int
+}
+
+func newListCmd(a *app) *cobra.Command {
+	var o listOptions
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List jobs from the history, newest first",
+		Example: `  soratui list --status running,not_started
+  soratui list --model pro --search "neon" --json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			q, err := o.query()
+			if err != nil {
+				return err
+			}
+			store, err := a.openStore()
+			if err != nil {
+				return err
+			}
+			js, err := store.List(q)
+			if err != nil {
+				return err
+			}
+			if o.json {
+				if js == nil {
+					js = []history.Job{}
+				}
+				return writeJSON(a.env.Stdout, js)
+			}
+			return writeJobTable(a.env.Stdout, js, a.env.now())
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&o.json, "json", false, "print a JSON array")
+	f.StringVar(&o.statuses, "status", "", "only these statuses (comma list): "+statusNames())
+	f.StringVar(&o.model, "model", "", "only this model: standard or pro")
+	f.StringVar(&o.search, "search", "", "only jobs whose prompt or id contains this text")
+	f.IntVarP(&o.limit, "limit", "n", 50, "at most this many jobs (0: all)")
+	return cmd
+}
+
+func statusNames() string {
+	var names []string
+	for _, s := range history.Statuses() {
+		names = append(names, string(s))
+	}
+	return strings.Join(names, ", ")
+}
+
+func (o listOptions) query() (history.Query, error) {
+	q := history.Query{Search: o.search, Limit: o.limit}
+	if o.limit < 0 {
+		return q, usageErrorf("--limit must be 0 (all) or more, not %d", o.limit)
+	}
+	if o.statuses != "" {
+		for _, s := range strings.Split(o.statuses, ",") {
+			st, err := history.ParseStatus(s)
+			if err != nil {
+				return q, &UsageError{Err: fmt.Errorf("--status: %w", err)}
+			}
+			q.Statuses = append(q.Statuses, st)
+		}
+	}
+	if o.model != "" {
+		m, err := apidot.ParseModel(o.model)
+		if err != nil {
+			return q, &UsageError{Err: fmt.Errorf("--model: %w", err)}
+		}
+		q.Model = m
+	}
+	return q, nil
+}
+
+func newShowCmd(a *app) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "show ID",
+		Short: "Show one job: its local id (or a unique prefix) or its task id",
+		Args:  usageArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			store, err := a.openStore()
+			if err != nil {
+				return err
+			}
+			j, err := findJob(store, args[0])
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(a.env.Stdout, j)
+			}
+			return writeJobDetail(a.env.Stdout, j)
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the job as JSON")
+	return cmd
+}
+
+// findJob looks a job up by id, id prefix or task id, with usage errors a
+// person can act on.
+func findJob(store *history.Store, ref string) (history.Job, error) {
+	j, err := store.Find(ref)
+	switch {
+	case errors.Is(err, history.ErrNotFound):
+		return j, &UsageError{Err: fmt.Errorf("no job %q in the history", ref), Help: "'soratui list' shows the jobs and their ids."}
+	case errors.Is(err, history.ErrAmbiguous):
+		return j, &UsageError{Err: err, Help: "Give more characters of the id."}
+	}
+	return j, err
+}
+
+func newWatchCmd(a *app) *cobra.Command {
+	var dl bool
+	cmd := &cobra.Command{
+		Use:   "watch",
+		Short: "Follow every unfinished job until all are finished or failed",
+		Long: `Watch resumes polling every job that has a task id and is not finished or
+failed, printing each change on stderr, and exits when all are done (1 if any
+failed). Jobs left submitting by a process that stopped become unconfirmed:
+they may exist on the server, so they are never resent.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runWatch(cmd.Context(), a, dl)
+		},
+	}
+	cmd.Flags().BoolVar(&dl, "download", false, "save each job that finishes to the Videos folder")
+	return cmd
+}
+
+func runWatch(ctx context.Context, a *app, download bool) error {
+	progress := &progressPrinter{w: a.env.Stderr}
+	dl, err := a.newAutoDownload(ctx, download, progress)
+	if err != nil {
+		return err
+	}
+	defer dl.wait()
+	tr, store, err := a.tracker(ctx, func(e jobs.Event) { progress.event(e); dl.event(e) })
+	if err != nil {
+		return err
+	}
+	if _, err := tr.Recover(); err != nil {
+		return err
+	}
+	unfinished, err := store.Unfinished()
+	if err != nil {
+		return err
+	}
+	var follow []history.Job
+	for _, j := range unfinished {
+		if j.TaskID != "" {
+			follow = append(follow, j)
+		}
+	}
+	if len(follow) == 0 {
+		fmt.Fprintln(a.env.Stderr, "No unfinished jobs to follow.")
+		return nil
+	}
+	fmt.Fprintf(a.env.Stderr, "Following %d unfinished jobs.\n", len(follow))
+	final, err := followAll(ctx, tr, follow)
+	if err != nil {
+		return err
+	}
+	final, dlErr := dl.finish(final)
+	done := 0
+	for _, j := range final {
+		if j.Status == history.StatusFinished {
+			done++
+		}
+	}
+	fmt.Fprintf(a.env.Stderr, "All done: %d finished, %d failed.\n", done, len(final)-done)
+	if done < len(final) {
+		return &SilentError{Code: 1, Err: errors.New("some jobs failed")}
+	}
+	return dlErr
+}
+
+func newExportCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "export",
+		Short: "Write every job to stdout as JSON Lines",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			store, err := a.openStore()
+			if err != nil {
+				return err
+			}
+			return store.Export(a.env.Stdout)
+		},
+	}
+}
+
+func newImportCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "import FILE",
+		Short: "Merge jobs from a JSON Lines file ('-' for stdin); importing twice adds nothing",
+		Args:  usageArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			in := a.env.Stdin
+			if args[0] != "-" {
+				f, err := os.Open(args[0])
+				if err != nil {
+					return &UsageError{Err: err}
+				}
+				defer f.Close()
+				in = f
+			}
+			store, err := a.openStore()
+			if err != nil {
+				return err
+			}
+			res, err := store.Import(in)
+			var lineErr *history.LineError
+			if errors.As(err, &lineErr) {
+				return &UsageError{Err: fmt.Errorf("%s: %w", args[0], err), Help: "Nothing was imported."}
+			}
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(a.env.Stdout, "Imported %d new, %d updated, %d unchanged.\n", res.Added, res.Updated, res.Unchanged)
+			return err
+		},
+	}
+}

@@ -1,0 +1,73 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"os"
+
+	"golang.org/x/term"
+
+	"github.com/soratui/soratui/keys"
+)
+
+// keyring is where the API key is stored: Env.Keyring when a test sets one,
+// else the OS keyring. Every call is bounded by keys.DefaultTimeout.
+func (a *app) keyring() keys.Keyring {
+	if a.env.Keyring != nil {
+		return keys.WithTimeout(a.env.Keyring, keys.DefaultTimeout)
+	}
+	return keys.NewOSKeyring(keys.DefaultTimeout)
+}
+
+// resolveKey finds the API key: demo mode's fixed key, else APIDOT_API_KEY,
+// else the keyring. Errors are those of keys.Resolver.Resolve.
+func (a *app) resolveKey(ctx context.Context) (keys.Key, error) {
+	if a.demo {
+		return keys.Key{Value: keys.DemoKey, Source: keys.SourceDemo}, nil
+	}
+	r := keys.Resolver{Getenv: a.env.getenv, Keyring: a.keyring()}
+	return r.Resolve(ctx)
+}
+
+// requireKey is resolveKey for a command that cannot run without a key: its
+// error says how to provide one (exit 1).
+func (a *app) requireKey(ctx context.Context) (keys.Key, error) {
+	k, err := a.resolveKey(ctx)
+	if err != nil {
+		return keys.Key{}, &keyError{err: err}
+	}
+	return k, nil
+}
+
+// readPassword reads the key from the terminal without echo.
+func (a *app) readPassword() (string, error) {
+	if a.env.ReadPassword != nil {
+		return a.env.ReadPassword()
+	}
+	b, err := term.ReadPassword(int(os.Stdin.Fd()))
+	return string(b), err
+}
+
+// keyError is a key or keyring failure whose message carries the next step
+// from keys.Advice; it exits 1.
+type keyError struct {
+	err error
+}
+
+func (e *keyError) Error() string {
+	if advice := keys.Advice(e.err); advice != "" {
+		return e.err.Error() + "\n" + advice
+	}
+	return e.err.Error()
+}
+
+func (e *keyError) Unwrap() error { return e.err }
+
+// withAdvice wraps err in a keyError unless it is nil or already one.
+func withAdvice(err error) error {
+	var ke *keyError
+	if err == nil || errors.As(err, &ke) {
+		return err
+	}
+	return &keyError{err: err}
+}

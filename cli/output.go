@@ -1,0 +1,145 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode/utf8"
+
+	"github.com/soratui/soratui/apidot"
+	"github.com/soratui/soratui/history"
+)
+
+// writeJSON prints v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// variantLabel names a job's model and resolution: "Standard 720p".
+func variantLabel(j history.Job) string {
+	res := j.Resolution
+	if res == "" {
+		res = "720p"
+	}
+	return apidot.ModelLabel(j.Model) + " " + res
+}
+
+// excerpt shortens s to n runes on one line.
+func excerpt(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+// writeJobTable prints jobs as a table with a credits total.
+func writeJobTable(w io.Writer, jobs []history.Job, now time.Time) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSTATUS\tMODEL\tDUR\tCREDITS\tCREATED\tPROMPT")
+	total := 0
+	for _, j := range jobs {
+		status := string(j.Status)
+		if j.Progress != nil && !j.Status.Terminal() {
+			status += fmt.Sprintf(" %d%%", *j.Progress)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%ds\t%d\t%s\t%s\n",
+			j.ID, status, variantLabel(j), j.Duration, j.Credits, age(now, j.CreatedAt), excerpt(j.Prompt, 40))
+		total += j.Credits
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	noun := "jobs"
+	if len(jobs) == 1 {
+		noun = "job"
+	}
+	_, err := fmt.Fprintf(w, "%d %s, %s (%s)\n", len(jobs), noun, apidot.Credits(total), apidot.EstimateNote)
+	return err
+}
+
+// age reads "42s ago", "5m ago", "3h ago", or a date past a day.
+func age(now, t time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < 0:
+		return t.Local().Format("2006-01-02 15:04")
+	case d < time.Minute:
+		return fmt.Sprintf("%ds ago", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm ago", int(d.Minutes()))
+	case d < 24*time.Hour:
+		return fmt.Sprintf("%dh ago", int(d.Hours()))
+	}
+	return t.Local().Format("2006-01-02 15:04")
+}
+
+// writeJobDetail prints every field of a job for a person.
+func writeJobDetail(w io.Writer, j history.Job) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	row := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(tw, "%s\t%s\n", k, v)
+		}
+	}
+	row("ID", j.ID)
+	row("Task", j.TaskID)
+	row("Group", j.GroupID)
+	status := string(j.Status)
+	if j.Progress != nil {
+		status += fmt.Sprintf(" (%d%%)", *j.Progress)
+	}
+	row("Status", status)
+	row("Model", fmt.Sprintf("%s (%s)", variantLabel(j), j.Model))
+	row("Duration", fmt.Sprintf("%d s", j.Duration))
+	row("Aspect", j.AspectRatio)
+	row("Image", j.ImageURL)
+	row("Credits", fmt.Sprintf("%s, %s", apidot.Credits(j.Credits), apidot.EstimateNote))
+	row("Created", j.CreatedAt.Local().Format(time.RFC3339))
+	if j.FinishedAt != nil {
+		row("Finished", fmt.Sprintf("%s (took %s)", j.FinishedAt.Local().Format(time.RFC3339), j.FinishedAt.Sub(j.CreatedAt).Round(time.Second)))
+	}
+	row("Error", j.Error)
+	for i, u := range j.VideoURLs {
+		row(fmt.Sprintf("Video %d", i+1), u)
+	}
+	row("Saved to", j.LocalPath)
+	row("Callback", j.CallbackURL)
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nPrompt:\n%s\n\nStatus history:\n", j.Prompt)
+	for _, c := range j.StatusHistory {
+		line := fmt.Sprintf("  %s  %s", c.At.Local().Format("2006-01-02 15:04:05"), c.Status)
+		if c.Raw != "" {
+			line += fmt.Sprintf(" (server: %s)", c.Raw)
+		}
+		if c.Progress != nil {
+			line += fmt.Sprintf(" %d%%", *c.Progress)
+		}
+		if c.Note != "" {
+			line += " — " + c.Note
+		}
+		fmt.Fprintln(w, line)
+	}
+	return nil
+}
+
+// writeSubmitted prints the short human form of submitted jobs.
+func writeSubmitted(w io.Writer, jobs []history.Job) {
+	for _, j := range jobs {
+		switch j.Status {
+		case history.StatusRejected, history.StatusUnconfirmed:
+			fmt.Fprintf(w, "%s %s (%s, %d s): %s\n", j.ID, j.Status, variantLabel(j), j.Duration, j.Error)
+		default:
+			fmt.Fprintf(w, "%s %s  task %s  %s, %d s, %s\n", j.ID, j.Status, j.TaskID, variantLabel(j), j.Duration, apidot.Credits(j.Credits))
+		}
+	}
+}

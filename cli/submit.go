@@ -1,0 +1,274 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/soratui/soratui/apidot"
+	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/jobs"
+)
+
+// maxPromptFile caps what --prompt-file reads: well past the prompt limit,
+// so the validation error can still say how long the prompt was.
+const maxPromptFile = 1 << 20
+
+type submitOptions struct {
+	model       string
+	prompt      string
+	promptFile  string
+	images      []string
+	duration    int
+	aspect      string
+	resolution  string
+	compare     string
+	callbackURL string
+	wait        bool
+	json        bool
+	download    bool
+}
+
+func newSubmitCmd(a *app) *cobra.Command {
+	var o submitOptions
+	cmd := &cobra.Command{
+		Use:   "submit --prompt TEXT [flags]",
+		Short: "Submit a video job (or a comparison group) and print it",
+		Long: `Submit validates the request, records the job in the history, then sends it.
+Invalid input exits 2 with nothing sent. With --wait it follows the job until
+it is finished or failed, printing progress on stderr.
+
+--compare replaces --model and --resolution with a comma list of variants
+(standard, pro = pro-720p, pro-720p, pro-1024p, pro-1080p): the same prompt is
+submitted once per variant, as one group.`,
+		Example: `  soratui submit --prompt "a red fox in fresh snow, slow dolly" --wait
+  soratui submit --model pro --resolution 1080p --duration 8 --prompt-file prompt.txt
+  soratui submit --compare standard,pro-1080p --prompt "city at night" --json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runSubmit(cmd.Context(), a, cmd, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.model, "model", "standard", "standard, pro, or an API model name")
+	f.StringVarP(&o.prompt, "prompt", "p", "", "what to generate: subject, action, camera, lighting, style")
+	f.StringVar(&o.promptFile, "prompt-file", "", "read the prompt from a file ('-' for stdin)")
+	f.StringArrayVar(&o.images, "image", nil, "a guiding image URL (http or https; at most one)")
+	f.IntVarP(&o.duration, "duration", "d", apidot.DefaultDuration, "seconds: 4, 8, 12, 16 or 20")
+	f.StringVar(&o.aspect, "aspect", "", "aspect ratio: 16:9, 9:16, or auto (Pro with an image)")
+	f.StringVar(&o.resolution, "resolution", "", "Pro only: 720p (default), 1024p or 1080p")
+	f.StringVar(&o.compare, "compare", "", "submit one job per variant, e.g. standard,pro-1080p")
+	f.StringVar(&o.callbackURL, "callback-url", "", "APIDot POSTs the finished task there (see soratui webhook)")
+	f.BoolVarP(&o.wait, "wait", "w", false, "follow the job until it is finished or failed")
+	f.BoolVar(&o.download, "download", false, "with --wait: save the finished video to the Videos folder")
+	f.BoolVar(&o.json, "json", false, "print the job as JSON (an array with --compare)")
+	return cmd
+}
+
+// requests builds the request of every variant from the flags.
+func (o submitOptions) requests(cmd *cobra.Command, stdin io.Reader) ([]apidot.Request, error) {
+	prompt, err := o.readPrompt(cmd, stdin)
+	if err != nil {
+		return nil, err
+	}
+	base := apidot.Request{
+		Prompt:      prompt,
+		Duration:    o.duration,
+		AspectRatio: o.aspect,
+		Resolution:  o.resolution,
+		ImageURLs:   o.images,
+		CallbackURL: o.callbackURL,
+	}
+	if o.compare != "" {
+		if cmd.Flags().Changed("model") || cmd.Flags().Changed("resolution") {
+			return nil, usageErrorf("--compare takes the place of --model and --resolution: give the variants only")
+		}
+		variants, err := apidot.ParseVariants(o.compare)
+		if err != nil {
+			return nil, &UsageError{Err: fmt.Errorf("--compare: %w", err)}
+		}
+		reqs := make([]apidot.Request, len(variants))
+		for i, v := range variants {
+			reqs[i] = v.Apply(base)
+		}
+		return reqs, nil
+	}
+	model, err := apidot.ParseModel(o.model)
+	if err != nil {
+		return nil, &UsageError{Err: fmt.Errorf("--model: %w", err)}
+	}
+	base.Model = model
+	return []apidot.Request{base}, nil
+}
+
+func (o submitOptions) readPrompt(cmd *cobra.Command, stdin io.Reader) (string, error) {
+	if o.promptFile == "" {
+		return o.prompt, nil
+	}
+	if cmd.Flags().Changed("prompt") {
+		return "", usageErrorf("give the prompt with --prompt or --prompt-file, not both")
+	}
+	var r io.Reader = stdin
+	if o.promptFile != "-" {
+		f, err := os.Open(o.promptFile)
+		if err != nil {
+			return "", &UsageError{Err: fmt.Errorf("--prompt-file: %w", err)}
+		}
+		defer f.Close()
+		r = f
+	}
+	b, err := io.ReadAll(io.LimitReader(r, maxPromptFile+1))
+	if err != nil {
+		return "", fmt.Errorf("reading the prompt: %w", err)
+	}
+	if len(b) > maxPromptFile {
+		return "", usageErrorf("--prompt-file: the file is over %d KiB; a prompt is at most %d characters", maxPromptFile>>10, apidot.MaxPromptRunes)
+	}
+	return strings.TrimRight(string(b), "\r\n"), nil
+}
+
+func runSubmit(ctx context.Context, a *app, cmd *cobra.Command, o submitOptions) error {
+	if o.download && !o.wait {
+		return usageErrorf("--download needs --wait (or download later with 'soratui download ID')")
+	}
+	reqs, err := o.requests(cmd, a.env.Stdin)
+	if err != nil {
+		return err
+	}
+	// Every variant is valid before anything is recorded or sent.
+	for _, r := range reqs {
+		if err := r.Validate(); err != nil {
+			return err
+		}
+	}
+	stderr := a.env.Stderr
+	var progress *progressPrinter
+	if o.wait {
+		progress = &progressPrinter{w: stderr}
+	}
+	dl, err := a.newAutoDownload(ctx, o.download, progress)
+	if err != nil {
+		return err
+	}
+	defer dl.wait()
+	tr, _, err := a.tracker(ctx, func(e jobs.Event) { progress.event(e); dl.event(e) })
+	if err != nil {
+		return err
+	}
+	if img := reqs[0].ImageURL(); img != "" {
+		if err := apidot.CheckImage(ctx, nil, img); err != nil {
+			return &UsageError{Err: err, Help: "Nothing was sent. Use a public http(s) link to a PNG, JPEG or WebP image."}
+		}
+	}
+	if len(reqs) > 1 {
+		total := apidot.Credits(0)
+		for _, r := range reqs {
+			total += apidot.Price(r)
+		}
+		fmt.Fprintf(stderr, "Submitting %d variants: %s in total (%s)\n", len(reqs), total, apidot.EstimateNote)
+	}
+
+	submitted, submitErr := tr.SubmitGroup(ctx, reqs)
+	if len(submitted) == 0 {
+		return submitErr
+	}
+	final := submitted
+	var dlErr error
+	if o.wait && submitErr == nil {
+		final, err = followAll(ctx, tr, submitted)
+		if err != nil {
+			return err
+		}
+		final, dlErr = dl.finish(final)
+	}
+	if o.json {
+		if o.compare != "" {
+			err = writeJSON(a.env.Stdout, final)
+		} else {
+			err = writeJSON(a.env.Stdout, final[0])
+		}
+	} else {
+		writeSubmitted(a.env.Stdout, final)
+	}
+	if err != nil {
+		return err
+	}
+	if submitErr != nil {
+		return submitErr
+	}
+	if err := failedJobs(final); err != nil {
+		return err
+	}
+	return dlErr
+}
+
+// followAll follows every job until it is terminal.
+func followAll(ctx context.Context, tr *jobs.Tracker, js []history.Job) ([]history.Job, error) {
+	out := make([]history.Job, len(js))
+	errs := make([]error, len(js))
+	var wg sync.WaitGroup
+	for i, j := range js {
+		if j.Status.Terminal() || j.TaskID == "" {
+			out[i] = j
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i], errs[i] = tr.Follow(ctx, j.ID)
+		}()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
+// failedJobs is an exit-1 error when any job did not finish, already
+// reported on stdout.
+func failedJobs(js []history.Job) error {
+	var bad []string
+	for _, j := range js {
+		switch j.Status {
+		case history.StatusFailed, history.StatusRejected, history.StatusUnconfirmed:
+			bad = append(bad, j.ID+" "+string(j.Status))
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	return &SilentError{Code: 1, Err: fmt.Errorf("not finished: %s", strings.Join(bad, ", "))}
+}
+
+// progressPrinter writes one line on stderr per change of a followed job.
+// A nil printer prints nothing.
+type progressPrinter struct {
+	mu   sync.Mutex
+	w    io.Writer
+	last map[string]string
+}
+
+func (p *progressPrinter) event(e jobs.Event) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if e.Err != nil {
+		fmt.Fprintf(p.w, "%s: status read failed, retrying: %v\n", e.Job.ID, e.Err)
+		return
+	}
+	line := describeJob(e.Job)
+	if p.last == nil {
+		p.last = map[string]string{}
+	}
+	if p.last[e.Job.ID] == line {
+		return
+	}
+	p.last[e.Job.ID] = line
+	fmt.Fprintln(p.w, line)
+}

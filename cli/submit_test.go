@@ -1,0 +1,278 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/cli"
+	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/keys/keystest"
+)
+
+const cliKey = "sk-cli-test-key-0123456789abcd"
+
+// harness runs commands in-process against a simulator and a history file
+// of its own.
+type harness struct {
+	t      *testing.T
+	server *apidottest.Server
+	db     string
+	env    map[string]string
+}
+
+func newHarness(t *testing.T, opts apidottest.Options) *harness {
+	t.Helper()
+	if opts.Key == "" {
+		opts.Key = cliKey
+	}
+	s := apidottest.NewTestServer(t, opts)
+	dir := t.TempDir()
+	return &harness{t: t, server: s, db: filepath.Join(dir, "data", "history.db"), env: map[string]string{
+		"APIDOT_API_KEY":        cliKey,
+		"APIDOT_BASE_URL":       s.URL,
+		"SORATUI_DB":            filepath.Join(dir, "data", "history.db"),
+		"SORATUI_POLL_INTERVAL": "50ms",
+		"HOME":                  dir,
+	}}
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+	err            error
+}
+
+func (h *harness) run(stdin string, args ...string) result {
+	h.t.Helper()
+	var out, errb bytes.Buffer
+	err := cli.Run(context.Background(), args, cli.Env{
+		Stdin:   strings.NewReader(stdin),
+		Stdout:  &out,
+		Stderr:  &errb,
+		Getenv:  func(k string) string { return h.env[k] },
+		Version: "test",
+		Keyring: keystest.New(),
+	})
+	cli.Report(&errb, err)
+	r := result{code: cli.ExitCode(err), stdout: out.String(), stderr: errb.String(), err: err}
+	for _, s := range []string{r.stdout, r.stderr} {
+		if strings.Contains(s, cliKey) {
+			h.t.Errorf("output of %v holds the API key:\n%s", args, s)
+		}
+	}
+	return r
+}
+
+func (h *harness) jobs() []history.Job {
+	h.t.Helper()
+	if _, err := os.Stat(h.db); os.IsNotExist(err) {
+		return nil
+	}
+	s, err := history.Open(h.db, history.Options{})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer s.Close()
+	js, err := s.List(history.Query{})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return js
+}
+
+func TestSubmitWaitFinishesAProJob(t *testing.T) {
+	h := newHarness(t, apidottest.Options{QueueTime: 50 * time.Millisecond, RunTime: 150 * time.Millisecond})
+	r := h.run("", "submit", "--model", "pro", "--resolution", "1080p", "--duration", "8", "--prompt", "a lighthouse in a storm", "--wait", "--json")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var job history.Job
+	if err := json.Unmarshal([]byte(r.stdout), &job); err != nil {
+		t.Fatalf("stdout is not one job: %v\n%s", err, r.stdout)
+	}
+	if job.Status != history.StatusFinished || job.Model != "sora-2-pro-official" || job.Resolution != "1080p" || job.Credits != 896 {
+		t.Errorf("job = %s %s %s %d", job.Status, job.Model, job.Resolution, job.Credits)
+	}
+	if len(job.VideoURLs) != 1 || job.VideoURLs[0] != h.server.VideoURL(job.TaskID) {
+		t.Errorf("video urls %v", job.VideoURLs)
+	}
+	if h.server.Submits() != 1 {
+		t.Errorf("%d submits, want 1", h.server.Submits())
+	}
+	if !strings.Contains(r.stderr, "running") || !strings.Contains(r.stderr, "finished") {
+		t.Errorf("no progress on stderr:\n%s", r.stderr)
+	}
+	for _, field := range []string{`"id"`, `"task_id"`, `"group_id"`, `"model"`, `"status"`, `"progress"`, `"prompt"`, `"image_url"`, `"duration"`, `"aspect_ratio"`, `"resolution"`, `"credits"`, `"video_urls"`, `"error"`, `"local_path"`, `"created_at"`, `"updated_at"`, `"finished_at"`} {
+		if !strings.Contains(r.stdout, field) {
+			t.Errorf("JSON lacks %s", field)
+		}
+	}
+	info, err := os.Stat(h.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode().Perm() != 0o600 {
+		t.Errorf("history file mode %v, want 0600", info.Mode().Perm())
+	}
+	if dir, _ := os.Stat(filepath.Dir(h.db)); dir.Mode().Perm() != 0o700 {
+		t.Errorf("history folder mode %v, want 0700", dir.Mode().Perm())
+	}
+	raw, _ := os.ReadFile(h.db)
+	if bytes.Contains(raw, []byte(cliKey)) {
+		t.Error("the history file holds the API key")
+	}
+	if !bytes.Contains(raw, []byte(job.TaskID)) {
+		t.Error("the history file does not hold the task id")
+	}
+}
+
+func TestInvalidInputExits2AndSendsNothing(t *testing.T) {
+	h := newHarness(t, apidottest.Options{})
+	big := filepath.Join(t.TempDir(), "big.txt")
+	os.WriteFile(big, bytes.Repeat([]byte("a very long paste "), 2000), 0o600)
+	badUTF8 := filepath.Join(t.TempDir(), "bad.txt")
+	os.WriteFile(badUTF8, []byte("a fox \xff\xfe in snow"), 0o600)
+	tests := []struct {
+		name string
+		args []string
+		says string
+	}{
+		{"no prompt", []string{"submit"}, "--prompt: must not be empty"},
+		{"blank prompt", []string{"submit", "--prompt", "   "}, "--prompt: must not be empty"},
+		{"unknown model", []string{"submit", "--model", "ultra", "--prompt", "p"}, "unknown model"},
+		{"resolution on standard", []string{"submit", "--resolution", "1080p", "--prompt", "p"}, "--resolution: Standard is always 720p"},
+		{"auto without image", []string{"submit", "--model", "pro", "--aspect", "auto", "--prompt", "p"}, "--aspect: auto needs a guiding image"},
+		{"auto on standard", []string{"submit", "--aspect", "auto", "--image", "https://example.com/a.png", "--prompt", "p"}, "--aspect: auto is for Pro"},
+		{"two images", []string{"submit", "--model", "pro", "--image", "https://example.com/a.png", "--image", "https://example.com/b.png", "--prompt", "p"}, "at most one image"},
+		{"ftp image", []string{"submit", "--image", "ftp://example.com/a.png", "--prompt", "p"}, `scheme "ftp"`},
+		{"duration 7", []string{"submit", "--duration", "7", "--prompt", "p"}, "--duration: 7 s is not offered"},
+		{"huge paste", []string{"submit", "--prompt-file", big}, "the limit is 5000"},
+		{"invalid UTF-8", []string{"submit", "--prompt-file", badUTF8}, "not valid UTF-8"},
+		{"compare with model", []string{"submit", "--compare", "standard,pro", "--model", "pro", "--prompt", "p"}, "takes the place of --model"},
+		{"one bad variant", []string{"submit", "--compare", "standard,pro-4k", "--prompt", "p"}, `unknown variant "pro-4k"`},
+		{"compare variant invalid with flags", []string{"submit", "--compare", "standard,pro", "--aspect", "auto", "--image", "https://example.com/a.png", "--prompt", "p"}, "--aspect: auto is for Pro"},
+		{"image is a web page", []string{"submit", "--image", h.server.ImageURL("page.html"), "--prompt", "p"}, "not an image (text/html"},
+		{"image is missing", []string{"submit", "--image", h.server.ImageURL("missing.png"), "--prompt", "p"}, "answered 404"},
+		{"unknown flag", []string{"submit", "--colour", "red"}, "unknown flag"},
+		{"extra argument", []string{"submit", "--prompt", "p", "extra"}, "unknown command"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := h.run("", tt.args...)
+			if r.code != 2 {
+				t.Errorf("exit %d, want 2\n%s", r.code, r.stderr)
+			}
+			if !strings.Contains(r.stderr, tt.says) {
+				t.Errorf("stderr does not say %q:\n%s", tt.says, r.stderr)
+			}
+			if h.server.Submits() != 0 {
+				t.Fatalf("%d submits reached the server", h.server.Submits())
+			}
+			if n := len(h.jobs()); n != 0 {
+				t.Fatalf("%d jobs stored", n)
+			}
+		})
+	}
+}
+
+func TestSubmitExitCodes(t *testing.T) {
+	tests := []struct {
+		name   string
+		opts   apidottest.Options
+		args   []string
+		code   int
+		status history.Status
+		says   string
+	}{
+		{"server 400", apidottest.Options{}, []string{"--prompt", "p [reject]"}, 2, history.StatusRejected, "invalid_request"},
+		{"401", apidottest.Options{Key: "sk-server-wants-another"}, []string{"--prompt", "p"}, 1, history.StatusRejected, "soratui key set"},
+		{"402", apidottest.Options{LimitBalance: true, Balance: 10}, []string{"--prompt", "p"}, 1, history.StatusRejected, "balance"},
+		{"ambiguous", apidottest.Options{Faults: apidottest.Faults{SubmitCreateThenDrop: 1}}, []string{"--prompt", "p"}, 1, history.StatusUnconfirmed, "not resubmitted"},
+		{"failed job", apidottest.Options{}, []string{"--prompt", "p [fail]", "--wait"}, 1, history.StatusFailed, ""},
+		{"finished job", apidottest.Options{}, []string{"--prompt", "p", "--wait"}, 0, history.StatusFinished, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, tt.opts)
+			r := h.run("", append([]string{"submit"}, tt.args...)...)
+			if r.code != tt.code {
+				t.Errorf("exit %d, want %d\n%s", r.code, tt.code, r.stderr)
+			}
+			if !strings.Contains(r.stderr, tt.says) {
+				t.Errorf("stderr does not say %q:\n%s", tt.says, r.stderr)
+			}
+			js := h.jobs()
+			if len(js) != 1 || js[0].Status != tt.status {
+				t.Fatalf("jobs = %+v, want one %s", js, tt.status)
+			}
+			if h.server.Submits() != 1 {
+				t.Errorf("%d submits, want 1", h.server.Submits())
+			}
+		})
+	}
+}
+
+func TestPromptFromStdin(t *testing.T) {
+	h := newHarness(t, apidottest.Options{})
+	r := h.run("a koi pond, overhead drone shot\n", "submit", "--prompt-file", "-", "--json")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	js := h.jobs()
+	if len(js) != 1 || js[0].Prompt != "a koi pond, overhead drone shot" {
+		t.Errorf("stored %+v", js)
+	}
+	var body struct {
+		Input struct{ Prompt string } `json:"input"`
+	}
+	json.Unmarshal(h.server.Requests()[0].Body, &body)
+	if body.Input.Prompt != "a koi pond, overhead drone shot" {
+		t.Errorf("sent prompt %q", body.Input.Prompt)
+	}
+}
+
+func TestCompareSubmitsOneGroup(t *testing.T) {
+	h := newHarness(t, apidottest.Options{})
+	r := h.run("", "submit", "--compare", "standard,pro-1080p", "--prompt", "city at night", "--json", "--wait")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var js []history.Job
+	if err := json.Unmarshal([]byte(r.stdout), &js); err != nil {
+		t.Fatalf("not an array: %v\n%s", err, r.stdout)
+	}
+	if len(js) != 2 || js[0].GroupID == "" || js[0].GroupID != js[1].GroupID {
+		t.Fatalf("jobs %+v", js)
+	}
+	if js[0].Credits != 48 || js[1].Credits != 448 || js[1].Resolution != "1080p" {
+		t.Errorf("credits %d %d res %q", js[0].Credits, js[1].Credits, js[1].Resolution)
+	}
+	if !strings.Contains(r.stderr, "496 credits ($2.48)") {
+		t.Errorf("no total estimate before submit:\n%s", r.stderr)
+	}
+	if len(h.server.Tasks()) != 2 {
+		t.Errorf("%d tasks", len(h.server.Tasks()))
+	}
+}
+
+func TestNoKeyExitsWithoutSending(t *testing.T) {
+	h := newHarness(t, apidottest.Options{})
+	delete(h.env, "APIDOT_API_KEY")
+	r := h.run("", "submit", "--prompt", "p")
+	if r.code != 1 {
+		t.Errorf("exit %d, want 1", r.code)
+	}
+	if !strings.Contains(r.stderr, "APIDOT_API_KEY") || !strings.Contains(r.stderr, "soratui key set") {
+		t.Errorf("message does not say how to set a key:\n%s", r.stderr)
+	}
+	if h.server.Submits() != 0 || len(h.jobs()) != 0 {
+		t.Error("something was sent or stored")
+	}
+}

@@ -1,0 +1,167 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/cli"
+	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/keys/keystest"
+)
+
+// lockedBuffer is a stream several goroutines write while a test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// background runs a long-lived command until the returned stop is called;
+// stop returns its exit code.
+func (h *harness) background(args ...string) (stderr *lockedBuffer, stop func() int) {
+	h.t.Helper()
+	stderr = &lockedBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- cli.Run(ctx, args, cli.Env{
+			Stdout:  &lockedBuffer{},
+			Stderr:  stderr,
+			Getenv:  func(k string) string { return h.env[k] },
+			Version: "test",
+			Keyring: keystest.New(),
+		})
+	}()
+	stopped := false
+	stop = func() int {
+		if stopped {
+			return -1
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-done:
+			return cli.ExitCode(err)
+		case <-time.After(15 * time.Second):
+			h.t.Fatal("the command did not stop")
+			return -1
+		}
+	}
+	h.t.Cleanup(func() { stop() })
+	return stderr, stop
+}
+
+// waitFor polls cond until it holds or ten seconds pass.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+var listening = regexp.MustCompile(`callbacks on (http://[^/ ]+)/`)
+
+func TestWebhookRecordsDuplicatedCallbacksOnce(t *testing.T) {
+	h := newHarness(t, apidottest.Options{QueueTime: 50 * time.Millisecond, RunTime: 100 * time.Millisecond, WebhookDeliveries: 3})
+	stderr, stop := h.background("webhook", "--listen", "127.0.0.1:0", "--poll=false")
+	var base string
+	waitFor(t, "the listener", func() bool {
+		m := listening.FindStringSubmatch(stderr.String())
+		if m != nil {
+			base = m[1]
+		}
+		return m != nil
+	})
+
+	r := h.run("", "submit", "--model", "standard", "--prompt", "a crane at dawn", "--callback-url", base+"/apidot", "--json")
+	if r.code != 0 {
+		t.Fatalf("submit exit %d: %s", r.code, r.stderr)
+	}
+	var job history.Job
+	if err := json.Unmarshal([]byte(r.stdout), &job); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "three deliveries and their log lines", func() bool {
+		task, _ := h.server.Task(job.TaskID)
+		return task.Deliveries == 3 && strings.Count(stderr.String(), job.TaskID) == 3
+	})
+
+	resp, err := http.Post(base+"/apidot", "application/json", strings.NewReader(`{"code":200,"data":{"task_id":"task-forged","status":"finished"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown task: %d, want 404", resp.StatusCode)
+	}
+	if code := stop(); code != 0 {
+		t.Errorf("exit %d after interrupt:\n%s", code, stderr)
+	}
+
+	js := h.jobs()
+	if len(js) != 1 {
+		t.Fatalf("%d jobs in the history, want 1", len(js))
+	}
+	got := js[0]
+	finished := 0
+	for _, c := range got.StatusHistory {
+		if c.Status == history.StatusFinished {
+			finished++
+		}
+	}
+	if got.Status != history.StatusFinished || finished != 1 || len(got.VideoURLs) != 1 {
+		t.Errorf("job = %s, %d finished entries, videos %v", got.Status, finished, got.VideoURLs)
+	}
+	if n := h.server.StatusReads(job.TaskID); n != 1 {
+		t.Errorf("%d status reads, want the one confirmation", n)
+	}
+	if strings.Contains(stderr.String(), cliKey) {
+		t.Error("stderr holds the key")
+	}
+}
+
+func TestWebhookAlsoPollsUnfinishedJobs(t *testing.T) {
+	h := newHarness(t, apidottest.Options{QueueTime: time.Hour})
+	r := h.run("", "submit", "--model", "standard", "--prompt", "a slow queue", "--json")
+	if r.code != 0 {
+		t.Fatalf("submit exit %d: %s", r.code, r.stderr)
+	}
+	stderr, stop := h.background("webhook", "--listen", "127.0.0.1:0")
+	waitFor(t, "polling to start", func() bool {
+		return strings.Contains(stderr.String(), "Following 1 unfinished jobs") && strings.Contains(stderr.String(), "callbacks on")
+	})
+	waitFor(t, "a status read", func() bool { return h.server.StatusReads("") > 0 })
+	if code := stop(); code != 0 {
+		t.Errorf("exit %d:\n%s", code, stderr)
+	}
+}
+
+func TestWebhookRefusesABadAddress(t *testing.T) {
+	h := newHarness(t, apidottest.Options{})
+	if r := h.run("", "webhook", "--listen", "nowhere"); r.code != 2 {
+		t.Errorf("exit %d, want 2: %s", r.code, r.stderr)
+	}
+}

@@ -1,0 +1,220 @@
+package main_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/history"
+)
+
+// binary is the soratui built once for the end-to-end tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "soratui-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "soratui")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building soratui:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+const e2eKey = "sk-e2e-key-0123456789abcdef"
+
+// e2e is one history file and one simulator shared by several processes.
+type e2e struct {
+	t      *testing.T
+	server *apidottest.Server
+	dir    string
+	db     string
+}
+
+func newE2E(t *testing.T, opts apidottest.Options) *e2e {
+	t.Helper()
+	opts.Key = e2eKey
+	dir := t.TempDir()
+	return &e2e{t: t, server: apidottest.NewTestServer(t, opts), dir: dir, db: filepath.Join(dir, "history.db")}
+}
+
+func (e *e2e) command(args ...string) *exec.Cmd {
+	cmd := exec.Command(binary, args...)
+	cmd.Env = []string{
+		"HOME=" + e.dir,
+		"PATH=" + os.Getenv("PATH"),
+		"APIDOT_API_KEY=" + e2eKey,
+		"APIDOT_BASE_URL=" + e.server.URL,
+		"SORATUI_DB=" + e.db,
+		"SORATUI_POLL_INTERVAL=100ms",
+	}
+	return cmd
+}
+
+func (e *e2e) run(args ...string) (stdout, stderr string, code int) {
+	e.t.Helper()
+	cmd := e.command(args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code = 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		e.t.Fatalf("running %v: %v", args, err)
+	}
+	return out.String(), errb.String(), code
+}
+
+func (e *e2e) list() []history.Job {
+	e.t.Helper()
+	out, errs, code := e.run("list", "--json", "--limit", "0")
+	if code != 0 {
+		e.t.Fatalf("list: exit %d: %s", code, errs)
+	}
+	var js []history.Job
+	if err := json.Unmarshal([]byte(out), &js); err != nil {
+		e.t.Fatalf("list: %v\n%s", err, out)
+	}
+	return js
+}
+
+// waitFor polls cond until it holds, failing the test after a generous
+// deadline: a guard against hanging, not a timing assertion.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestKilledWatchLosesNothing(t *testing.T) {
+	e := newE2E(t, apidottest.Options{QueueTime: 200 * time.Millisecond, RunTime: 1500 * time.Millisecond})
+	const n = 4
+	for i := range n {
+		if _, errs, code := e.run("submit", "--prompt", fmt.Sprintf("job %d", i)); code != 0 {
+			t.Fatalf("submit: %d %s", code, errs)
+		}
+	}
+	before := e.list()
+
+	watch := e.command("watch")
+	if err := watch.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "watch to poll", func() bool { return e.server.StatusReads("") >= n })
+	if err := watch.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	watch.Wait()
+
+	_, errs, code := e.run("watch")
+	if code != 0 {
+		t.Fatalf("second watch: exit %d\n%s", code, errs)
+	}
+	after := e.list()
+	if len(after) != n {
+		t.Fatalf("%d jobs after the crash, want %d", len(after), n)
+	}
+	for i, j := range after {
+		if j.Status != history.StatusFinished || j.TaskID != before[i].TaskID || len(j.VideoURLs) != 1 {
+			t.Errorf("job %s: %s task %s (was %s)", j.ID, j.Status, j.TaskID, before[i].TaskID)
+		}
+	}
+	if got := len(e.server.Tasks()); got != n || e.server.Submits() != n {
+		t.Errorf("server: %d tasks, %d submits; want %d each", got, e.server.Submits(), n)
+	}
+}
+
+func TestKilledSubmitBecomesUnconfirmedNotResent(t *testing.T) {
+	e := newE2E(t, apidottest.Options{Faults: apidottest.Faults{Slow: 1, SlowDelay: time.Minute}})
+	submit := e.command("submit", "--prompt", "a slow answer")
+	if err := submit.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the submit to reach the server", func() bool { return e.server.Submits() == 1 })
+	submit.Process.Signal(syscall.SIGKILL)
+	submit.Wait()
+	e.server.SetFaults(apidottest.Faults{})
+
+	js := e.list()
+	if len(js) != 1 || js[0].Status != history.StatusSubmitting {
+		t.Fatalf("after the kill: %+v, want one job still submitting", js)
+	}
+	if _, errs, code := e.run("watch"); code != 0 {
+		t.Fatalf("watch: exit %d %s", code, errs)
+	}
+	js = e.list()
+	if js[0].Status != history.StatusUnconfirmed || !strings.Contains(js[0].Error, "may exist") {
+		t.Errorf("job = %s %q, want unconfirmed", js[0].Status, js[0].Error)
+	}
+	if e.server.Submits() != 1 {
+		t.Errorf("%d submits, want the one", e.server.Submits())
+	}
+}
+
+func TestListWorksWhileWatchRuns(t *testing.T) {
+	e := newE2E(t, apidottest.Options{QueueTime: 500 * time.Millisecond, RunTime: 4 * time.Second})
+	if _, errs, code := e.run("submit", "--prompt", "a long job"); code != 0 {
+		t.Fatal(errs)
+	}
+	watch := e.command("watch")
+	var werr bytes.Buffer
+	watch.Stderr = &werr
+	if err := watch.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		watch.Process.Kill()
+		watch.Wait()
+	}()
+	waitFor(t, "watch to poll", func() bool { return e.server.StatusReads("") >= 2 })
+	for range 3 {
+		if js := e.list(); len(js) != 1 {
+			t.Fatalf("list during watch: %d jobs", len(js))
+		}
+	}
+	if _, errs, code := e.run("submit", "--prompt", "a second job"); code != 0 {
+		t.Fatalf("submit during watch: exit %d %s", code, errs)
+	}
+	if js := e.list(); len(js) != 2 {
+		t.Fatalf("%d jobs after a second submit", len(js))
+	}
+}
+
+func TestVersionAndHelp(t *testing.T) {
+	e := newE2E(t, apidottest.Options{})
+	out, _, code := e.run("version")
+	if code != 0 || !strings.HasPrefix(out, "soratui ") {
+		t.Errorf("version: %d %q", code, out)
+	}
+	out, _, code = e.run("--help")
+	for _, cmd := range []string{"submit", "list", "show", "watch", "export", "import", "key"} {
+		if code != 0 || !strings.Contains(out, "  "+cmd+" ") {
+			t.Errorf("help lacks %s (exit %d)", cmd, code)
+		}
+	}
+	if _, errs, code := e.run("frobnicate"); code != 2 || !strings.Contains(errs, "unknown command") {
+		t.Errorf("unknown command: %d %s", code, errs)
+	}
+}
