@@ -55,6 +55,28 @@ func (s *Store) List(q Query) ([]Job, error) {
 	return out, nil
 }
 
+// ListStamped is List with the Stamp of the same moment, read in one
+// transaction: the jobs are exactly those of that stamp.
+func (s *Store) ListStamped(q Query) ([]Job, Stamp, error) {
+	for _, st := range q.Statuses {
+		if !st.Valid() {
+			return nil, Stamp{}, fmt.Errorf("%w: invalid status %q", ErrInvalid, st)
+		}
+	}
+	var out []Job
+	var stamp Stamp
+	err := s.view(func(tx *bolt.Tx) error {
+		var err error
+		stamp = stampOf(tx)
+		out, err = list(tx, q)
+		return err
+	})
+	if err != nil {
+		return nil, Stamp{}, err
+	}
+	return out, stamp, nil
+}
+
 // Unfinished returns every job that is not terminal (submitting,
 // unconfirmed, not_started, running), newest first. It reads only the
 // status index entries of those statuses, never the whole history.

@@ -316,11 +316,15 @@ type Stamp struct {
 func (s *Store) Stamp() (Stamp, error) {
 	var st Stamp
 	err := s.view(func(tx *bolt.Tx) error {
-		meta := tx.Bucket(bucketMeta)
-		st = Stamp{Seq: readU64(meta.Get(keySeq)), Count: int(readU64(meta.Get(keyCount)))}
+		st = stampOf(tx)
 		return nil
 	})
 	return st, err
+}
+
+func stampOf(tx *bolt.Tx) Stamp {
+	meta := tx.Bucket(bucketMeta)
+	return Stamp{Seq: readU64(meta.Get(keySeq)), Count: int(readU64(meta.Get(keyCount)))}
 }
 
 // Create stores a new job. It assigns j.ID when empty (a 13-character,

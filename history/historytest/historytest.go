@@ -1,0 +1,93 @@
+// Package historytest fills history files for tests and benchmarks, in the
+// manner of net/http/httptest.
+package historytest
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/soratui/soratui/history"
+)
+
+// TB is the part of testing.TB the helpers use.
+type TB interface {
+	Helper()
+	Fatal(args ...any)
+}
+
+// Prompts cycle through the generated jobs.
+var prompts = []string{
+	"a red fox in fresh snow, slow dolly in, golden hour",
+	"neon city in the rain, rain drops on the lens, slow pan",
+	"two knights duel at dawn, wide shot, mist",
+	"a paper boat in a storm drain, macro lens",
+	"a lighthouse keeper's morning, warm light, handheld",
+}
+
+// Job is the i-th generated job: one second after the previous one, from
+// 2024-01-01, mixed models, statuses, durations and prompts.
+func Job(i int) history.Job {
+	statuses := history.Statuses()
+	created := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Second)
+	st := statuses[i%len(statuses)]
+	j := history.Job{
+		ID:          fmt.Sprintf("gen%010d", i),
+		Model:       []string{"sora-2-official", "sora-2-pro-official"}[i%2],
+		Status:      st,
+		Prompt:      fmt.Sprintf("%s (take %d)", prompts[i%len(prompts)], i),
+		Duration:    []int{4, 8, 12}[i%3],
+		AspectRatio: "16:9",
+		Credits:     48,
+		CreatedAt:   created,
+		UpdatedAt:   created.Add(time.Minute),
+		StatusHistory: []history.StatusChange{
+			{Status: history.StatusSubmitting, At: created},
+			{Status: st, At: created.Add(time.Minute)},
+		},
+	}
+	if j.Model == "sora-2-pro-official" {
+		j.Resolution = "720p"
+		j.Credits = 48 * 4 * j.Duration / 4
+	}
+	if st != history.StatusSubmitting && st != history.StatusUnconfirmed && st != history.StatusRejected {
+		j.TaskID = fmt.Sprintf("task-unified-gen-%010d", i)
+	}
+	if st == history.StatusFinished {
+		j.VideoURLs = []string{"https://cdn.example/v/" + j.ID + ".mp4"}
+		p := 100
+		j.Progress = &p
+		f := created.Add(3 * time.Minute)
+		j.FinishedAt = &f
+	}
+	return j
+}
+
+// WriteLines writes n generated jobs as JSON Lines, oldest first.
+func WriteLines(tb TB, w io.Writer, n int) {
+	tb.Helper()
+	bw := bufio.NewWriter(w)
+	for i := range n {
+		b, err := Job(i).MarshalJSON()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		bw.Write(b)
+		bw.WriteByte('\n')
+	}
+	if err := bw.Flush(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// Fill imports n generated jobs into s.
+func Fill(tb TB, s *history.Store, n int) {
+	tb.Helper()
+	var buf bytes.Buffer
+	WriteLines(tb, &buf, n)
+	if _, err := s.Import(&buf); err != nil {
+		tb.Fatal(err)
+	}
+}
