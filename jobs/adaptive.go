@@ -208,13 +208,31 @@ func (a Adaptive) byPrior(now time.Time, j history.Job, obs []Sample, acc time.T
 	case !now.Before(slowAt):
 		pl.wait, pl.slow = a.jitter(SlowInterval), true
 	case now.Before(lo):
-		pl.wait = max(min(a.jitter(QueuedInterval), lo.Sub(now)), a.scaled(minStep))
+		wait := a.jitter(QueuedInterval)
+		if runningWithoutProgress(obs) {
+			// No progress will come to aim by: far from the window,
+			// go a quarter of the way at a time, so twenty long jobs
+			// cost a few reads a minute, not a hundred.
+			wait = max(wait, lo.Sub(now)/4)
+		}
+		pl.wait = max(min(wait, lo.Sub(now)), a.scaled(minStep))
 	case !now.After(hi):
 		pl.wait = step
 	default:
 		pl.wait = min(max(now.Sub(hi), step), a.scaled(SlowInterval))
 	}
 	return pl
+}
+
+// runningWithoutProgress reports a job seen running with no progress: the
+// server does not report it.
+func runningWithoutProgress(obs []Sample) bool {
+	for _, s := range obs {
+		if s.Status == history.StatusRunning && s.Progress < 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // runStart estimates when the job started running: between the last read

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -385,7 +386,7 @@ func (t *Tracker) Follow(ctx context.Context, id string) (history.Job, error) {
 			}
 			continue
 		}
-		updated, changed, err := t.record(id, task)
+		updated, changed, err := t.record(id, job, task)
 		if err != nil {
 			// The store is busy or failing; the server keeps the state,
 			// so the next read records it.
@@ -432,7 +433,7 @@ func (t *Tracker) Check(ctx context.Context, id string) (history.Job, bool, erro
 		t.emit(Event{Job: job, Err: err})
 		return job, false, err
 	}
-	updated, changed, err := t.record(id, task)
+	updated, changed, err := t.record(id, job, task)
 	if err != nil {
 		return job, false, err
 	}
@@ -507,7 +508,17 @@ func (t *Tracker) wake(id string) {
 }
 
 // record applies a status answer to the stored job.
-func (t *Tracker) record(id string, task apidot.Task) (history.Job, bool, error) {
+// known is the job as last read: an answer that changes nothing of it
+// touches no file, so an idle job costs a status read and nothing more.
+func (t *Tracker) record(id string, known history.Job, task apidot.Task) (history.Job, bool, error) {
+	if !known.Status.Terminal() {
+		probe := known
+		probe.StatusHistory = slices.Clone(known.StatusHistory)
+		probe.VideoURLs = slices.Clone(known.VideoURLs)
+		if !apply(&probe, task, t.now()) {
+			return known, false, nil
+		}
+	}
 	changed := false
 	job, err := t.store.Update(id, func(j *history.Job) error {
 		if j.Status.Terminal() {
