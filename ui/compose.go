@@ -90,12 +90,12 @@ func newCompose(st styles) composeModel {
 	ta.ShowLineNumbers = false
 	ta.CharLimit = apidot.MaxPromptRunes
 	ta.Prompt = "┃ "
-	ta.SetStyles(textarea.DefaultStyles(st.isDark))
+	ta.SetStyles(st.textarea())
 	ti := textinput.New()
 	ti.Placeholder = "optional: https://… link to a PNG, JPEG or WebP"
 	ti.Prompt = ""
 	ti.CharLimit = 2048
-	ti.SetStyles(textinput.DefaultStyles(st.isDark))
+	ti.SetStyles(st.textinput())
 	c := composeModel{
 		prompt:     ta,
 		image:      ti,
@@ -110,8 +110,8 @@ func newCompose(st styles) composeModel {
 }
 
 func (c *composeModel) setStyles(st styles) {
-	c.prompt.SetStyles(textarea.DefaultStyles(st.isDark))
-	c.image.SetStyles(textinput.DefaultStyles(st.isDark))
+	c.prompt.SetStyles(st.textarea())
+	c.image.SetStyles(st.textinput())
 }
 
 func (c *composeModel) setSize(w, h int) {

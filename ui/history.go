@@ -64,11 +64,11 @@ func newHistory(st styles) historyModel {
 	in.Prompt = "/ "
 	in.Placeholder = "text in the prompt or id"
 	in.CharLimit = 200
-	in.SetStyles(textinput.DefaultStyles(st.isDark))
+	in.SetStyles(st.textinput())
 	return historyModel{input: in}
 }
 
-func (h *historyModel) setStyles(st styles) { h.input.SetStyles(textinput.DefaultStyles(st.isDark)) }
+func (h *historyModel) setStyles(st styles) { h.input.SetStyles(st.textinput()) }
 
 func (h *historyModel) setSize(w, hh int) {
 	h.width, h.height = w, hh

@@ -26,14 +26,14 @@ func newKeyModel(st styles, reason error) keyModel {
 	in.EchoMode = textinput.EchoPassword
 	in.EchoCharacter = '•'
 	in.CharLimit = keys.MaxLength
-	in.SetStyles(textinput.DefaultStyles(st.isDark))
+	in.SetStyles(st.textinput())
 	in.Focus()
 	return keyModel{input: in, reason: reason}
 }
 
 func (k keyModel) init() tea.Cmd { return nil }
 
-func (k *keyModel) setStyles(st styles) { k.input.SetStyles(textinput.DefaultStyles(st.isDark)) }
+func (k *keyModel) setStyles(st styles) { k.input.SetStyles(st.textinput()) }
 
 func (k *keyModel) setSize(w int) {
 	k.width = w

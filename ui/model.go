@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/history"
@@ -31,9 +33,10 @@ const (
 
 // Timings of the interface's own clock.
 const (
-	spinInterval  = 250 * time.Millisecond // spinner frames while a job is pending
-	idleInterval  = time.Second            // elapsed times, and noticing other processes
-	recentLimit   = 500                    // jobs the live list keeps
+	idleInterval  = time.Second     // spinners and elapsed times
+	stampInterval = 2 * time.Second // how often to look for other processes' writes
+	recentLimit   = 1000            // jobs the live list keeps
+	topPage       = 50              // jobs reread when another process writes
 	flashDuration = 5 * time.Second
 )
 
@@ -44,10 +47,13 @@ type (
 	recentMsg   struct {
 		jobs  []history.Job
 		stamp history.Stamp
+		limit int
+		merge bool
 		err   error
 	}
 	stampMsg struct {
 		stamp history.Stamp
+		file  fileState
 		err   error
 	}
 	connectedMsg struct {
@@ -102,6 +108,7 @@ type Model struct {
 	frame    int
 	stamp    history.Stamp
 	stampAt  time.Time
+	fileSeen fileState
 	flash    string
 	flashBad bool
 	flashAt  time.Time
@@ -125,7 +132,7 @@ func New(ctx context.Context, cfg Config) Model {
 		help:    help.New(),
 		width:   80,
 		height:  24,
-		events:  make(chan jobs.Event, 1024),
+		events:  make(chan jobs.Event, 64),
 		compose: newCompose(st),
 		list:    newList(),
 		hist:    newHistory(st),
@@ -149,7 +156,7 @@ func (m Model) Init() tea.Cmd {
 		cmds = append(cmds, m.connect(m.backend, m.key), m.compose.prompt.Focus())
 	}
 	if m.backend.Store != nil {
-		cmds = append(cmds, m.loadRecent())
+		cmds = append(cmds, m.loadFirst())
 	}
 	return tea.Batch(cmds...)
 }
@@ -180,14 +187,11 @@ func (m Model) waitEvent() tea.Cmd {
 	}
 }
 
-// tick drives spinners, elapsed times and noticing other processes: fast
-// only while a pending job is on screen.
+// tick drives spinners, elapsed times and noticing other processes, once
+// a second on the second: one redraw a second keeps twenty live jobs
+// under 1 % of a core.
 func (m Model) tick() tea.Cmd {
-	d := idleInterval
-	if m.list.pending() > 0 {
-		d = spinInterval
-	}
-	return tea.Tick(d, func(t time.Time) tea.Msg { return tickMsg{at: t} })
+	return tea.Every(idleInterval, func(t time.Time) tea.Msg { return tickMsg{at: t} })
 }
 
 func (m Model) connect(b Backend, k keys.Key) tea.Cmd {
@@ -209,31 +213,79 @@ func (m Model) resume() tea.Cmd {
 	}
 }
 
-func (m Model) loadRecent() tea.Cmd {
+// loadRecent reads the newest limit jobs; merge folds them into the list
+// instead of replacing it.
+func (m Model) loadRecent(limit int, merge bool) tea.Cmd {
 	store := m.backend.Store
 	return func() tea.Msg {
-		stamp, err := store.Stamp()
-		if err != nil {
-			return recentMsg{err: err}
-		}
-		js, err := store.List(history.Query{Limit: recentLimit})
-		return recentMsg{jobs: js, stamp: stamp, err: err}
+		js, stamp, err := store.ListStamped(history.Query{Limit: limit})
+		return recentMsg{jobs: js, stamp: stamp, limit: limit, merge: merge, err: err}
 	}
 }
 
+// loadFirst reads just what the first frame shows; the rest follows.
+func (m Model) loadFirst() tea.Cmd { return m.loadRecent(max(m.bodyHeight(), 10), false) }
+
+// checkStamp looks for writes by other processes: the file's size and
+// modification time first, which cost one stat, and the stamp inside only
+// when they moved.
 func (m Model) checkStamp() tea.Cmd {
 	store := m.backend.Store
 	if store == nil {
 		return nil
 	}
+	seen := m.fileSeen
 	return func() tea.Msg {
+		info, err := os.Stat(store.Path())
+		if err == nil && seen.matches(info) {
+			return nil
+		}
 		s, err := store.Stamp()
-		return stampMsg{stamp: s, err: err}
+		return stampMsg{stamp: s, file: fileStateOf(info), err: err}
 	}
 }
 
-// Update routes one message.
+// fileState is what a stat says of the history file.
+type fileState struct {
+	size    int64
+	modTime time.Time
+}
+
+func fileStateOf(info os.FileInfo) fileState {
+	if info == nil {
+		return fileState{}
+	}
+	return fileState{size: info.Size(), modTime: info.ModTime()}
+}
+
+func (f fileState) matches(info os.FileInfo) bool {
+	return !f.modTime.IsZero() && info.Size() == f.size && info.ModTime().Equal(f.modTime)
+}
+
+// Update routes one message, then leaves keyboard focus (and its
+// blinking cursor) only on the screen on show.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	next, cmd := m.update(msg)
+	nm := next.(Model)
+	nm.syncFocus()
+	return nm, cmd
+}
+
+// syncFocus blurs the text fields of screens that are not on show, so an
+// idle interface does not redraw for a cursor nobody sees.
+func (m *Model) syncFocus() {
+	if m.screen != screenCompose || m.showHelp {
+		m.compose.prompt.Blur()
+		m.compose.image.Blur()
+	}
+	if m.screen != screenKey {
+		m.keyIn.input.Blur()
+	} else if !m.keyIn.input.Focused() {
+		m.keyIn.input.Focus()
+	}
+}
+
+func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -253,8 +305,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case recentMsg:
 		return m.handleRecent(msg)
 	case stampMsg:
+		if msg.err == nil {
+			m.fileSeen = msg.file
+		}
 		if msg.err == nil && msg.stamp != m.stamp {
-			return m, m.loadRecent()
+			// Another process (or this one) wrote: new jobs sit at the
+			// top, and this process's own changes arrive as events.
+			return m, m.loadRecent(topPage, true)
 		}
 		return m, nil
 	case connectedMsg:
@@ -337,9 +394,9 @@ func (m Model) handleTick(at time.Time) (tea.Model, tea.Cmd) {
 	if m.flash != "" && m.now().Sub(m.flashAt) > flashDuration {
 		m.flash = ""
 	}
-	// Another process's changes are looked for once a second, however
-	// fast the spinner turns.
-	if at.Sub(m.stampAt) < idleInterval {
+	// Another process's changes are looked for every couple of seconds,
+	// however fast the spinner turns.
+	if at.Sub(m.stampAt) < stampInterval {
 		return m, m.tick()
 	}
 	m.stampAt = at
@@ -365,11 +422,20 @@ func (m Model) handleRecent(msg recentMsg) (tea.Model, tea.Cmd) {
 		return m.flashError(msg.err)
 	}
 	m.stamp = msg.stamp
-	m.list.replace(msg.jobs)
+	var cmds []tea.Cmd
+	if msg.merge {
+		for _, j := range msg.jobs {
+			m.list.upsert(j)
+		}
+	} else {
+		m.list.replace(msg.jobs)
+		if msg.limit < recentLimit && len(msg.jobs) == msg.limit {
+			cmds = append(cmds, m.loadRecent(recentLimit, false))
+		}
+	}
 	for _, j := range msg.jobs {
 		m.detail.refresh(j)
 	}
-	var cmds []tea.Cmd
 	// Follow jobs another process added.
 	if m.tracker != nil {
 		for _, j := range msg.jobs {
@@ -394,7 +460,7 @@ func (m Model) handleConnected(msg connectedMsg) (tea.Model, tea.Cmd) {
 	if m.screen == screenKey {
 		m.screen = screenCompose
 	}
-	return m, tea.Batch(m.resume(), m.loadRecent(), m.compose.focusField(fieldPrompt))
+	return m, tea.Batch(m.resume(), m.loadFirst(), m.compose.focusField(fieldPrompt))
 }
 
 func (m Model) handleSubmitted(msg submittedMsg) (tea.Model, tea.Cmd) {
@@ -459,6 +525,9 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if m.showHelp {
 		if key.Matches(msg, m.km.Help, m.km.Back, m.km.Quit) {
 			m.showHelp = false
+			if m.screen == screenCompose {
+				return m, m.compose.focusField(m.compose.focus)
+			}
 		}
 		return m, nil
 	}
@@ -705,7 +774,7 @@ func (m Model) handleDemo(msg demoMsg) (tea.Model, tea.Cmd) {
 	}
 	m.backend = msg.backend
 	m.list.replace(nil)
-	return m, tea.Batch(m.connect(msg.backend, msg.key), m.loadRecent())
+	return m, tea.Batch(m.connect(msg.backend, msg.key), m.loadFirst())
 }
 
 func (m Model) saveKey() (tea.Model, tea.Cmd) {
@@ -803,8 +872,8 @@ func (m Model) render() string {
 func clipLines(s string, w int) string {
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
-		if lipgloss.Width(l) > w {
-			lines[i] = truncate(l, w)
+		if len(l) > w && width(l) > w {
+			lines[i] = ansi.Truncate(l, w, "…")
 		}
 	}
 	return strings.Join(lines, "\n")

@@ -20,13 +20,31 @@ func truncate(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
+	if len(s) <= w { // a cell takes at least one byte
+		return s
+	}
 	return ansi.Truncate(s, w, "…")
+}
+
+// width is the cells s takes; plain ASCII, the common case, is counted
+// without grapheme segmentation.
+func width(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 || s[i] == 0x1b {
+			return lipgloss.Width(s)
+		}
+	}
+	return len(s)
 }
 
 // pad fits s to exactly w cells.
 func pad(s string, w int) string {
-	s = truncate(s, w)
-	if n := lipgloss.Width(s); n < w {
+	n := width(s)
+	if n > w {
+		s = ansi.Truncate(s, w, "…")
+		n = width(s)
+	}
+	if n < w {
 		s += strings.Repeat(" ", w-n)
 	}
 	return s
@@ -39,7 +57,7 @@ func bar(st styles, pct, w int) string {
 	}
 	pct = min(max(pct, 0), 100)
 	full := pct * w / 100
-	return st.barFull.Render(strings.Repeat("█", full)) + st.barEmpty.Render(strings.Repeat("░", w-full))
+	return st.barFullPaint.on(strings.Repeat("█", full)) + st.barEmptyPaint.on(strings.Repeat("░", w-full))
 }
 
 // elapsed reads 42s, 3m05s, 1h02m.
@@ -76,9 +94,14 @@ func jobVariant(j history.Job) string {
 	return apidot.ModelLabel(j.Model) + " " + res
 }
 
-// statusCell is the icon and word of a job's status.
-func statusCell(st styles, j history.Job, frame int, now time.Time) string {
-	icon := ""
+// statusText is the icon and word of a job's status, unstyled.
+func statusText(j history.Job, frame int) string {
+	icon, word := statusParts(j, frame)
+	return icon + " " + word
+}
+
+// statusParts are a status's icon (one cell) and its word (ASCII).
+func statusParts(j history.Job, frame int) (icon, word string) {
 	switch j.Status {
 	case history.StatusFinished:
 		icon = "✓"
@@ -89,8 +112,12 @@ func statusCell(st styles, j history.Job, frame int, now time.Time) string {
 	default:
 		icon = spinnerFrames[frame%len(spinnerFrames)]
 	}
-	word := strings.ReplaceAll(string(j.Status), "_", " ")
-	return st.status[j.Status].Render(icon + " " + word)
+	return icon, strings.ReplaceAll(string(j.Status), "_", " ")
+}
+
+// statusCell is statusText in the status's colour.
+func statusCell(st styles, j history.Job, frame int, now time.Time) string {
+	return st.status[j.Status].Render(statusText(j, frame))
 }
 
 // rowLayout are the column widths of a job row for a given width.
@@ -110,35 +137,46 @@ func layoutRow(w int) rowLayout {
 	return l
 }
 
-// jobRow renders one job on one line of width w.
+// jobRow renders one job on one line of width w. Cells are padded as
+// plain text and styled last: measuring styled text is what costs.
 func jobRow(st styles, j history.Job, w, frame int, now time.Time, selected bool) string {
 	l := layoutRow(w)
-	progress := ""
+	icon, word := statusParts(j, frame)
+	status := icon + " " + pad(word, l.status-2)
+	pct, hasBar := 0, false
+	switch {
+	case j.Progress != nil && !j.Status.Terminal():
+		pct, hasBar = *j.Progress, true
+	case j.Status == history.StatusFinished:
+		pct, hasBar = 100, true
+	}
+	rest := pad(jobVariant(j), l.variant) + " " + pad(oneLine(j.Prompt), l.prompt) + " " +
+		fmt.Sprintf("%*s %*s", l.elapsed, elapsed(jobElapsed(j, now)), l.credits, fmt.Sprintf("%dcr", j.Credits))
+	pctText := ""
+	if hasBar {
+		pctText = fmt.Sprintf(" %3d%%", pct)
+	}
+	if selected {
+		barText := ""
+		if l.bar > 0 {
+			barText = pad("", l.bar)
+			if hasBar {
+				full := min(max(pct, 0), 100) * (l.bar - 5) / 100
+				barText = strings.Repeat("█", full) + strings.Repeat("░", l.bar-5-full) + pctText
+			}
+			barText += " "
+		}
+		return st.selectedPaint.on(pad("▌"+status+" "+barText+rest, w))
+	}
+	line := " " + st.statusPaint[j.Status].on(status) + " "
 	if l.bar > 0 {
-		switch {
-		case j.Progress != nil && !j.Status.Terminal():
-			pct := *j.Progress
-			progress = bar(st, pct, l.bar-5) + fmt.Sprintf(" %3d%%", pct)
-		case j.Status == history.StatusFinished:
-			progress = bar(st, 100, l.bar-5) + " 100%"
+		if hasBar {
+			line += bar(st, pct, l.bar-5) + pctText + " "
+		} else {
+			line += strings.Repeat(" ", l.bar) + " "
 		}
 	}
-	cells := []string{
-		pad(statusCell(st, j, frame, now), l.status),
-		pad(progress, l.bar),
-		pad(jobVariant(j), l.variant),
-		pad(oneLine(j.Prompt), l.prompt),
-		fmt.Sprintf("%*s", l.elapsed, elapsed(jobElapsed(j, now))),
-		fmt.Sprintf("%*s", l.credits, fmt.Sprintf("%dcr", j.Credits)),
-	}
-	if l.bar == 0 {
-		cells = append(cells[:1], cells[2:]...)
-	}
-	line := strings.Join(cells, " ")
-	if selected {
-		return st.selected.Render(pad("▌"+ansi.Strip(line), w))
-	}
-	return pad(" "+line, w)
+	return line + rest
 }
 
 // oneLine folds a prompt's white space onto one line.

@@ -1,7 +1,11 @@
 package ui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textarea"
+	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
 
 	"github.com/soratui/soratui/history"
@@ -33,6 +37,35 @@ type styles struct {
 	box       lipgloss.Style
 	status    map[history.Status]lipgloss.Style
 	help      help.Styles
+
+	// Paints are the hot styles of list rows as raw escape sequences:
+	// wrapping text in them costs nothing, unlike Style.Render.
+	statusPaint   map[history.Status]paint
+	barFullPaint  paint
+	barEmptyPaint paint
+	selectedPaint paint
+}
+
+// paint is a plain colour or attribute style as the sequences around text.
+type paint struct{ pre, post string }
+
+// newPaint takes a style apart around one character; it suits styles with
+// no padding, margins, borders or alignment.
+func newPaint(s lipgloss.Style) paint {
+	out := s.Render("x")
+	i := strings.Index(out, "x")
+	if i < 0 {
+		return paint{}
+	}
+	return paint{pre: out[:i], post: out[i+1:]}
+}
+
+// on wraps s in the paint.
+func (p paint) on(s string) string {
+	if p.pre == "" {
+		return s
+	}
+	return p.pre + s + p.post
 }
 
 func newStyles(isDark bool) styles {
@@ -80,5 +113,25 @@ func newStyles(isDark bool) styles {
 		},
 		help: help.DefaultStyles(isDark),
 	}
+	s.statusPaint = make(map[history.Status]paint, len(s.status))
+	for k, v := range s.status {
+		s.statusPaint[k] = newPaint(v)
+	}
+	s.barFullPaint, s.barEmptyPaint, s.selectedPaint = newPaint(s.barFull), newPaint(s.barEmpty), newPaint(s.selected)
 	return s
+}
+
+// textarea is the prompt's style. The cursor holds still: a blinking one
+// would redraw the whole screen twice a second on an idle interface.
+func (s styles) textarea() textarea.Styles {
+	t := textarea.DefaultStyles(s.isDark)
+	t.Cursor.Blink = false
+	return t
+}
+
+// textinput is the one-line inputs' style, with a still cursor too.
+func (s styles) textinput() textinput.Styles {
+	t := textinput.DefaultStyles(s.isDark)
+	t.Cursor.Blink = false
+	return t
 }

@@ -106,7 +106,7 @@ func newTestModel(t testing.TB, store *history.Store, server *apidottest.Server,
 		m = send(t, m, m.connect(b, m.key)())
 	}
 	if store != nil {
-		m = send(t, m, m.loadRecent()())
+		m = send(t, m, m.loadRecent(recentLimit, false)())
 	}
 	return m
 }

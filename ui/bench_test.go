@@ -1,0 +1,72 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/history/historytest"
+	"github.com/soratui/soratui/keys"
+)
+
+// BenchmarkStartup measures start-up to the first frame in an 80×24
+// terminal: open the history, build the model, read what the first frame
+// shows, draw it. It should cost the same with 100,000 jobs as with 10
+// (SPEC §5); the larger history fills the screen (20 rows, not 10).
+func BenchmarkStartup(b *testing.B) {
+	for _, n := range []int{10, 100_000} {
+		path := filepath.Join(b.TempDir(), "history.db")
+		s, err := history.Open(path, history.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		historytest.Fill(b, s, n)
+		s.Close()
+		b.Run(fmt.Sprintf("jobs=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				store, err := history.Open(path, history.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				m := New(context.Background(), Config{
+					Backend: Backend{Store: store},
+					Key:     keys.Key{Value: "sk-bench-0123456789", Source: keys.SourceEnv},
+				})
+				m = send(b, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+				m.screen = screenJobs
+				m = send(b, m, m.loadFirst()())
+				if len(m.list.jobs) == 0 {
+					b.Fatal("the first frame has no jobs")
+				}
+				_ = m.render()
+				store.Close()
+			}
+		})
+	}
+}
+
+// BenchmarkRenderFrame draws the job list with 1,000 live jobs.
+func BenchmarkRenderFrame(b *testing.B) {
+	js := make([]history.Job, 1000)
+	for i := range js {
+		j := historytest.Job(i)
+		j.Status = history.StatusRunning
+		p := i % 100
+		j.Progress = &p
+		js[len(js)-1-i] = j
+	}
+	m := New(context.Background(), Config{Key: keys.Key{Value: "sk-bench-0123456789", Source: keys.SourceEnv}})
+	m = send(b, m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	m.screen = screenJobs
+	m.list.replace(js)
+	b.Run("jobs=1000", func(b *testing.B) {
+		for b.Loop() {
+			m.frame++
+			_ = m.render()
+		}
+	})
+}
