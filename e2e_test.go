@@ -41,13 +41,13 @@ const e2eKey = "sk-e2e-key-0123456789abcdef"
 
 // e2e is one history file and one simulator shared by several processes.
 type e2e struct {
-	t      *testing.T
+	t      testing.TB
 	server *apidottest.Server
 	dir    string
 	db     string
 }
 
-func newE2E(t *testing.T, opts apidottest.Options) *e2e {
+func newE2E(t testing.TB, opts apidottest.Options) *e2e {
 	t.Helper()
 	opts.Key = e2eKey
 	dir := t.TempDir()

@@ -16,7 +16,7 @@ import (
 
 // requireTool skips when a program a test needs is missing, except in CI,
 // which installs it (.ci/run): there its absence is a failure.
-func requireTool(t *testing.T, name string) string {
+func requireTool(t testing.TB, name string) string {
 	t.Helper()
 	path, err := exec.LookPath(name)
 	if err != nil {
@@ -31,14 +31,14 @@ func requireTool(t *testing.T, name string) string {
 // terminal is the binary running in a real terminal: a tmux session on a
 // private server.
 type terminal struct {
-	t      *testing.T
+	t      testing.TB
 	socket string
 	dir    string
 }
 
 // startTerminal runs soratui with args and env in a w×h tmux window. The
 // environment goes through a script file, never the command line.
-func startTerminal(t *testing.T, env []string, w, h int, args ...string) *terminal {
+func startTerminal(t testing.TB, env []string, w, h int, args ...string) *terminal {
 	t.Helper()
 	requireTool(t, "tmux")
 	dir := t.TempDir()
@@ -48,7 +48,7 @@ func startTerminal(t *testing.T, env []string, w, h int, args ...string) *termin
 		k, v, _ := strings.Cut(kv, "=")
 		fmt.Fprintf(&script, "export %s='%s'\n", k, strings.ReplaceAll(v, "'", `'\''`))
 	}
-	fmt.Fprintf(&script, "'%s' %s\necho $? > '%s'\n", binary, strings.Join(args, " "), filepath.Join(dir, "rc"))
+	fmt.Fprintf(&script, "echo $$ > '%s'\n'%s' %s\necho $? > '%s'\n", filepath.Join(dir, "pid"), binary, strings.Join(args, " "), filepath.Join(dir, "rc"))
 	run := filepath.Join(dir, "run.sh")
 	if err := os.WriteFile(run, []byte(script.String()), 0o700); err != nil {
 		t.Fatal(err)

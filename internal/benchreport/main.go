@@ -82,8 +82,14 @@ func figures() []row {
 			Name: "BenchmarkNoticeDelay", Metric: "adaptive-together-ms-median-delay", Unit: "ms"},
 
 		// The history at 100,000 jobs (history/bench_test.go).
-		{Figure: "list --limit 50: 100,000 vs 10 jobs", Pkg: "./history", Run: "^BenchmarkList50$/^jobs=(10|100000)$/^all$",
-			Name: "BenchmarkList50/jobs=100000/all", Over: "BenchmarkList50/jobs=10/all", Metric: "ns/op", Unit: "×", Max: 1.5},
+		{Figure: "soratui list --limit 50: 100,000 vs 10 jobs", Pkg: ".", Run: "^BenchmarkListProcess$",
+			Name: "BenchmarkListProcess/jobs=100000", Over: "BenchmarkListProcess/jobs=10", Metric: "ns/op", Unit: "×", Max: 1.5},
+		{Figure: "soratui list --limit 50, 100,000 jobs", Pkg: ".", Run: "^BenchmarkListProcess$",
+			Name: "BenchmarkListProcess/jobs=100000", Metric: "ns/op", Scale: 1e-6, Unit: "ms"},
+		{Figure: "list command in-process (no process start): 100,000 vs 10", Pkg: "./cli", Run: "^BenchmarkListCommand$",
+			Name: "BenchmarkListCommand/jobs=100000/table", Over: "BenchmarkListCommand/jobs=10/table", Metric: "ns/op", Unit: "×"},
+		{Figure: "history.List of 50 (library): 100,000 vs 10 jobs", Pkg: "./history", Run: "^BenchmarkList50$/^jobs=(10|100000)$/^all$",
+			Name: "BenchmarkList50/jobs=100000/all", Over: "BenchmarkList50/jobs=10/all", Metric: "ns/op", Unit: "×"},
 		{Figure: "import 100,000 jobs", Pkg: "./history", Run: "^BenchmarkImport100k$", Benchtime: "1x",
 			Name: "BenchmarkImport100k", Metric: "ns/op", Scale: 1e-9, Unit: "s", Max: 60, Strict: true},
 
@@ -92,7 +98,7 @@ func figures() []row {
 			Name: "BenchmarkStartup/jobs=100000", Over: "BenchmarkStartup/jobs=10", Metric: "ns/op", Unit: "×", Max: 1.5},
 		{Figure: "frame render, 1,000 jobs", Pkg: "./ui", Run: "^BenchmarkRenderFrame$",
 			Name: "BenchmarkRenderFrame/jobs=1000", Metric: "ns/op", Scale: 1e-6, Unit: "ms", Max: 2},
-		{Figure: "idle CPU, 20 running jobs", Pkg: "./ui", Run: "^BenchmarkIdleCPU$", Benchtime: "1x",
+		{Figure: "idle CPU, 20 running jobs", Pkg: ".", Run: "^BenchmarkIdleCPU$", Benchtime: "1x",
 			Name: "BenchmarkIdleCPU/running=20", Metric: "%cpu", Unit: "% of a core", Max: 1, Strict: true},
 	}
 }

@@ -1,0 +1,115 @@
+package main_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/soratui/soratui/apidot/apidottest"
+
+	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/history/historytest"
+)
+
+// BenchmarkListProcess runs the built binary as a user does,
+// `soratui list --limit 50`, on a history of 10 and of 100,000 jobs: the
+// two should take about the same time (SPEC §5).
+func BenchmarkListProcess(b *testing.B) {
+	for _, n := range []int{10, 100_000} {
+		path := filepath.Join(b.TempDir(), "history.db")
+		s, err := history.Open(path, history.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		historytest.Fill(b, s, n)
+		s.Close()
+		b.Run(fmt.Sprintf("jobs=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				cmd := exec.Command(binary, "--db", path, "list", "--limit", "50")
+				cmd.Env = []string{"HOME=" + b.TempDir()}
+				if out, err := cmd.CombinedOutput(); err != nil {
+					b.Fatalf("%v\n%s", err, out)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkIdleCPU runs the interface in a real terminal (tmux) with 20
+// running jobs whose state does not change, and reports the CPU the
+// soratui process uses over a window as a share of one core: spinners,
+// the clock, noticing other processes and polling included.
+func BenchmarkIdleCPU(b *testing.B) {
+	b.Run("running=20", func(b *testing.B) {
+		if runtime.GOOS != "linux" {
+			b.Skip("reads /proc")
+		}
+		const window = 40 * time.Second
+		e := newE2E(b, apidottest.Options{RunTime: time.Hour, NoProgress: true})
+		for i := range 20 {
+			if _, errs, code := e.run("submit", "--prompt", fmt.Sprintf("idle job %d", i)); code != 0 {
+				b.Fatal(errs)
+			}
+		}
+		env := []string{
+			"HOME=" + e.dir, "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color",
+			"APIDOT_API_KEY=" + e2eKey, "APIDOT_BASE_URL=" + e.server.URL, "SORATUI_DB=" + e.db,
+		}
+		term := startTerminal(b, env, 120, 40)
+		term.waitScreen("Prompt")
+		term.keys("Escape")
+		term.waitScreen("20 jobs")
+		pid := term.shellPID()
+		time.Sleep(10 * time.Second) // start-up and the first reads settle
+		before, t0 := processCPU(b, pid), time.Now()
+		time.Sleep(window)
+		used, wall := processCPU(b, pid)-before, time.Since(t0)
+		term.keys("q")
+		term.exitCode()
+		b.ReportMetric(100*used.Seconds()/wall.Seconds(), "%cpu")
+		b.ReportMetric(float64(e.server.StatusReads(""))/20, "reads/job")
+	})
+}
+
+// shellPID is the pid of the script that runs soratui; soratui is its
+// only child.
+func (term *terminal) shellPID() int {
+	term.t.Helper()
+	b, err := os.ReadFile(filepath.Join(term.dir, "pid"))
+	if err != nil {
+		term.t.Fatal(err)
+	}
+	var pid int
+	fmt.Sscan(string(b), &pid)
+	children, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+	if err != nil {
+		term.t.Fatal(err)
+	}
+	var child int
+	if _, err := fmt.Sscan(string(children), &child); err != nil {
+		term.t.Fatalf("soratui is not running under pid %d: %v", pid, err)
+	}
+	return child
+}
+
+// processCPU is the user and system CPU time a process has used.
+func processCPU(tb testing.TB, pid int) time.Duration {
+	tb.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	// Fields after the command name, which is in parentheses.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+2:]))
+	utime, _ := strconv.Atoi(f[11])
+	stime, _ := strconv.Atoi(f[12])
+	const hz = 100 // USER_HZ on Linux
+	return time.Duration(utime+stime) * time.Second / hz
+}
