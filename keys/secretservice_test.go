@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/keys"
 )
 
@@ -41,6 +42,28 @@ func TestKeyCommandsAgainstRealSecretService(t *testing.T) {
 	r.wantStdout(t, "Source: keyring")
 	r.wantStdout(t, "sk-…WXYZ")
 	r.wantStdout(t, "not checked")
+
+	// A job submitted with the key from the keyring alone (no variable).
+	sim := apidottest.NewTestServer(t, apidottest.Options{Key: ssKey, RunTime: 200 * time.Millisecond})
+	jobEnv := []string{
+		"APIDOT_BASE_URL=" + sim.URL,
+		"SORATUI_DB=" + filepath.Join(t.TempDir(), "history.db"),
+		"SORATUI_POLL_INTERVAL=100ms",
+	}
+	r = s.RunEnv(t, jobEnv, "", bin, "submit", "--prompt", "a keyring-signed fox", "--wait", "--json")
+	r.wantExit(t, 0)
+	r.wantStdout(t, `"status": "finished"`)
+	if sim.Submits() != 1 {
+		t.Errorf("%d submits reached the simulator, want 1", sim.Submits())
+	}
+	for _, req := range sim.Requests() {
+		if req.Authorization != "Bearer "+ssKey {
+			t.Errorf("%s %s was sent with Authorization %q, want the keyring's key", req.Method, req.Path, req.Authorization)
+		}
+	}
+	r = s.RunEnv(t, jobEnv, "", bin, "key", "status")
+	r.wantExit(t, 0)
+	r.wantStdout(t, "accepted")
 
 	r = s.Run(t, "", bin, "key", "delete")
 	r.wantExit(t, 0)
