@@ -14,7 +14,6 @@ import (
 
 	"github.com/soratui/soratui/apidot/apidottest"
 
-	"github.com/soratui/soratui/history"
 	"github.com/soratui/soratui/history/historytest"
 )
 
@@ -23,13 +22,7 @@ import (
 // two should take about the same time (SPEC §5).
 func BenchmarkListProcess(b *testing.B) {
 	for _, n := range []int{10, 100_000} {
-		path := filepath.Join(b.TempDir(), "history.db")
-		s, err := history.Open(path, history.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		historytest.Fill(b, s, n)
-		s.Close()
+		path := historytest.File(b, n)
 		b.Run(fmt.Sprintf("jobs=%d", n), func(b *testing.B) {
 			for b.Loop() {
 				cmd := exec.Command(binary, "--db", path, "list", "--limit", "50")

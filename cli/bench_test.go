@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"path/filepath"
 	"testing"
 
 	"github.com/soratui/soratui/cli"
-	"github.com/soratui/soratui/history"
 	"github.com/soratui/soratui/history/historytest"
 )
 
@@ -17,13 +15,7 @@ import (
 // should cost about the same (SPEC §5).
 func BenchmarkListCommand(b *testing.B) {
 	for _, n := range []int{10, 100_000} {
-		path := filepath.Join(b.TempDir(), "history.db")
-		s, err := history.Open(path, history.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		historytest.Fill(b, s, n)
-		s.Close()
+		path := historytest.File(b, n)
 		for _, format := range []string{"table", "json"} {
 			args := []string{"--db", path, "list", "--limit", "50"}
 			if format == "json" {

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -19,13 +18,7 @@ import (
 // (SPEC §5); the larger history fills the screen (20 rows, not 10).
 func BenchmarkStartup(b *testing.B) {
 	for _, n := range []int{10, 100_000} {
-		path := filepath.Join(b.TempDir(), "history.db")
-		s, err := history.Open(path, history.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		historytest.Fill(b, s, n)
-		s.Close()
+		path := historytest.File(b, n)
 		b.Run(fmt.Sprintf("jobs=%d", n), func(b *testing.B) {
 			for b.Loop() {
 				store, err := history.Open(path, history.Options{})

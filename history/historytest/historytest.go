@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"path/filepath"
 	"time"
 
 	"github.com/soratui/soratui/history"
@@ -16,6 +17,7 @@ import (
 type TB interface {
 	Helper()
 	Fatal(args ...any)
+	TempDir() string
 }
 
 // Prompts cycle through the generated jobs.
@@ -90,4 +92,18 @@ func Fill(tb TB, s *history.Store, n int) {
 	if _, err := s.Import(&buf); err != nil {
 		tb.Fatal(err)
 	}
+}
+
+// File creates a history file of n generated jobs in a temporary folder
+// and returns its path; the file is closed.
+func File(tb TB, n int) string {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "history.db")
+	s, err := history.Open(path, history.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer s.Close()
+	Fill(tb, s, n)
+	return path
 }
