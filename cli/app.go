@@ -18,6 +18,10 @@ const (
 	demoRunTime   = 10 * time.Second
 )
 
+// demoAddr is where the demo's simulator serves when the port is free, so
+// the result links of earlier demo runs still open.
+const demoAddr = "127.0.0.1:47474"
+
 // minPollInterval keeps a mistyped interval from hammering the API.
 const minPollInterval = 50 * time.Millisecond
 
@@ -79,6 +83,7 @@ func (a *app) demoServer() *apidottest.Server {
 			QueueTime: demoQueueTime,
 			RunTime:   demoRunTime,
 			Stateless: true,
+			Listen:    demoAddr,
 		})
 		a.closers = append(a.closers, a.sim.Close)
 	}

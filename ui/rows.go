@@ -10,6 +10,7 @@ import (
 
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/jobs"
 )
 
 // spinnerFrames animate pending jobs; one frame a tick for every row.
@@ -95,13 +96,14 @@ func jobVariant(j history.Job) string {
 }
 
 // statusText is the icon and word of a job's status, unstyled.
-func statusText(j history.Job, frame int) string {
-	icon, word := statusParts(j, frame)
+func statusText(j history.Job, frame int, now time.Time) string {
+	icon, word := statusParts(j, frame, now)
 	return icon + " " + word
 }
 
-// statusParts are a status's icon (one cell) and its word (ASCII).
-func statusParts(j history.Job, frame int) (icon, word string) {
+// statusParts are a status's icon (one cell) and its word (ASCII),
+// marked slow when the job is far past its expected end.
+func statusParts(j history.Job, frame int, now time.Time) (icon, word string) {
 	switch j.Status {
 	case history.StatusFinished:
 		icon = "✓"
@@ -112,12 +114,17 @@ func statusParts(j history.Job, frame int) (icon, word string) {
 	default:
 		icon = spinnerFrames[frame%len(spinnerFrames)]
 	}
-	return icon, strings.ReplaceAll(string(j.Status), "_", " ")
+	word = strings.ReplaceAll(string(j.Status), "_", " ")
+	if !j.Status.Terminal() && j.TaskID != "" && jobs.IsSlow(j, now) {
+		// Far past its expected end: still followed, at a low rate.
+		word += " (slow)"
+	}
+	return icon, word
 }
 
 // statusCell is statusText in the status's colour.
 func statusCell(st styles, j history.Job, frame int, now time.Time) string {
-	return st.status[j.Status].Render(statusText(j, frame))
+	return st.status[j.Status].Render(statusText(j, frame, now))
 }
 
 // rowLayout are the column widths of a job row for a given width.
@@ -141,7 +148,7 @@ func layoutRow(w int) rowLayout {
 // plain text and styled last: measuring styled text is what costs.
 func jobRow(st styles, j history.Job, w, frame int, now time.Time, selected bool) string {
 	l := layoutRow(w)
-	icon, word := statusParts(j, frame)
+	icon, word := statusParts(j, frame, now)
 	status := icon + " " + pad(word, l.status-2)
 	pct, hasBar := 0, false
 	switch {

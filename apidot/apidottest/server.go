@@ -12,6 +12,7 @@ import (
 	"image/png"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -59,6 +60,10 @@ type Options struct {
 	// (the ids carry their creation time and fate), so jobs outlive the
 	// process that runs the simulator, as the demo needs.
 	Stateless bool
+	// Listen, when set (e.g. "127.0.0.1:47474"), is the address to serve
+	// on, so result URLs stay valid for the next process; when it is taken
+	// the server falls back to a free loopback port.
+	Listen string
 	// Faults injected at random, seeded by Seed.
 	Faults Faults
 	Seed   uint64
@@ -172,7 +177,14 @@ func NewServer(opts Options) *Server {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.answer(w, r, nil, http.StatusNotFound, errorBody(404, "not_found", "no such endpoint"))
 	})
-	s.srv = httptest.NewServer(mux)
+	s.srv = httptest.NewUnstartedServer(mux)
+	if opts.Listen != "" {
+		if ln, err := net.Listen("tcp", opts.Listen); err == nil {
+			s.srv.Listener.Close()
+			s.srv.Listener = ln
+		}
+	}
+	s.srv.Start()
 	s.URL = s.srv.URL
 	return s
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -150,5 +151,26 @@ func TestSimulatorRequiresABearerKey(t *testing.T) {
 	}
 	if s.Submits() != 1 {
 		t.Errorf("Submits() = %d, want 1", s.Submits())
+	}
+}
+
+func TestSimulatorListensWhereToldOrFallsBack(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	first := apidottest.NewTestServer(t, apidottest.Options{Listen: addr})
+	second := apidottest.NewTestServer(t, apidottest.Options{Listen: addr})
+	if first.URL != "http://"+addr {
+		t.Errorf("first URL %s, want the asked address %s", first.URL, addr)
+	}
+	if second.URL == first.URL {
+		t.Fatal("two servers on one address")
+	}
+	code, _ := post(t, second, `{"model":"sora-2-official","input":{"prompt":"p"}}`)
+	if code != 200 {
+		t.Errorf("the fallback server answered %d", code)
 	}
 }
