@@ -232,16 +232,8 @@ func TestKeyStatus(t *testing.T) {
 			if code != tt.wantCode {
 				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.wantCode, stdout, stderr)
 			}
-			for _, w := range tt.wantOut {
-				if !strings.Contains(stdout, w) {
-					t.Errorf("stdout lacks %q:\n%s", w, stdout)
-				}
-			}
-			for _, w := range tt.wantErr {
-				if !strings.Contains(stderr, w) {
-					t.Errorf("stderr lacks %q:\n%s", w, stderr)
-				}
-			}
+			wantLines(t, "stdout", stdout, tt.wantOut)
+			wantLines(t, "stderr", stderr, tt.wantErr)
 			api.mu.Lock()
 			defer api.mu.Unlock()
 			if api.requests != tt.wantChecks {
@@ -307,16 +299,8 @@ func TestKeyDelete(t *testing.T) {
 			if code != tt.wantCode {
 				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.wantCode, stdout, stderr)
 			}
-			for _, w := range tt.wantOut {
-				if !strings.Contains(stdout, w) {
-					t.Errorf("stdout lacks %q:\n%s", w, stdout)
-				}
-			}
-			for _, w := range tt.wantErr {
-				if !strings.Contains(stderr, w) {
-					t.Errorf("stderr lacks %q:\n%s", w, stderr)
-				}
-			}
+			wantLines(t, "stdout", stdout, tt.wantOut)
+			wantLines(t, "stderr", stderr, tt.wantErr)
 			if tt.wantCode == 0 {
 				if _, ok := tt.keyring.Stored(); ok {
 					t.Error("the key is still stored")
@@ -378,4 +362,14 @@ func TestRequireKey(t *testing.T) {
 			t.Fatalf("err = %v", err)
 		}
 	})
+}
+
+// wantLines fails for each piece of text the output lacks.
+func wantLines(t *testing.T, name, out string, want []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(out, w) {
+			t.Errorf("%s lacks %q:\n%s", name, w, out)
+		}
+	}
 }
