@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -63,6 +64,8 @@ func describe(err error) string {
 		return b.String()
 	}
 	switch {
+	case errors.Is(err, context.Canceled):
+		return "interrupted: every job stays in the history, and 'soratui watch' (or the interface) resumes the unfinished ones"
 	case apidot.IsAuth(err):
 		return err.Error() + "\nThe API key was refused: set a valid one with 'soratui key set' or the APIDOT_API_KEY variable."
 	case apidot.IsInsufficientCredits(err):

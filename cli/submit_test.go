@@ -276,3 +276,27 @@ func TestNoKeyExitsWithoutSending(t *testing.T) {
 		t.Error("something was sent or stored")
 	}
 }
+
+func TestInterruptedWaitSaysHowToResume(t *testing.T) {
+	h := newHarness(t, apidottest.Options{QueueTime: time.Hour})
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb bytes.Buffer
+	done := make(chan error)
+	go func() {
+		done <- cli.Run(ctx, []string{"submit", "--prompt", "a long wait", "--wait"}, cli.Env{
+			Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return h.env[k] }, Keyring: keystest.New(),
+		})
+	}()
+	for h.server.StatusReads("") == 0 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	err := <-done
+	cli.Report(&errb, err)
+	if cli.ExitCode(err) != 1 || !strings.Contains(errb.String(), "soratui watch") {
+		t.Errorf("exit %d, stderr:\n%s", cli.ExitCode(err), errb.String())
+	}
+	if js := h.jobs(); len(js) != 1 || js[0].Status != history.StatusNotStarted || js[0].TaskID == "" {
+		t.Errorf("the interrupted job is not kept to resume: %+v", js)
+	}
+}
