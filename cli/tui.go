@@ -36,7 +36,7 @@ func runTUI(ctx context.Context, a *app) error {
 		Key:     key,
 		KeyErr:  keyErr,
 		SaveKey: func(ctx context.Context, key string) error {
-			return withAdvice(a.keyring().Set(ctx, key))
+			return a.keyring().Set(ctx, key) // the key screen adds the advice
 		},
 		OpenURL: openTarget,
 		Now:     a.env.Now,

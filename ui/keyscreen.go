@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 
 	"charm.land/bubbles/v2/textinput"
@@ -67,21 +68,27 @@ func (k keyModel) view(st styles, km keyMap, demo bool) string {
 			}
 		}
 	case k.reason != nil && !isNoKeyOnly(k.reason):
-		for _, l := range wrap("The keyring could not be read: "+k.reason.Error(), w-2) {
+		what := "No key was found, and the OS keyring could not be used here."
+		if errors.Is(k.reason, keys.ErrTimeout) {
+			what = "No key was found: the OS keyring did not answer in time."
+		}
+		for _, l := range wrap(what, w-2) {
 			b.WriteString(st.warn.Render(l) + "\n")
 		}
-		if advice := keys.Advice(k.reason); advice != "" {
-			for _, l := range wrap(advice, w-2) {
-				b.WriteString(st.warn.Render(l) + "\n")
-			}
+		for _, l := range wrap(keys.Advice(k.reason), w-2) {
+			b.WriteString(st.faint.Render(l) + "\n")
+		}
+	default:
+		b.WriteString("\n")
+		for _, l := range wrap("No keyring here? Quit and start soratui with the key in the APIDOT_API_KEY environment variable instead.", w-2) {
+			b.WriteString(st.faint.Render(l) + "\n")
 		}
 	}
-	b.WriteString("\n")
-	for _, l := range wrap("No keyring here? Quit and start soratui with the key in the APIDOT_API_KEY environment variable instead.", w-2) {
-		b.WriteString(st.faint.Render(l) + "\n")
-	}
 	if demo {
-		b.WriteString("\n" + st.notice.Render("No key yet? Press ctrl+t to try the demo: a built-in simulator, no key, no network, nothing billed.") + "\n")
+		b.WriteString("\n")
+		for _, l := range wrap("No key yet? Press ctrl+t to try the demo: a built-in simulator, no key, no network, nothing billed.", w-2) {
+			b.WriteString(st.notice.Render(l) + "\n")
+		}
 	}
 	return b.String()
 }
