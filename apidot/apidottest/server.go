@@ -184,8 +184,9 @@ func NewServer(opts Options) *Server {
 			s.srv.Listener = ln
 		}
 	}
+	// Handlers read URL: set it before the serving goroutines start.
+	s.URL = "http://" + s.srv.Listener.Addr().String()
 	s.srv.Start()
-	s.URL = s.srv.URL
 	return s
 }
 
