@@ -59,11 +59,16 @@ type Variant struct {
 }
 
 // Label names the variant for a person: "Standard 720p", "Pro 1080p".
-func (v Variant) Label() string {
-	if v.Resolution == "" {
-		return ModelLabel(v.Model) + " 720p"
+func (v Variant) Label() string { return VariantLabel(v.Model, v.Resolution) }
+
+// VariantLabel names a model and resolution for a person: "Standard 720p",
+// "Pro 1080p". Standard is always 720p; Pro without a resolution gets the
+// default soratui sends.
+func VariantLabel(model, resolution string) string {
+	if !IsPro(model) || resolution == "" {
+		resolution = DefaultResolution
 	}
-	return ModelLabel(v.Model) + " " + v.Resolution
+	return ModelLabel(model) + " " + resolution
 }
 
 // ParseVariant reads one variant name: standard, pro (= pro-720p),

@@ -22,13 +22,7 @@ func writeJSON(w io.Writer, v any) error {
 }
 
 // variantLabel names a job's model and resolution: "Standard 720p".
-func variantLabel(j history.Job) string {
-	res := j.Resolution
-	if res == "" {
-		res = "720p"
-	}
-	return apidot.ModelLabel(j.Model) + " " + res
-}
+func variantLabel(j history.Job) string { return apidot.VariantLabel(j.Model, j.Resolution) }
 
 // excerpt shortens s to n runes on one line.
 func excerpt(s string, n int) string {

@@ -209,7 +209,7 @@ func (c composeModel) problems() map[field]string {
 				continue
 			}
 			if c.comparing() && f != fieldPrompt && f != fieldImage {
-				reason = variantLabel(r) + ": " + reason
+				reason = apidot.VariantLabel(r.Model, r.Resolution) + ": " + reason
 				f = fieldCompare
 				if out[f] != "" {
 					continue
@@ -233,14 +233,6 @@ func (c composeModel) problems() map[field]string {
 }
 
 func (c composeModel) compareCount() int { return len(c.variants()) }
-
-func variantLabel(r apidot.Request) string {
-	r = r.WithDefaults()
-	if apidot.IsPro(r.Model) {
-		return "Pro " + r.Resolution
-	}
-	return apidot.ModelLabel(r.Model) + " 720p"
-}
 
 // estimate is the catalog price of everything submit would send.
 func (c composeModel) estimate() apidot.Credits {

@@ -87,13 +87,7 @@ func jobElapsed(j history.Job, now time.Time) time.Duration {
 }
 
 // jobVariant is "Standard 720p" or "Pro 1080p".
-func jobVariant(j history.Job) string {
-	res := j.Resolution
-	if res == "" {
-		res = "720p"
-	}
-	return apidot.ModelLabel(j.Model) + " " + res
-}
+func jobVariant(j history.Job) string { return apidot.VariantLabel(j.Model, j.Resolution) }
 
 // statusText is the icon and word of a job's status, unstyled.
 func statusText(j history.Job, frame int, now time.Time) string {
