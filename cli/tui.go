@@ -62,12 +62,10 @@ func (a *app) tuiBackend() (ui.Backend, error) {
 	if err != nil {
 		videos = ""
 	}
-	base := a.apiBase()
 	return ui.Backend{
 		Store: store,
 		NewTracker: func(key string, onEvent func(jobs.Event)) (*jobs.Tracker, error) {
-			client := apidot.NewClient(key, apidot.WithBaseURL(base), apidot.WithUserAgent("soratui/"+a.env.Version))
-			return a.trackerWith(store, client, onEvent)
+			return a.trackerWith(store, a.clientFor(key), onEvent)
 		},
 		CheckImage: func(ctx context.Context, url string) error { return apidot.CheckImage(ctx, nil, url) },
 		HTTP:       http.DefaultClient,
