@@ -96,11 +96,16 @@ type eofReader struct{}
 
 func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
 
+// usageHelp is the next step after a usage error in cmd.
+func usageHelp(cmd *cobra.Command) string {
+	return "Run '" + cmd.CommandPath() + " --help' for usage."
+}
+
 // usageArgs turns cobra's argument checks into usage errors (exit 2).
 func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if err := check(cmd, args); err != nil {
-			return &UsageError{Err: err, Help: "Run '" + cmd.CommandPath() + " --help' for usage."}
+			return &UsageError{Err: err, Help: usageHelp(cmd)}
 		}
 		return nil
 	}
@@ -118,7 +123,7 @@ func noArgs(cmd *cobra.Command, args []string) error {
 	}
 	return &UsageError{
 		Err:  fmt.Errorf("%s for %q", what, cmd.CommandPath()),
-		Help: "Run '" + cmd.CommandPath() + " --help' for usage.",
+		Help: usageHelp(cmd),
 	}
 }
 

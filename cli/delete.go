@@ -92,7 +92,7 @@ DURATION is a Go duration (720h, 90m) or a number of days (30d, 1d12h).
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if olderThan == "" {
 				return &UsageError{Err: errors.New("--older-than is required, e.g. --older-than 30d"),
-					Help: "Run '" + cmd.CommandPath() + " --help' for usage."}
+					Help: usageHelp(cmd)}
 			}
 			age, err := parseAge(olderThan)
 			if err != nil {

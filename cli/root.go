@@ -45,7 +45,7 @@ or use the commands below in scripts.`,
 		},
 	}
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return &UsageError{Err: err, Help: "Run '" + cmd.CommandPath() + " --help' for usage."}
+		return &UsageError{Err: err, Help: usageHelp(cmd)}
 	})
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.dbPath, "db", "", "history file (env SORATUI_DB; default $XDG_DATA_HOME/soratui/history.db)")
