@@ -269,15 +269,21 @@ func (t *Tracker) accept(id string, task apidot.Task) (history.Job, error) {
 
 func (t *Tracker) finishSubmit(id string, s history.Status, reason string) (history.Job, error) {
 	job, err := t.store.Update(id, func(j *history.Job) error {
-		j.Error = reason
-		j.SetStatus(s, "", t.now())
-		j.StatusHistory[len(j.StatusHistory)-1].Note = reason
+		settle(j, s, reason, t.now())
 		return nil
 	})
 	if err == nil {
 		t.emit(Event{Job: job})
 	}
 	return job, err
+}
+
+// settle ends a submit in s, with reason as the job's error and as the
+// note of its status change.
+func settle(j *history.Job, s history.Status, reason string, at time.Time) {
+	j.Error = reason
+	j.SetStatus(s, "", at)
+	j.StatusHistory[len(j.StatusHistory)-1].Note = reason
 }
 
 // Recover marks as unconfirmed every job left submitting by a process that
@@ -298,9 +304,7 @@ func (t *Tracker) Recover() ([]history.Job, error) {
 			if j.Status != history.StatusSubmitting {
 				return errUnchanged
 			}
-			j.Error = reason
-			j.SetStatus(history.StatusUnconfirmed, "", t.now())
-			j.StatusHistory[len(j.StatusHistory)-1].Note = reason
+			settle(j, history.StatusUnconfirmed, reason, t.now())
 			return nil
 		})
 		switch {
