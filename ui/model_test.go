@@ -274,7 +274,7 @@ func TestWheelScrollsTheList(t *testing.T) {
 func TestJobsFromAnotherProcessAppear(t *testing.T) {
 	store := openStore(t)
 	m := newTestModel(t, store, nil, 80, 24)
-	other, err := history.Open(store.Path(), history.Options{})
+	other, err := history.Open(store.Path(), history.Options{Now: testClock})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,6 +30,10 @@ func updating() bool {
 // testNow is the fixed clock of every test.
 var testNow = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 
+// testClock reads testNow: stores and trackers in tests never see today's
+// date, so no golden depends on when it runs.
+func testClock() time.Time { return testNow }
+
 func TestMain(m *testing.M) {
 	time.Local = time.UTC
 	os.Exit(m.Run())
@@ -37,7 +41,7 @@ func TestMain(m *testing.M) {
 
 func openStore(t testing.TB) *history.Store {
 	t.Helper()
-	s, err := history.Open(filepath.Join(t.TempDir(), "history.db"), history.Options{})
+	s, err := history.Open(filepath.Join(t.TempDir(), "history.db"), history.Options{Now: testClock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +93,7 @@ func newTestModel(t testing.TB, store *history.Store, server *apidottest.Server,
 		b.HTTP = server.Client()
 		b.NewTracker = func(key string, onEvent func(jobs.Event)) (*jobs.Tracker, error) {
 			c := apidot.NewClient(key, apidot.WithBaseURL(server.URL), apidot.WithHTTPClient(server.Client()))
-			return jobs.New(jobs.Config{Store: store, API: c, Scheduler: jobs.Fixed{Interval: 20 * time.Millisecond}, RequestsPerSecond: 1000, OnEvent: onEvent}), nil
+			return jobs.New(jobs.Config{Store: store, API: c, Scheduler: jobs.Fixed{Interval: 20 * time.Millisecond}, RequestsPerSecond: 1000, OnEvent: onEvent, Now: testClock}), nil
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -98,7 +102,7 @@ func newTestModel(t testing.TB, store *history.Store, server *apidottest.Server,
 		Version: "test",
 		Backend: b,
 		Key:     keys.Key{Value: "sk-test-ui-0123456789", Source: keys.SourceEnv},
-		Now:     func() time.Time { return testNow },
+		Now:     testClock,
 		Demo:    func() (Backend, keys.Key, error) { return b, keys.Key{}, nil },
 	})
 	m = send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
