@@ -15,7 +15,7 @@ import (
 )
 
 type listOptions struct {
-	json     bool
+	out      *jsonOutput
 	statuses string
 	model    string
 	search   string
@@ -43,17 +43,17 @@ func newListCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if o.json {
+			if o.out.enabled() {
 				if js == nil {
 					js = []history.Job{}
 				}
-				return writeJSON(a.env.Stdout, js)
+				return o.out.write(a.env.Stdout, js)
 			}
 			return writeJobTable(a.env.Stdout, js, a.env.now())
 		},
 	}
 	f := cmd.Flags()
-	f.BoolVar(&o.json, "json", false, "print a JSON array")
+	o.out = addJSONFlags(cmd, "print a JSON array", a.env.Now)
 	f.StringVar(&o.statuses, "status", "", "only these statuses (comma list): "+statusNames())
 	f.StringVar(&o.model, "model", "", "only this model: standard or pro")
 	f.StringVar(&o.search, "search", "", "only jobs whose prompt or id contains this text")
@@ -94,7 +94,7 @@ func (o listOptions) query() (history.Query, error) {
 }
 
 func newShowCmd(a *app) *cobra.Command {
-	var asJSON bool
+	var out *jsonOutput
 	cmd := &cobra.Command{
 		Use:   "show ID",
 		Short: "Show one job: its local id (or a unique prefix) or its task id",
@@ -108,13 +108,13 @@ func newShowCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if asJSON {
-				return writeJSON(a.env.Stdout, j)
+			if out.enabled() {
+				return out.write(a.env.Stdout, j)
 			}
 			return writeJobDetail(a.env.Stdout, j)
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the job as JSON")
+	out = addJSONFlags(cmd, "print the job as JSON", a.env.Now)
 	return cmd
 }
 

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -12,14 +11,6 @@ import (
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/history"
 )
-
-// writeJSON prints v as indented JSON.
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
 
 // variantLabel names a job's model and resolution: "Standard 720p".
 func variantLabel(j history.Job) string { return apidot.VariantLabel(j.Model, j.Resolution) }

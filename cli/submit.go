@@ -31,7 +31,7 @@ type submitOptions struct {
 	compare     string
 	callbackURL string
 	wait        bool
-	json        bool
+	out         *jsonOutput
 	download    bool
 }
 
@@ -67,7 +67,7 @@ submitted once per variant, as one group.`,
 	f.StringVar(&o.callbackURL, "callback-url", "", "APIDot POSTs the finished task there (see soratui webhook)")
 	f.BoolVarP(&o.wait, "wait", "w", false, "follow the job until it is finished or failed")
 	f.BoolVar(&o.download, "download", false, "with --wait: save the finished video to the Videos folder")
-	f.BoolVar(&o.json, "json", false, "print the job as JSON (an array with --compare)")
+	o.out = addJSONFlags(cmd, "print the job as JSON (an array with --compare)", a.env.Now)
 	return cmd
 }
 
@@ -187,11 +187,11 @@ func runSubmit(ctx context.Context, a *app, cmd *cobra.Command, o submitOptions)
 		}
 		final, dlErr = dl.finish(final)
 	}
-	if o.json {
+	if o.out.enabled() {
 		if o.compare != "" {
-			err = writeJSON(a.env.Stdout, final)
+			err = o.out.write(a.env.Stdout, final)
 		} else {
-			err = writeJSON(a.env.Stdout, final[0])
+			err = o.out.write(a.env.Stdout, final[0])
 		}
 	} else {
 		writeSubmitted(a.env.Stdout, final)
