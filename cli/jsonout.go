@@ -14,6 +14,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/itchyny/gojq"
 	"github.com/spf13/cobra"
+
+	"github.com/soratui/soratui/internal/inert"
 )
 
 // jsonOutput is the --json, --jq and --template trio of a command that can
@@ -173,7 +175,7 @@ func runJQ(w io.Writer, code *gojq.Code, data any) error {
 			}
 			line = string(b)
 		}
-		if _, err := io.WriteString(w, inertText(line)+"\n"); err != nil {
+		if _, err := io.WriteString(w, inert.Text(line)+"\n"); err != nil {
 			return err
 		}
 	}
@@ -193,14 +195,37 @@ func runTemplate(w io.Writer, t *template.Template, data any) error {
 		},
 		"tablerender": func() (string, error) { return "", tw.Flush() },
 	})
-	if err := t.Execute(&buf, data); err != nil {
+	if err := t.Execute(&buf, inertValue(data)); err != nil {
 		return fmt.Errorf("--template: %w", err)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := io.WriteString(w, inertText(buf.String()))
+	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// inertValue is a JSON value with every string made safe for a terminal,
+// so a template prints server text literally while its own tabs and line
+// breaks stay.
+func inertValue(v any) any {
+	switch v := v.(type) {
+	case string:
+		return inert.Text(v)
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = inertValue(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[inert.Line(k)] = inertValue(e)
+		}
+		return out
+	}
+	return v
 }
 
 // templateFuncs are the functions gh offers its templates, minus colour.
