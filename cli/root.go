@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/config"
 	"github.com/soratui/soratui/history"
 )
 
@@ -19,8 +20,10 @@ type app struct {
 	demo      bool
 	closers   []func()
 
-	store *history.Store
-	sim   *apidottest.Server
+	store  *history.Store
+	sim    *apidottest.Server
+	cfg    *config.Effective // loaded once by settings
+	cfgErr error
 }
 
 func (a *app) close() {
@@ -65,6 +68,7 @@ or use the commands below in scripts.`,
 		newWebhookCmd(a),
 		newKeyCmd(a),
 		newVersionCmd(a),
+		newConfigCmd(a),
 	)
 	return root
 }

@@ -137,6 +137,11 @@ func runSubmit(ctx context.Context, a *app, cmd *cobra.Command, o submitOptions)
 	if o.download && !o.wait {
 		return usageErrorf("--download needs --wait (or download later with 'soratui download ID')")
 	}
+	eff, err := a.settings()
+	if err != nil {
+		return err
+	}
+	submitDefaults(cmd, &o, eff.Settings)
 	reqs, err := o.requests(cmd, a.env.Stdin)
 	if err != nil {
 		return err

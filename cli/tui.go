@@ -30,11 +30,14 @@ func runTUI(ctx context.Context, a *app) error {
 		return err
 	}
 	key, keyErr := a.resolveKey(ctx)
+	eff, settingsErr := a.settings()
 	cfg := ui.Config{
-		Version: a.env.Version,
-		Backend: backend,
-		Key:     key,
-		KeyErr:  keyErr,
+		Settings:    eff.Settings,
+		SettingsErr: settingsErr,
+		Version:     a.env.Version,
+		Backend:     backend,
+		Key:         key,
+		KeyErr:      keyErr,
 		SaveKey: func(ctx context.Context, key string) error {
 			return a.keyring().Set(ctx, key) // the key screen adds the advice
 		},

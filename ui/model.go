@@ -140,6 +140,7 @@ func New(ctx context.Context, cfg Config) Model {
 		key:     cfg.Key,
 	}
 	m.help.Styles = st.help
+	m.applySettings()
 	m.screen = screenKey
 	if cfg.Key.Value != "" {
 		m.screen = screenCompose

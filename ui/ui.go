@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/soratui/soratui/config"
 	"github.com/soratui/soratui/history"
 	"github.com/soratui/soratui/jobs"
 	"github.com/soratui/soratui/keys"
@@ -45,6 +46,10 @@ type Config struct {
 	OpenURL func(target string) error
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Settings are the configured defaults compose opens with; SettingsErr,
+	// when set, is a bad config file the interface reports on start.
+	Settings    config.Settings
+	SettingsErr error
 }
 
 // Run shows the interface until the user quits. Unfinished jobs stay in
