@@ -33,7 +33,7 @@ func (a *app) settings() (config.Effective, error) {
 }
 
 type configOptions struct {
-	json bool
+	out *jsonOutput
 }
 
 func newConfigCmd(a *app) *cobra.Command {
@@ -48,7 +48,7 @@ Command-line flags win over all of them.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runConfig(a, o) },
 	}
-	cmd.Flags().BoolVar(&o.json, "json", false, "print the settings and their origins as JSON")
+	o.out = addJSONFlags(cmd, "print the settings and their origins as JSON", a.env.Now)
 	return cmd
 }
 
@@ -65,12 +65,12 @@ func runConfig(a *app, o configOptions) error {
 		return err
 	}
 	w := a.env.Stdout
-	if o.json {
+	if o.out.enabled() {
 		rows := make([]configJSON, len(config.Keys))
 		for i, k := range config.Keys {
 			rows[i] = configJSON{Key: k, Value: eff.Value(k), Origin: eff.Origins[k].String()}
 		}
-		return writeJSON(w, map[string]any{"file": eff.Path, "settings": rows})
+		return o.out.write(w, map[string]any{"file": eff.Path, "settings": rows})
 	}
 	state := "not found: every value below is a default or from the environment"
 	if _, err := os.Stat(eff.Path); err == nil {
