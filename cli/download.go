@@ -9,8 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 
@@ -22,8 +20,9 @@ import (
 )
 
 type downloadOptions struct {
-	output string
-	force  bool
+	output  string
+	force   bool
+	maxSize string
 }
 
 func newDownloadCmd(a *app) *cobra.Command {
@@ -51,6 +50,7 @@ nothing behind. Result links expire (APIDot keeps them about a day).`,
 	f := cmd.Flags()
 	f.StringVarP(&o.output, "output", "o", "", "file or existing folder to save to (default: the Videos folder)")
 	f.BoolVar(&o.force, "force", false, "replace an existing file")
+	f.StringVar(&o.maxSize, "max-size", "4GB", "refuse a video larger than this (e.g. 500MB)")
 	return cmd
 }
 
@@ -66,25 +66,24 @@ func runDownload(ctx context.Context, a *app, ref string, o downloadOptions) err
 	if _, err := download.VideoURL(j); err != nil {
 		return notDownloadable(j, err)
 	}
+	maxSize, err := download.ParseSize(o.maxSize)
+	if err != nil {
+		return &UsageError{Err: fmt.Errorf("--max-size: %w", err)}
+	}
 	dest, err := a.downloadTarget(j, o.output)
 	if err != nil {
 		return err
 	}
-	if !o.force {
-		if _, err := os.Lstat(dest); err == nil && dest == j.LocalPath {
-			return &UsageError{Err: fmt.Errorf("job %s is already saved at %s", j.ID, dest),
-				Help: "Pass --force to download it again, or -o to save a copy elsewhere."}
-		} else if err == nil {
-			return existsUsage(dest)
-		}
+	if err := download.Check(j, dest, o.force); err != nil {
+		return downloadFailure(j, err)
 	}
 	bar := &progressBar{w: a.env.Stderr, live: a.env.StderrIsTerminal}
-	d := download.Downloader{Client: a.resultClient(), Progress: bar.update, Overwrite: o.force}
+	d := download.Downloader{Client: a.resultClient(), Progress: bar.update, Overwrite: o.force, MaxSize: maxSize}
 	saved, err := d.Job(ctx, store, j.ID, dest)
 	bar.finish(err == nil)
-	if err != nil && saved.LocalPath != "" {
-		// The file is there; only the history could not record it.
-		fmt.Fprintln(a.env.Stdout, saved.LocalPath)
+	if unrec := (*download.UnrecordedError)(nil); errors.As(err, &unrec) {
+		// The new file is there; only the history could not record it.
+		fmt.Fprintln(a.env.Stdout, unrec.Path)
 		return err
 	}
 	if err != nil {
@@ -133,21 +132,15 @@ func (a *app) videosDir() (string, error) {
 // existing folder (or one written with a trailing separator) holding the
 // default name, or the default path.
 func (a *app) downloadTarget(j history.Job, output string) (string, error) {
+	dir := ""
 	if output == "" {
-		dir, err := a.videosDir()
+		d, err := a.videosDir()
 		if err != nil {
 			return "", err
 		}
-		return download.DefaultPath(dir, j), nil
+		dir = d
 	}
-	name := filepath.Base(download.DefaultPath("", j))
-	if strings.HasSuffix(output, "/") || strings.HasSuffix(output, string(filepath.Separator)) {
-		return filepath.Abs(filepath.Join(output, name))
-	}
-	if info, err := os.Stat(output); err == nil && info.IsDir() {
-		return filepath.Abs(filepath.Join(output, name))
-	}
-	return filepath.Abs(output)
+	return download.Target(dir, j, output)
 }
 
 // notDownloadable explains why a job has nothing to download (exit 2).
@@ -173,6 +166,17 @@ func existsUsage(dest string) error {
 // is untouched: still finished, never resubmitted.
 func downloadFailure(j history.Job, err error) error {
 	switch {
+	case errors.Is(err, download.ErrAlreadySaved):
+		return &UsageError{Err: fmt.Errorf("job %s is already saved at %s", j.ID, j.LocalPath),
+			Help: "Pass --force to download it again, or -o to save a copy elsewhere."}
+	case errors.Is(err, download.ErrNotRegular):
+		return &UsageError{Err: err, Help: "Pass -o with a regular file name or a folder."}
+	case errors.Is(err, download.ErrUntrustedURL):
+		return &hintError{err: fmt.Errorf("downloading %s: the server's result link is %w", j.ID, err),
+			hint: "Only http and https links are fetched; nothing was saved."}
+	case errors.Is(err, download.ErrNotVideo), errors.Is(err, download.ErrTooLarge):
+		return &hintError{err: fmt.Errorf("downloading %s: %w", j.ID, err),
+			hint: "Nothing was saved; the job is still finished. 'soratui show " + j.ID + "' has its result link."}
 	case errors.Is(err, fs.ErrExist):
 		var perr *fs.PathError
 		if errors.As(err, &perr) {
@@ -329,16 +333,19 @@ func (d *autoDownload) fetch(j history.Job) (string, error) {
 		return "", err
 	}
 	dest := download.DefaultPath(dir, j)
-	if _, err := os.Lstat(dest); err == nil {
+	if err := download.Check(j, dest, false); errors.Is(err, fs.ErrExist) {
 		return "", &hintError{err: fmt.Errorf("%s already exists and was not replaced", dest),
 			hint: "Save it elsewhere with 'soratui download " + j.ID + " -o PATH'."}
 	}
 	dl := download.Downloader{Client: d.client}
 	saved, err := dl.Job(d.ctx, store, j.ID, dest)
-	if err != nil && saved.LocalPath == "" {
+	if unrec := (*download.UnrecordedError)(nil); errors.As(err, &unrec) {
+		return unrec.Path, err
+	}
+	if err != nil {
 		return "", downloadFailure(j, err)
 	}
-	return saved.LocalPath, err
+	return saved.LocalPath, nil
 }
 
 // wait waits for the downloads under way, so none outlives the command.

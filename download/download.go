@@ -6,6 +6,7 @@
 package download
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -18,6 +19,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/soratui/soratui/internal/inert"
 )
 
 // Defaults of a zero Downloader.
@@ -54,9 +57,14 @@ type Downloader struct {
 	// StallTimeout ends an attempt that receives nothing for this long;
 	// 0 means 30 s.
 	StallTimeout time.Duration
-	// Overwrite lets Fetch replace an existing file at dest. Without it
-	// an existing file is an error wrapping fs.ErrExist.
+	// Overwrite lets Fetch replace an existing regular file at dest.
+	// Without it an existing file is an error wrapping fs.ErrExist. A
+	// target that is not a regular file is refused either way.
 	Overwrite bool
+	// MaxSize stops a result larger than this many bytes, by its
+	// Content-Length or while it streams; 0 means DefaultMaxSize and a
+	// negative value means no limit.
+	MaxSize int64
 }
 
 // Fetch downloads url to dest with a zero Downloader using client and
@@ -71,23 +79,21 @@ func Fetch(ctx context.Context, client *http.Client, url, dest string, progress 
 // (".<name>.part-*"), syncs it, and moves it to dest (mode 0644) only once
 // every byte has arrived and the count matches Content-Length when the
 // server gave one. On any failure the temporary file is removed and dest
-// is left as it was. Transient failures are retried with backoff, resuming
+// is left as it was; partial files that a killed download left beside dest
+// are removed first. Transient failures are retried with backoff, resuming
 // with a Range request when the server supports it.
 //
-// Errors wrap ErrExpired (403, 404, 410), ErrDiskFull, ErrIncomplete,
-// fs.ErrExist (dest exists and Overwrite is off), a *HTTPError, or the
-// cause from the network, the file system or ctx.
+// Errors wrap ErrUntrustedURL (not an http or https URL: nothing is
+// fetched), ErrNotRegular (dest is a folder, FIFO, socket or device),
+// fs.ErrExist (dest exists and Overwrite is off), ErrNotVideo, ErrTooLarge,
+// ErrExpired (403, 404, 410), ErrDiskFull, ErrIncomplete, a *HTTPError, or
+// the cause from the network, the file system or ctx.
 func (d *Downloader) Fetch(ctx context.Context, url, dest string) (int64, error) {
-	if dest == "" {
-		return 0, errors.New("download: no destination file")
+	if err := inert.CheckURL(url); err != nil {
+		return 0, fmt.Errorf("download refused: %w", err)
 	}
-	if !d.Overwrite {
-		if _, err := os.Lstat(dest); err == nil {
-			return 0, existsError(dest)
-		}
-	}
-	if info, err := os.Stat(dest); err == nil && info.IsDir() {
-		return 0, fmt.Errorf("save %s: is a folder", dest)
+	if err := checkDest(dest, d.Overwrite); err != nil {
+		return 0, err
 	}
 	dir, name := filepath.Split(dest)
 	if dir == "" {
@@ -96,7 +102,8 @@ func (d *Downloader) Fetch(ctx context.Context, url, dest string) (int64, error)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return 0, fileError("creating the folder", err)
 	}
-	tmp, err := os.CreateTemp(dir, "."+name+".part-*")
+	removeStale(dir, name)
+	tmp, err := createPartial(dir, name)
 	if err != nil {
 		return 0, fileError("creating the file", err)
 	}
@@ -120,6 +127,9 @@ func (d *Downloader) Fetch(ctx context.Context, url, dest string) (int64, error)
 	}
 	if err := tmp.Close(); err != nil {
 		return 0, fileError("saving the file", err)
+	}
+	if err := checkDest(dest, d.Overwrite); err != nil {
+		return 0, err // something else appeared at dest meanwhile
 	}
 	if err := place(tmp.Name(), dest, d.Overwrite); err != nil {
 		return 0, err
@@ -277,6 +287,9 @@ func (t *transfer) attempt() error {
 			return err
 		}
 		t.total = resp.ContentLength
+		if max := t.d.maxSize(); max > 0 && t.total > max {
+			return fmt.Errorf("%w: the server announced %s, the limit is %s", ErrTooLarge, Size(t.total), Size(max))
+		}
 		t.resumable = resp.Header.Get("Accept-Ranges") == "bytes"
 		t.validator = strongETag(resp.Header.Get("ETag"))
 		if t.validator == "" {
@@ -296,12 +309,28 @@ func (t *transfer) attempt() error {
 		return herr
 	}
 
+	body := bufio.NewReaderSize(resp.Body, 32<<10)
+	if ct := resp.Header.Get("Content-Type"); t.done == 0 && !isVideo(ct, nil) {
+		head, _ := body.Peek(16) // short bodies give what they have
+		if !isVideo(ct, head) {
+			return fmt.Errorf("%w (it answered %s)", ErrNotVideo, describeType(ct))
+		}
+	}
 	t.report(false)
+	return t.stream(ctx, body, timer, stall)
+}
+
+// stream appends the body to the file, stopping at the size limit.
+func (t *transfer) stream(ctx context.Context, body io.Reader, timer *time.Timer, stall time.Duration) error {
+	max := t.d.maxSize()
 	buf := make([]byte, 32<<10)
 	for {
-		n, rerr := resp.Body.Read(buf)
+		n, rerr := body.Read(buf)
 		if n > 0 {
 			timer.Reset(stall)
+			if max > 0 && t.done+int64(n) > max {
+				return fmt.Errorf("%w: more than %s arrived", ErrTooLarge, Size(max))
+			}
 			if _, err := t.file.Write(buf[:n]); err != nil {
 				return fileError("writing the file", err)
 			}
@@ -348,6 +377,25 @@ func (t *transfer) networkError(ctx context.Context, err error) error {
 		return &retryable{fmt.Errorf("%w after %s: %w", ErrIncomplete, what, err)}
 	}
 	return &retryable{fmt.Errorf("could not reach the file server: %w", err)}
+}
+
+// maxSize is the size limit in bytes; 0 means none.
+func (d *Downloader) maxSize() int64 {
+	switch {
+	case d.MaxSize == 0:
+		return DefaultMaxSize
+	case d.MaxSize < 0:
+		return 0
+	}
+	return d.MaxSize
+}
+
+// describeType names a Content-Type for a person, inert since the server chose it.
+func describeType(ct string) string {
+	if ct == "" {
+		return "no content type"
+	}
+	return inert.Clip(ct, 60)
 }
 
 func (d *Downloader) stall() time.Duration {

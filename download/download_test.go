@@ -264,6 +264,7 @@ func TestDroppedTransferResumesWithRange(t *testing.T) {
 		mu.Unlock()
 		if first {
 			w.Header().Set("Accept-Ranges", "bytes")
+			w.Header().Set("Content-Type", "video/mp4")
 			w.Header().Set("ETag", `"v1"`)
 			w.Header().Set("Content-Length", fmt.Sprint(len(body)))
 			w.Write(body[:300_000])
@@ -294,6 +295,7 @@ func TestStalledTransferIsRetriedThenReported(t *testing.T) {
 	var gets atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		gets.Add(1)
+		w.Header().Set("Content-Type", "video/mp4")
 		w.Header().Set("Content-Length", "1000")
 		w.Write([]byte("partial"))
 		w.(http.Flusher).Flush()
@@ -319,6 +321,7 @@ func TestStalledTransferIsRetriedThenReported(t *testing.T) {
 
 func TestCancelledDownloadLeavesNoFile(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "video/mp4")
 		w.Header().Set("Content-Length", "1000")
 		w.Write([]byte("partial"))
 		w.(http.Flusher).Flush()
@@ -431,6 +434,7 @@ func TestProgressIsThrottled(t *testing.T) {
 
 func TestUnknownLengthReportsTheFinalSize(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/octet-stream")
 		w.Write([]byte("abc"))
 		w.(http.Flusher).Flush() // chunked: no Content-Length
 		w.Write([]byte("def"))

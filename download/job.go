@@ -34,16 +34,16 @@ func Job(ctx context.Context, store *history.Store, client *http.Client, id, des
 
 // Job downloads the first video of the job that id names to dest (see
 // Fetch) and records dest's absolute path as the job's local_path. It
-// never calls the API and never changes the job's status. A job that is
-// not finished fails with ErrNotFinished, one without a video with
-// ErrNoVideo, and nothing is fetched. When the file is saved but the
-// history cannot record it, the returned job still carries the path.
+// never calls the API and never changes the job's status. It applies
+// Check first: a job that is not finished fails with ErrNotFinished, one
+// without a video with ErrNoVideo, and nothing is fetched.
+//
+// On success the returned job carries the new path. On failure it is the
+// job as the history has it, so its LocalPath (if any) is an older file,
+// never proof of this download; a video saved but not recorded is a
+// *UnrecordedError naming the new path.
 func (d *Downloader) Job(ctx context.Context, store *history.Store, id, dest string) (history.Job, error) {
 	j, err := store.Find(id)
-	if err != nil {
-		return j, err
-	}
-	url, err := VideoURL(j)
 	if err != nil {
 		return j, err
 	}
@@ -54,6 +54,10 @@ func (d *Downloader) Job(ctx context.Context, store *history.Store, id, dest str
 	if err != nil {
 		return j, fmt.Errorf("download: %w", err)
 	}
+	if err := Check(j, abs, d.Overwrite); err != nil {
+		return j, err
+	}
+	url, _ := VideoURL(j) // Check accepted it
 	if _, err := d.Fetch(ctx, url, abs); err != nil {
 		return j, err
 	}
@@ -62,8 +66,7 @@ func (d *Downloader) Job(ctx context.Context, store *history.Store, id, dest str
 		return nil
 	})
 	if err != nil {
-		j.LocalPath = abs
-		return j, fmt.Errorf("saved to %s, but recording that in the history failed: %w", abs, err)
+		return j, &UnrecordedError{Path: abs, Err: err}
 	}
 	return updated, nil
 }

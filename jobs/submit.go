@@ -13,6 +13,7 @@ import (
 
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/internal/proc"
 )
 
 // NewJob is the record of r before it is sent.
@@ -229,7 +230,7 @@ func submitterAlive(j history.Job) bool {
 		if err != nil || !strings.HasPrefix(c.Note, "pid ") {
 			return false
 		}
-		return pid == os.Getpid() || processAlive(pid)
+		return pid == os.Getpid() || proc.Alive(pid)
 	}
 	return false
 }
