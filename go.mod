@@ -10,7 +10,6 @@ require (
 	github.com/charmbracelet/colorprofile v0.4.3
 	github.com/charmbracelet/x/ansi v0.11.9
 	github.com/charmbracelet/x/exp/teatest/v2 v2.0.0-20260823001701-96af6d2cb5f6
-	github.com/cli/browser v1.3.0
 	github.com/godbus/dbus/v5 v5.2.2
 	github.com/itchyny/gojq v0.12.20
 	github.com/spf13/cobra v1.10.2

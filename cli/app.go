@@ -28,10 +28,10 @@ const minPollInterval = 50 * time.Millisecond
 // historyPath is the history file: --db, else the demo file in demo mode,
 // else SORATUI_DB, else the XDG default.
 func (a *app) historyPath() (string, error) {
-	if a.dbPath != "" {
-		return a.dbPath, nil
+	if a.global.dbPath != "" {
+		return a.global.dbPath, nil
 	}
-	if a.demo {
+	if a.global.demo {
 		p, err := history.DefaultPath(func(k string) string {
 			if k == "SORATUI_DB" {
 				return ""
@@ -48,8 +48,8 @@ func (a *app) historyPath() (string, error) {
 
 // openStore opens the history file once per run.
 func (a *app) openStore() (*history.Store, error) {
-	if a.store != nil {
-		return a.store, nil
+	if a.res.store != nil {
+		return a.res.store, nil
 	}
 	path, err := a.historyPath()
 	if err != nil {
@@ -59,15 +59,15 @@ func (a *app) openStore() (*history.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.store = s
-	a.closers = append(a.closers, func() { s.Close() })
+	a.res.store = s
+	a.res.onClose(func() { s.Close() })
 	return s, nil
 }
 
 // apiBase is the API to talk to: the demo simulator, APIDOT_BASE_URL, or
 // APIDot itself.
 func (a *app) apiBase() string {
-	if a.demo {
+	if a.global.demo {
 		return a.demoServer().URL
 	}
 	if u := a.env.getenv("APIDOT_BASE_URL"); u != "" {
@@ -78,16 +78,16 @@ func (a *app) apiBase() string {
 
 // demoServer starts the in-process simulator once.
 func (a *app) demoServer() *apidottest.Server {
-	if a.sim == nil {
-		a.sim = apidottest.NewServer(apidottest.Options{
+	if a.res.sim == nil {
+		a.res.sim = apidottest.NewServer(apidottest.Options{
 			QueueTime: demoQueueTime,
 			RunTime:   demoRunTime,
 			Stateless: true,
 			Listen:    demoAddr,
 		})
-		a.closers = append(a.closers, a.sim.Close)
+		a.res.onClose(a.res.sim.Close)
 	}
-	return a.sim
+	return a.res.sim
 }
 
 // apiClient returns a client with the user's key; it fails, saying how to
@@ -111,7 +111,7 @@ func (a *app) clientFor(key string) *apidot.Client {
 // pollInterval is --poll-interval, else SORATUI_POLL_INTERVAL, else 0
 // (the default schedule).
 func (a *app) pollInterval() (time.Duration, error) {
-	d := a.pollEvery
+	d := a.global.pollEvery
 	if d == 0 {
 		if v := a.env.getenv("SORATUI_POLL_INTERVAL"); v != "" {
 			var err error
@@ -153,7 +153,7 @@ func (a *app) trackerWith(store *history.Store, client jobs.API, onEvent func(jo
 	var sched jobs.Scheduler = jobs.Fixed{Interval: interval}
 	switch {
 	case interval != 0:
-	case a.demo:
+	case a.global.demo:
 		// Demo jobs take seconds; a steady second keeps the bars moving.
 		sched = jobs.Fixed{Interval: time.Second}
 	default:

@@ -66,7 +66,7 @@ func Run(ctx context.Context, args []string, env Env) error {
 	if env.Stderr == nil {
 		env.Stderr = io.Discard
 	}
-	a := &app{env: env}
+	a := newApp(env)
 	defer a.close()
 	root := newRootCmd(a)
 	root.SetArgs(args)

@@ -17,8 +17,8 @@ import (
 // settings loads the config file and the environment once per run; a bad
 // file is a usage error (exit 2) naming the line and key.
 func (a *app) settings() (config.Effective, error) {
-	if a.cfg != nil {
-		return *a.cfg, a.cfgErr
+	if a.res.cfg != nil {
+		return *a.res.cfg, a.res.cfgErr
 	}
 	videos, err := download.VideosDir(a.env.getenv)
 	if err == nil {
@@ -28,7 +28,7 @@ func (a *app) settings() (config.Effective, error) {
 	if errors.Is(err, config.ErrInvalid) {
 		err = &UsageError{Err: err, Help: "Fix the file or the variable, then check with 'soratui config'."}
 	}
-	a.cfg, a.cfgErr = &eff, err
+	a.res.cfg, a.res.cfgErr = &eff, err
 	return eff, err
 }
 

@@ -97,7 +97,7 @@ func runDownload(ctx context.Context, a *app, ref string, o downloadOptions) err
 // take no API key and must never be sent one. In demo mode the files come
 // from this process's simulator, whatever port an earlier one listened on.
 func (a *app) resultClient() *http.Client {
-	if !a.demo {
+	if !a.global.demo {
 		return &http.Client{}
 	}
 	base, err := url.Parse(a.demoServer().URL)

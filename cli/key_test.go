@@ -330,21 +330,21 @@ func TestKeySetStatusDeleteRoundTrip(t *testing.T) {
 func TestRequireKey(t *testing.T) {
 	ctx := context.Background()
 	t.Run("demo mode needs no key", func(t *testing.T) {
-		a := &app{env: Env{Keyring: keystest.Unavailable()}, demo: true}
+		a := newApp(Env{Keyring: keystest.Unavailable()}).withDemo()
 		k, err := a.requireKey(ctx)
 		if err != nil || k.Source != keys.SourceDemo || k.Value != keys.DemoKey {
 			t.Fatalf("requireKey = %#v, %v", k, err)
 		}
 	})
 	t.Run("finds the keyring key", func(t *testing.T) {
-		a := &app{env: Env{Keyring: keystest.Holding(testKey)}}
+		a := newApp(Env{Keyring: keystest.Holding(testKey)})
 		k, err := a.requireKey(ctx)
 		if err != nil || k.Value != testKey || k.Source != keys.SourceKeyring {
 			t.Fatalf("requireKey = %#v, %v", k, err)
 		}
 	})
 	t.Run("none says how to provide one", func(t *testing.T) {
-		a := &app{env: Env{Keyring: keystest.New()}}
+		a := newApp(Env{Keyring: keystest.New()})
 		_, err := a.requireKey(ctx)
 		if !errors.Is(err, keys.ErrNoKey) || ExitCode(err) != 1 {
 			t.Fatalf("err = %v (exit %d), want ErrNoKey, exit 1", err, ExitCode(err))
@@ -356,7 +356,7 @@ func TestRequireKey(t *testing.T) {
 		}
 	})
 	t.Run("a hung keyring still returns", func(t *testing.T) {
-		a := &app{env: Env{Keyring: keys.WithTimeout(keystest.Hung(), 20*time.Millisecond)}}
+		a := newApp(Env{Keyring: keys.WithTimeout(keystest.Hung(), 20*time.Millisecond)})
 		_, err := a.requireKey(ctx)
 		if !errors.Is(err, keys.ErrNoKey) || !errors.Is(err, keys.ErrTimeout) || !strings.Contains(err.Error(), "APIDOT_API_KEY") {
 			t.Fatalf("err = %v", err)

@@ -22,7 +22,7 @@ func (a *app) keyring() keys.Keyring {
 // resolveKey finds the API key: demo mode's fixed key, else APIDOT_API_KEY,
 // else the keyring. Errors are those of keys.Resolver.Resolve.
 func (a *app) resolveKey(ctx context.Context) (keys.Key, error) {
-	if a.demo {
+	if a.global.demo {
 		return keys.Key{Value: keys.DemoKey, Source: keys.SourceDemo}, nil
 	}
 	r := keys.Resolver{Getenv: a.env.getenv, Keyring: a.keyring()}

@@ -11,26 +11,58 @@ import (
 	"github.com/soratui/soratui/history"
 )
 
-// app holds the global flags and what commands build from them lazily, so
-// `soratui version` opens nothing.
-type app struct {
-	env       Env
+// globalOptions are the flags every command shares, filled by flag parsing.
+type globalOptions struct {
 	dbPath    string
 	pollEvery time.Duration
 	demo      bool
-	closers   []func()
-
-	store  *history.Store
-	sim    *apidottest.Server
-	cfg    *config.Effective // loaded once by settings
-	cfgErr error
 }
 
-func (a *app) close() {
-	for i := len(a.closers) - 1; i >= 0; i-- {
-		a.closers[i]()
+// app is what every command is built from, made once by Run and not
+// changed afterwards: the process's environment, the global flags, the
+// opener of files and links, and the resources a run opens on demand (so
+// `soratui version` opens nothing).
+type app struct {
+	env    Env
+	global *globalOptions
+	open   func(target string) error
+	res    *resources
+}
+
+// newApp builds the app of one run; close releases what it opened.
+func newApp(env Env) *app {
+	return &app{env: env, global: &globalOptions{}, open: openTarget, res: &resources{}}
+}
+
+// withDemo is a copy of a that uses the simulator and the demo history,
+// for the interface's "try the demo"; its resources close with a's.
+func (a *app) withDemo() *app {
+	g := *a.global
+	g.demo = true
+	d := &app{env: a.env, global: &g, open: a.open, res: &resources{}}
+	a.res.onClose(d.res.close)
+	return d
+}
+
+func (a *app) close() { a.res.close() }
+
+// resources are what a run opens or loads at most once and closes when it
+// ends: the history file, the demo simulator and the settings.
+type resources struct {
+	store   *history.Store
+	sim     *apidottest.Server
+	cfg     *config.Effective // loaded once by settings
+	cfgErr  error
+	closers []func()
+}
+
+func (r *resources) onClose(f func()) { r.closers = append(r.closers, f) }
+
+func (r *resources) close() {
+	for i := len(r.closers) - 1; i >= 0; i-- {
+		r.closers[i]()
 	}
-	a.closers = nil
+	r.closers = nil
 }
 
 func newRootCmd(a *app) *cobra.Command {
@@ -51,9 +83,9 @@ or use the commands below in scripts.`,
 		return &UsageError{Err: err, Help: usageHelp(cmd)}
 	})
 	pf := root.PersistentFlags()
-	pf.StringVar(&a.dbPath, "db", "", "history file (env SORATUI_DB; default $XDG_DATA_HOME/soratui/history.db)")
-	pf.DurationVar(&a.pollEvery, "poll-interval", 0, "fixed status polling interval, e.g. 5s (env SORATUI_POLL_INTERVAL; default adaptive)")
-	pf.BoolVar(&a.demo, "demo", false, "use the built-in simulator and a separate demo history; no key needed")
+	pf.StringVar(&a.global.dbPath, "db", "", "history file (env SORATUI_DB; default $XDG_DATA_HOME/soratui/history.db)")
+	pf.DurationVar(&a.global.pollEvery, "poll-interval", 0, "fixed status polling interval, e.g. 5s (env SORATUI_POLL_INTERVAL; default adaptive)")
+	pf.BoolVar(&a.global.demo, "demo", false, "use the built-in simulator and a separate demo history; no key needed")
 
 	root.AddCommand(
 		newSubmitCmd(a),

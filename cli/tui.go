@@ -2,12 +2,7 @@ package cli
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"os"
-	"path/filepath"
-
-	"github.com/cli/browser"
 
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/download"
@@ -41,14 +36,12 @@ func runTUI(ctx context.Context, a *app) error {
 		SaveKey: func(ctx context.Context, key string) error {
 			return a.keyring().Set(ctx, key) // the key screen adds the advice
 		},
-		OpenURL: openTarget,
+		OpenURL: a.open,
 		Now:     a.env.Now,
 	}
-	if !a.demo {
+	if !a.global.demo {
 		cfg.Demo = func() (ui.Backend, keys.Key, error) {
-			a.demo = true
-			a.store = nil
-			b, err := a.tuiBackend()
+			b, err := a.withDemo().tuiBackend()
 			return b, keys.Key{Value: keys.DemoKey, Source: keys.SourceDemo}, err
 		}
 	}
@@ -73,17 +66,6 @@ func (a *app) tuiBackend() (ui.Backend, error) {
 		CheckImage: func(ctx context.Context, url string) error { return apidot.CheckImage(ctx, nil, url) },
 		HTTP:       http.DefaultClient,
 		VideosDir:  videos,
-		Demo:       a.demo,
+		Demo:       a.global.demo,
 	}, nil
-}
-
-// openTarget opens a local file or a URL in the system's player or
-// browser, keeping the opener's own output off the interface.
-func openTarget(target string) error {
-	browser.Stdout, browser.Stderr = io.Discard, io.Discard
-	if _, err := os.Stat(target); err == nil {
-		abs, _ := filepath.Abs(target)
-		return browser.OpenFile(abs)
-	}
-	return browser.OpenURL(target)
 }
