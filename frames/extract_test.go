@@ -1,0 +1,256 @@
+package frames_test
+
+import (
+	"context"
+	"errors"
+	"image"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/soratui/soratui/apidot"
+	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/assets"
+	"github.com/soratui/soratui/frames"
+	"github.com/soratui/soratui/history"
+)
+
+// realTools finds ffmpeg, skipping the test without it (failing under CI).
+func realTools(t testing.TB) frames.Tools {
+	t.Helper()
+	tools, err := frames.LookTools(os.Getenv("PATH"))
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("ffmpeg and ffprobe must be installed in CI (.ci/run installs them)")
+		}
+		t.Skip("ffmpeg not installed: install ffmpeg to run the frame extraction tests")
+	}
+	return tools
+}
+
+// counter counts the tools started and the most running at once.
+type counter struct {
+	runs, running, peak atomic.Int32
+}
+
+func (c *counter) run(ctx context.Context, name string, args ...string) ([]byte, error) {
+	c.runs.Add(1)
+	n := c.running.Add(1)
+	defer c.running.Add(-1)
+	for {
+		p := c.peak.Load()
+		if n <= p || c.peak.CompareAndSwap(p, n) {
+			break
+		}
+	}
+	return frames.RunCommand(ctx, name, args...)
+}
+
+// savedJob is a finished job whose video is the sample clip on disk.
+func savedJob(t testing.TB, id string) history.Job {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "clip.mp4")
+	if err := os.WriteFile(path, assets.SampleClip, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return history.Job{ID: "01local", TaskID: id, Status: history.StatusFinished, LocalPath: path}
+}
+
+// distinctColours counts the different colours in img.
+func distinctColours(img image.Image) int {
+	seen := map[[3]uint32]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			seen[[3]uint32{r >> 8, g >> 8, bl >> 8}] = true
+		}
+	}
+	return len(seen)
+}
+
+func TestFrameComesFromTheRealClip(t *testing.T) {
+	tools := realTools(t)
+	for _, tc := range []struct {
+		kind       frames.Kind
+		minW, maxW int
+	}{
+		{frames.First, 320, 320},
+		{frames.Middle, 320, 320},
+		{frames.Strip, 1000, 1400},
+	} {
+		t.Run(string(tc.kind), func(t *testing.T) {
+			e := frames.New(frames.Config{Cache: t.TempDir(), Tools: tools})
+			img, err := e.Frame(context.Background(), savedJob(t, "task-real"), tc.kind)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if w := img.Bounds().Dx(); w < tc.minW || w > tc.maxW {
+				t.Errorf("width %d, want %d..%d", w, tc.minW, tc.maxW)
+			}
+			// testsrc2 is colour bars, a gradient and a clock: hundreds of colours.
+			if n := distinctColours(img); n < 100 {
+				t.Errorf("%d distinct colours, want a real picture (≥ 100)", n)
+			}
+		})
+	}
+}
+
+func TestSecondViewUsesTheCacheAndNoFFmpeg(t *testing.T) {
+	tools := realTools(t)
+	dir := t.TempDir()
+	var c counter
+	e := frames.New(frames.Config{Cache: dir, Tools: tools, Run: c.run})
+	j := savedJob(t, "task-cache")
+	first, err := e.Frame(context.Background(), j, frames.Middle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ran := c.runs.Load()
+	if ran == 0 {
+		t.Fatal("the first view ran no tool")
+	}
+	again, err := e.Frame(context.Background(), j, frames.Middle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.runs.Load() != ran {
+		t.Errorf("the second view ran %d more tools, want none", c.runs.Load()-ran)
+	}
+	if again.Bounds() != first.Bounds() {
+		t.Errorf("cached frame %v, first %v", again.Bounds(), first.Bounds())
+	}
+	// Offline and without ffmpeg the cached frame still shows.
+	j.LocalPath = ""
+	offline := frames.New(frames.Config{Cache: dir})
+	if _, err := offline.Frame(context.Background(), j, frames.Middle); err != nil {
+		t.Errorf("cached frame without ffmpeg: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "task-cache", "middle.png")); err != nil {
+		t.Errorf("cache file: %v", err)
+	}
+}
+
+func TestMissingFFmpegSaysInstallIt(t *testing.T) {
+	empty := t.TempDir()
+	if _, err := frames.LookTools(empty); !errors.Is(err, frames.ErrNoFFmpeg) {
+		t.Fatalf("LookTools without ffmpeg: %v", err)
+	}
+	// A PATH with only ffmpeg (no ffprobe) is no better.
+	if err := os.WriteFile(filepath.Join(empty, "ffmpeg"), []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := frames.LookTools(empty + string(os.PathListSeparator) + "relative/bin"); !errors.Is(err, frames.ErrNoFFmpeg) {
+		t.Fatalf("LookTools with ffmpeg alone: %v", err)
+	}
+	e := frames.New(frames.Config{Cache: t.TempDir()})
+	_, err := e.Frame(context.Background(), savedJob(t, "task-none"), frames.Middle)
+	if !errors.Is(err, frames.ErrNoFFmpeg) || err.Error() != "install ffmpeg to see previews" {
+		t.Errorf("error %v, want the install message", err)
+	}
+}
+
+func TestFrameFromTheResultURLFetchesOnceAndFillsEveryKind(t *testing.T) {
+	tools := realTools(t)
+	srv := apidottest.NewTestServer(t, apidottest.Options{})
+	task, err := apidot.NewClient("sk-test-1234", apidot.WithBaseURL(srv.URL)).
+		Submit(context.Background(), apidot.Request{Model: apidot.ModelStandard, Prompt: "p"}.WithDefaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	e := frames.New(frames.Config{Cache: dir, Tools: tools, Client: srv.Client()})
+	j := history.Job{ID: "01url", TaskID: task.ID, Status: history.StatusFinished, VideoURLs: []string{srv.VideoURL(task.ID)}}
+	if _, err := e.Frame(context.Background(), j, frames.First); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []frames.Kind{frames.First, frames.Middle, frames.Strip} {
+		if _, err := e.Cached(j, k); err != nil {
+			t.Errorf("%s not cached after a URL extraction: %v", k, err)
+		}
+	}
+	fetches := 0
+	for _, r := range srv.Requests() {
+		if strings.HasPrefix(r.Path, "/files/") {
+			fetches++
+		}
+	}
+	if fetches != 1 {
+		t.Errorf("%d fetches of the video, want 1", fetches)
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, task.ID, ".*"))
+	if len(left) != 0 {
+		t.Errorf("temporary files left in the cache: %v", left)
+	}
+}
+
+func TestFrameRefusesWhatItMustNotFetch(t *testing.T) {
+	tools := realTools(t)
+	for _, tc := range []struct {
+		name string
+		job  history.Job
+		want error
+	}{
+		{"not finished", history.Job{ID: "a", TaskID: "t1", Status: history.StatusRunning}, nil},
+		{"file URL", history.Job{ID: "b", TaskID: "t2", Status: history.StatusFinished, VideoURLs: []string{"file:///etc/passwd"}}, nil},
+		{"hostile task id", history.Job{ID: "c", TaskID: "../../x", Status: history.StatusFinished, VideoURLs: []string{"http://127.0.0.1:1/v.mp4"}}, frames.ErrBadID},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var c counter
+			dir := t.TempDir()
+			e := frames.New(frames.Config{Cache: filepath.Join(dir, "frames"), Tools: tools, Run: c.run})
+			_, err := e.Frame(context.Background(), tc.job, frames.Middle)
+			if err == nil || (tc.want != nil && !errors.Is(err, tc.want)) {
+				t.Fatalf("error %v, want a refusal (%v)", err, tc.want)
+			}
+			if c.runs.Load() != 0 {
+				t.Errorf("ran %d tools for a refused job", c.runs.Load())
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+				t.Errorf("wrote %d entries for a refused job", len(entries))
+			}
+		})
+	}
+}
+
+func TestOneExtractionAtATimePerJob(t *testing.T) {
+	tools := realTools(t)
+	var c counter
+	e := frames.New(frames.Config{Cache: t.TempDir(), Tools: tools, Run: c.run})
+	j := savedJob(t, "task-busy")
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for range 4 {
+		wg.Go(func() {
+			_, err := e.Frame(context.Background(), j, frames.Middle)
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// One extraction is one ffprobe and one ffmpeg; the waiters found the cache.
+	if c.runs.Load() != 2 || c.peak.Load() != 1 {
+		t.Errorf("%d tool runs, %d at once; want 2, 1", c.runs.Load(), c.peak.Load())
+	}
+}
+
+func TestExtractionStopsAtTheTimeout(t *testing.T) {
+	hang := func(ctx context.Context, _ string, _ ...string) ([]byte, error) {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	e := frames.New(frames.Config{Cache: t.TempDir(), Tools: frames.Tools{FFmpeg: "/x/ffmpeg", FFprobe: "/x/ffprobe"},
+		Run: hang, Timeout: 1})
+	_, err := e.Frame(context.Background(), savedJob(t, "task-slow"), frames.Middle)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("error %v, want the deadline", err)
+	}
+}
