@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -46,7 +47,7 @@ default, the config file ($XDG_CONFIG_HOME/soratui/config.toml, or
 $SORATUI_CONFIG), or an environment variable (SORATUI_MODEL and so on).
 Command-line flags win over all of them.`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runConfig(a, o) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return runConfig(cmd.Context(), a, o) },
 	}
 	o.out = addJSONFlags(cmd, "print the settings and their origins as JSON", a.env.Now)
 	return cmd
@@ -59,7 +60,7 @@ type configJSON struct {
 	Origin string `json:"origin"`
 }
 
-func runConfig(a *app, o configOptions) error {
+func runConfig(_ context.Context, a *app, o configOptions) error {
 	eff, err := a.settings()
 	if err != nil {
 		return err
@@ -87,19 +88,19 @@ func runConfig(a *app, o configOptions) error {
 
 // submitDefaults fills the submit options the user left unset from the
 // settings, so flags win over the environment and the file.
-func submitDefaults(cmd *cobra.Command, o *submitOptions, s config.Settings) {
-	f := cmd.Flags()
-	if !f.Changed("model") {
+func submitDefaults(o *submitOptions, s config.Settings) {
+	f := o.changed
+	if !f("model") {
 		o.model = s.Model
 	}
-	if !f.Changed("duration") {
+	if !f("duration") {
 		o.duration = s.Duration
 	}
-	if !f.Changed("aspect") {
+	if !f("aspect") {
 		o.aspect = s.Aspect
 	}
 	// A configured resolution is for Pro only: Standard refuses one.
-	if m, err := apidot.ParseModel(o.model); err == nil && apidot.IsPro(m) && !f.Changed("resolution") && o.compare == "" {
+	if m, err := apidot.ParseModel(o.model); err == nil && apidot.IsPro(m) && !f("resolution") && o.compare == "" {
 		o.resolution = s.Resolution
 	}
 }

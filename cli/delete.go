@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"bufio"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 )
 
 type deleteOptions struct {
+	refs  []string // delete only: local ids, unique prefixes or task ids
 	yes   bool
 	force bool
 }
@@ -46,39 +48,48 @@ prefix of one, or a task id; if any is unknown, nothing is removed.
   soratui delete task-unified-1745090382-0001 --yes`,
 		Args: usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := a.canRemove(o); err != nil {
-				return err
-			}
-			store, err := a.openStore()
-			if err != nil {
-				return err
-			}
-			var js []history.Job
-			seen := map[string]bool{}
-			for _, ref := range args {
-				j, err := findJob(store, ref)
-				if err != nil {
-					var usage *UsageError
-					if errors.As(err, &usage) {
-						usage.Help = strings.TrimSpace(usage.Help + " Nothing was deleted.")
-					}
-					return err
-				}
-				if !seen[j.ID] {
-					seen[j.ID] = true
-					js = append(js, j)
-				}
-			}
-			return a.removeJobs(store, js, o, "")
+			o.refs = args
+			return runDelete(cmd.Context(), a, o)
 		},
 	}
 	o.flags(cmd)
 	return cmd
 }
 
+func runDelete(_ context.Context, a *app, o deleteOptions) error {
+	if err := a.canRemove(o); err != nil {
+		return err
+	}
+	store, err := a.openStore()
+	if err != nil {
+		return err
+	}
+	var js []history.Job
+	seen := map[string]bool{}
+	for _, ref := range o.refs {
+		j, err := findJob(store, ref)
+		if err != nil {
+			var usage *UsageError
+			if errors.As(err, &usage) {
+				usage.Help = strings.TrimSpace(usage.Help + " Nothing was deleted.")
+			}
+			return err
+		}
+		if !seen[j.ID] {
+			seen[j.ID] = true
+			js = append(js, j)
+		}
+	}
+	return a.removeJobs(store, js, o, "")
+}
+
+type pruneOptions struct {
+	deleteOptions
+	olderThan string
+}
+
 func newPruneCmd(a *app) *cobra.Command {
-	var o deleteOptions
-	var olderThan string
+	var o pruneOptions
 	cmd := &cobra.Command{
 		Use:   "prune --older-than DURATION",
 		Short: "Remove jobs created before a given age from the history (saved videos stay)",
@@ -90,37 +101,41 @@ DURATION is a Go duration (720h, 90m) or a number of days (30d, 1d12h).
   soratui prune --older-than 720h --yes`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if olderThan == "" {
+			if o.olderThan == "" {
 				return &UsageError{Err: errors.New("--older-than is required, e.g. --older-than 30d"),
 					Help: usageHelp(cmd)}
 			}
-			age, err := parseAge(olderThan)
-			if err != nil {
-				return &UsageError{Err: fmt.Errorf("--older-than: %w", err)}
-			}
-			if err := a.canRemove(o); err != nil {
-				return err
-			}
-			store, err := a.openStore()
-			if err != nil {
-				return err
-			}
-			cutoff := a.env.now().Add(-age)
-			js, err := store.List(history.Query{CreatedBefore: cutoff})
-			if err != nil {
-				return err
-			}
-			when := cutoff.Local().Format("2006-01-02 15:04")
-			if len(js) == 0 {
-				_, err := fmt.Fprintf(a.env.Stdout, "No jobs created before %s.\n", when)
-				return err
-			}
-			return a.removeJobs(store, js, o, " created before "+when)
+			return runPrune(cmd.Context(), a, o)
 		},
 	}
-	cmd.Flags().StringVar(&olderThan, "older-than", "", "remove jobs created longer ago than this: 30d, 12h, 1d12h")
+	cmd.Flags().StringVar(&o.olderThan, "older-than", "", "remove jobs created longer ago than this: 30d, 12h, 1d12h")
 	o.flags(cmd)
 	return cmd
+}
+
+func runPrune(_ context.Context, a *app, o pruneOptions) error {
+	age, err := parseAge(o.olderThan)
+	if err != nil {
+		return &UsageError{Err: fmt.Errorf("--older-than: %w", err)}
+	}
+	if err := a.canRemove(o.deleteOptions); err != nil {
+		return err
+	}
+	store, err := a.openStore()
+	if err != nil {
+		return err
+	}
+	cutoff := a.env.now().Add(-age)
+	js, err := store.List(history.Query{CreatedBefore: cutoff})
+	if err != nil {
+		return err
+	}
+	when := cutoff.Local().Format("2006-01-02 15:04")
+	if len(js) == 0 {
+		_, err := fmt.Fprintf(a.env.Stdout, "No jobs created before %s.\n", when)
+		return err
+	}
+	return a.removeJobs(store, js, o.deleteOptions, " created before "+when)
 }
 
 // canRemove refuses, before anything is looked up, to remove without a

@@ -20,6 +20,7 @@ import (
 )
 
 type downloadOptions struct {
+	ref     string // a local id, a unique prefix of one, or a task id
 	output  string
 	force   bool
 	maxSize string
@@ -44,7 +45,8 @@ nothing behind. Result links expire (APIDot keeps them about a day).`,
   soratui download 01jx8k2m -o fox.mp4 --force`,
 		Args: usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runDownload(cmd.Context(), a, args[0], o)
+			o.ref = args[0]
+			return runDownload(cmd.Context(), a, o)
 		},
 	}
 	f := cmd.Flags()
@@ -54,12 +56,12 @@ nothing behind. Result links expire (APIDot keeps them about a day).`,
 	return cmd
 }
 
-func runDownload(ctx context.Context, a *app, ref string, o downloadOptions) error {
+func runDownload(ctx context.Context, a *app, o downloadOptions) error {
 	store, err := a.openStore()
 	if err != nil {
 		return err
 	}
-	j, err := findJob(store, ref)
+	j, err := findJob(store, o.ref)
 	if err != nil {
 		return err
 	}

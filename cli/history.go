@@ -31,25 +31,7 @@ func newListCmd(a *app) *cobra.Command {
   soratui list --model pro --search "neon" --json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			q, err := o.query()
-			if err != nil {
-				return err
-			}
-			store, err := a.openStore()
-			if err != nil {
-				return err
-			}
-			js, err := store.List(q)
-			if err != nil {
-				return err
-			}
-			if o.out.enabled() {
-				if js == nil {
-					js = []history.Job{}
-				}
-				return o.out.write(a.env.Stdout, js)
-			}
-			return writeJobTable(a.env.Stdout, js, a.env.now())
+			return runList(cmd.Context(), a, o)
 		},
 	}
 	f := cmd.Flags()
@@ -59,6 +41,28 @@ func newListCmd(a *app) *cobra.Command {
 	f.StringVar(&o.search, "search", "", "only jobs whose prompt or id contains this text")
 	f.IntVarP(&o.limit, "limit", "n", 50, "at most this many jobs (0: all)")
 	return cmd
+}
+
+func runList(_ context.Context, a *app, o listOptions) error {
+	q, err := o.query()
+	if err != nil {
+		return err
+	}
+	store, err := a.openStore()
+	if err != nil {
+		return err
+	}
+	js, err := store.List(q)
+	if err != nil {
+		return err
+	}
+	if o.out.enabled() {
+		if js == nil {
+			js = []history.Job{}
+		}
+		return o.out.write(a.env.Stdout, js)
+	}
+	return writeJobTable(a.env.Stdout, js, a.env.now())
 }
 
 func statusNames() string {
@@ -93,29 +97,39 @@ func (o listOptions) query() (history.Query, error) {
 	return q, nil
 }
 
+type showOptions struct {
+	ref string
+	out *jsonOutput
+}
+
 func newShowCmd(a *app) *cobra.Command {
-	var out *jsonOutput
+	var o showOptions
 	cmd := &cobra.Command{
 		Use:   "show ID",
 		Short: "Show one job: its local id (or a unique prefix) or its task id",
 		Args:  usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			store, err := a.openStore()
-			if err != nil {
-				return err
-			}
-			j, err := findJob(store, args[0])
-			if err != nil {
-				return err
-			}
-			if out.enabled() {
-				return out.write(a.env.Stdout, j)
-			}
-			return writeJobDetail(a.env.Stdout, j)
+			o.ref = args[0]
+			return runShow(cmd.Context(), a, o)
 		},
 	}
-	out = addJSONFlags(cmd, "print the job as JSON", a.env.Now)
+	o.out = addJSONFlags(cmd, "print the job as JSON", a.env.Now)
 	return cmd
+}
+
+func runShow(_ context.Context, a *app, o showOptions) error {
+	store, err := a.openStore()
+	if err != nil {
+		return err
+	}
+	j, err := findJob(store, o.ref)
+	if err != nil {
+		return err
+	}
+	if o.out.enabled() {
+		return o.out.write(a.env.Stdout, j)
+	}
+	return writeJobDetail(a.env.Stdout, j)
 }
 
 // findJob looks a job up by id, id prefix or task id, with usage errors a
@@ -131,8 +145,12 @@ func findJob(store *history.Store, ref string) (history.Job, error) {
 	return j, err
 }
 
+type watchOptions struct {
+	download bool
+}
+
 func newWatchCmd(a *app) *cobra.Command {
-	var dl bool
+	var o watchOptions
 	cmd := &cobra.Command{
 		Use:   "watch",
 		Short: "Follow every unfinished job until all are finished or failed",
@@ -142,16 +160,16 @@ failed). Jobs left submitting by a process that stopped become unconfirmed:
 they may exist on the server, so they are never resent.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runWatch(cmd.Context(), a, dl)
+			return runWatch(cmd.Context(), a, o)
 		},
 	}
-	cmd.Flags().BoolVar(&dl, "download", false, "save each job that finishes to the Videos folder")
+	cmd.Flags().BoolVar(&o.download, "download", false, "save each job that finishes to the Videos folder")
 	return cmd
 }
 
-func runWatch(ctx context.Context, a *app, download bool) error {
+func runWatch(ctx context.Context, a *app, o watchOptions) error {
 	progress := &progressPrinter{w: a.env.Stderr}
-	dl, err := a.newAutoDownload(ctx, download, progress)
+	dl, err := a.newAutoDownload(ctx, o.download, progress)
 	if err != nil {
 		return err
 	}
@@ -196,50 +214,68 @@ func runWatch(ctx context.Context, a *app, download bool) error {
 	return dlErr
 }
 
+// exportOptions has no flags: export always writes every job.
+type exportOptions struct{}
+
 func newExportCmd(a *app) *cobra.Command {
+	var o exportOptions
 	return &cobra.Command{
 		Use:   "export",
 		Short: "Write every job to stdout as JSON Lines",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			store, err := a.openStore()
-			if err != nil {
-				return err
-			}
-			return store.Export(a.env.Stdout)
+			return runExport(cmd.Context(), a, o)
 		},
 	}
 }
 
+func runExport(_ context.Context, a *app, _ exportOptions) error {
+	store, err := a.openStore()
+	if err != nil {
+		return err
+	}
+	return store.Export(a.env.Stdout)
+}
+
+type importOptions struct {
+	file string // "-" reads stdin
+}
+
 func newImportCmd(a *app) *cobra.Command {
+	var o importOptions
 	return &cobra.Command{
 		Use:   "import FILE",
 		Short: "Merge jobs from a JSON Lines file ('-' for stdin); importing twice adds nothing",
 		Args:  usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			in := a.env.Stdin
-			if args[0] != "-" {
-				f, err := os.Open(args[0])
-				if err != nil {
-					return &UsageError{Err: err}
-				}
-				defer f.Close()
-				in = f
-			}
-			store, err := a.openStore()
-			if err != nil {
-				return err
-			}
-			res, err := store.Import(in)
-			var lineErr *history.LineError
-			if errors.As(err, &lineErr) {
-				return &UsageError{Err: fmt.Errorf("%s: %w", args[0], err), Help: "Nothing was imported."}
-			}
-			if err != nil {
-				return err
-			}
-			_, err = fmt.Fprintf(a.env.Stdout, "Imported %d new, %d updated, %d unchanged.\n", res.Added, res.Updated, res.Unchanged)
-			return err
+			o.file = args[0]
+			return runImport(cmd.Context(), a, o)
 		},
 	}
+}
+
+func runImport(_ context.Context, a *app, o importOptions) error {
+	in := a.env.Stdin
+	if o.file != "-" {
+		f, err := os.Open(o.file)
+		if err != nil {
+			return &UsageError{Err: err}
+		}
+		defer f.Close()
+		in = f
+	}
+	store, err := a.openStore()
+	if err != nil {
+		return err
+	}
+	res, err := store.Import(in)
+	var lineErr *history.LineError
+	if errors.As(err, &lineErr) {
+		return &UsageError{Err: fmt.Errorf("%s: %w", o.file, err), Help: "Nothing was imported."}
+	}
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(a.env.Stdout, "Imported %d new, %d updated, %d unchanged.\n", res.Added, res.Updated, res.Unchanged)
+	return err
 }

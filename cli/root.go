@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -105,14 +106,22 @@ or use the commands below in scripts.`,
 	return root
 }
 
+// versionOptions has no flags yet.
+type versionOptions struct{}
+
 func newVersionCmd(a *app) *cobra.Command {
+	var o versionOptions
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print soratui's version",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintf(cmd.OutOrStdout(), "soratui %s\n", a.env.Version)
-			return err
+			return runVersion(cmd.Context(), a, o)
 		},
 	}
+}
+
+func runVersion(_ context.Context, a *app, _ versionOptions) error {
+	_, err := fmt.Fprintf(a.env.Stdout, "soratui %s\n", a.env.Version)
+	return err
 }

@@ -33,6 +33,9 @@ type submitOptions struct {
 	wait        bool
 	out         *jsonOutput
 	download    bool
+	// changed reports whether a flag was given, so defaults from the
+	// settings yield to it.
+	changed func(flag string) bool
 }
 
 func newSubmitCmd(a *app) *cobra.Command {
@@ -52,7 +55,8 @@ submitted once per variant, as one group.`,
   soratui submit --compare standard,pro-1080p --prompt "city at night" --json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runSubmit(cmd.Context(), a, cmd, o)
+			o.changed = cmd.Flags().Changed
+			return runSubmit(cmd.Context(), a, o)
 		},
 	}
 	f := cmd.Flags()
@@ -72,8 +76,8 @@ submitted once per variant, as one group.`,
 }
 
 // requests builds the request of every variant from the flags.
-func (o submitOptions) requests(cmd *cobra.Command, stdin io.Reader) ([]apidot.Request, error) {
-	prompt, err := o.readPrompt(cmd, stdin)
+func (o submitOptions) requests(stdin io.Reader) ([]apidot.Request, error) {
+	prompt, err := o.readPrompt(stdin)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +90,7 @@ func (o submitOptions) requests(cmd *cobra.Command, stdin io.Reader) ([]apidot.R
 		CallbackURL: o.callbackURL,
 	}
 	if o.compare != "" {
-		if cmd.Flags().Changed("model") || cmd.Flags().Changed("resolution") {
+		if o.changed("model") || o.changed("resolution") {
 			return nil, usageErrorf("--compare takes the place of --model and --resolution: give the variants only")
 		}
 		variants, err := apidot.ParseVariants(o.compare)
@@ -107,11 +111,11 @@ func (o submitOptions) requests(cmd *cobra.Command, stdin io.Reader) ([]apidot.R
 	return []apidot.Request{base}, nil
 }
 
-func (o submitOptions) readPrompt(cmd *cobra.Command, stdin io.Reader) (string, error) {
+func (o submitOptions) readPrompt(stdin io.Reader) (string, error) {
 	if o.promptFile == "" {
 		return o.prompt, nil
 	}
-	if cmd.Flags().Changed("prompt") {
+	if o.changed("prompt") {
 		return "", usageErrorf("give the prompt with --prompt or --prompt-file, not both")
 	}
 	var r io.Reader = stdin
@@ -133,7 +137,7 @@ func (o submitOptions) readPrompt(cmd *cobra.Command, stdin io.Reader) (string, 
 	return strings.TrimRight(string(b), "\r\n"), nil
 }
 
-func runSubmit(ctx context.Context, a *app, cmd *cobra.Command, o submitOptions) error {
+func runSubmit(ctx context.Context, a *app, o submitOptions) error {
 	if o.download && !o.wait {
 		return usageErrorf("--download needs --wait (or download later with 'soratui download ID')")
 	}
@@ -141,8 +145,8 @@ func runSubmit(ctx context.Context, a *app, cmd *cobra.Command, o submitOptions)
 	if err != nil {
 		return err
 	}
-	submitDefaults(cmd, &o, eff.Settings)
-	reqs, err := o.requests(cmd, a.env.Stdin)
+	submitDefaults(&o, eff.Settings)
+	reqs, err := o.requests(a.env.Stdin)
 	if err != nil {
 		return err
 	}
