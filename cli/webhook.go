@@ -3,12 +3,11 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"net"
-	"sync"
 
 	"github.com/spf13/cobra"
 
+	"github.com/soratui/soratui/internal/lockedio"
 	"github.com/soratui/soratui/webhook"
 )
 
@@ -47,7 +46,7 @@ watch' does, so nothing depends on callbacks alone.`,
 
 func runWebhook(ctx context.Context, a *app, o webhookOptions) error {
 	// Progress lines and delivery lines come from different goroutines.
-	stderr := &lockedWriter{w: a.env.Stderr}
+	stderr := lockedio.NewWriter(a.env.Stderr)
 	progress := &progressPrinter{w: stderr}
 	if _, _, err := net.SplitHostPort(o.listen); err != nil {
 		return usageErrorf("--listen %q: want host:port, e.g. %s", o.listen, webhook.DefaultAddr)
@@ -79,16 +78,4 @@ func runWebhook(ctx context.Context, a *app, o webhookOptions) error {
 	recv.Wait()
 	tr.Wait()
 	return err
-}
-
-// lockedWriter serialises writes from several goroutines.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }

@@ -18,16 +18,6 @@ type API interface {
 	Status(ctx context.Context, taskID string) (apidot.Task, error)
 }
 
-// Event reports a change to a followed or submitted job, or a failed status
-// read (Err set; the job is still followed).
-type Event struct {
-	Job history.Job
-	Err error
-	// Slow says the job is pending far past its expected end (see
-	// IsSlow); it is still followed, at a low rate.
-	Slow bool
-}
-
 // Config builds a Tracker.
 type Config struct {
 	Store *history.Store

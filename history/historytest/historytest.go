@@ -18,6 +18,31 @@ type TB interface {
 	Helper()
 	Fatal(args ...any)
 	TempDir() string
+	Cleanup(func())
+}
+
+// Open opens a new history file in tb's temporary folder, closed when the
+// test ends. opts, when given, are its options (a test clock, a lock
+// timeout).
+func Open(tb TB, opts ...history.Options) *history.Store {
+	tb.Helper()
+	return OpenAt(tb, filepath.Join(tb.TempDir(), "history.db"), opts...)
+}
+
+// OpenAt opens the history file at path, closed when the test ends; a
+// second store on one file is how tests play two processes.
+func OpenAt(tb TB, path string, opts ...history.Options) *history.Store {
+	tb.Helper()
+	var o history.Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	s, err := history.Open(path, o)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s
 }
 
 // Prompts cycle through the generated jobs.
@@ -98,12 +123,10 @@ func Fill(tb TB, s *history.Store, n int) {
 // and returns its path; the file is closed.
 func File(tb TB, n int) string {
 	tb.Helper()
-	path := filepath.Join(tb.TempDir(), "history.db")
-	s, err := history.Open(path, history.Options{})
-	if err != nil {
+	s := Open(tb)
+	Fill(tb, s, n)
+	if err := s.Close(); err != nil {
 		tb.Fatal(err)
 	}
-	defer s.Close()
-	Fill(tb, s, n)
-	return path
+	return s.Path()
 }
