@@ -230,7 +230,10 @@ func (s *Service) run(ctx context.Context, id string) Outcome {
 	out := Outcome{Job: job, Err: err}
 	if err == nil && s.auto && job.Status == history.StatusFinished && job.LocalPath == "" {
 		saved, derr := s.Download(ctx, id, DownloadOptions{})
-		if derr == nil || saved.LocalPath != "" {
+		if unrec := (*download.UnrecordedError)(nil); errors.As(derr, &unrec) {
+			saved.LocalPath = unrec.Path
+		}
+		if saved.ID != "" {
 			out.Job = saved
 		}
 		out.DownloadErr = derr

@@ -15,8 +15,8 @@ var ErrDownloading = errors.New("the video is already being downloaded")
 
 // DownloadOptions says where a job's video goes.
 type DownloadOptions struct {
-	// Dest is the file to save to; empty means download.DefaultPath
-	// under the service's VideosDir.
+	// Dest is the file or folder to save to, as download.Target reads
+	// it; empty means the default path under the service's VideosDir.
 	Dest string
 	// Overwrite replaces an existing file at Dest; without it an
 	// existing file is an error wrapping fs.ErrExist.
@@ -28,16 +28,20 @@ type DownloadOptions struct {
 var ErrNoVideosDir = errors.New("no Videos folder is known: name the file to save to")
 
 // Download saves the first video of the job that ref names (a local id, a
-// unique prefix or a task id) through package download, records where it
+// unique prefix or a task id) by package download's rules
+// (download.Target, download.Check, Downloader.Job), records where it
 // went, and returns the updated job. Along the way it publishes
-// DownloadProgress events, then DownloadFinished or DownloadFailed. A job
-// without a video fails at once (download.ErrNotFinished,
-// download.ErrNoVideo) with no event; a second download of a job while
-// one is under way fails with ErrDownloading. It never changes the job's
-// status and never calls the API.
+// DownloadProgress events, then DownloadFinished or DownloadFailed. What
+// download.Check refuses (no video, a target that exists) and a second
+// download of a job under way (ErrDownloading) fail at once, also as a
+// DownloadFailed event; an unknown ref is only an error. It never changes
+// the job's status and never calls the API.
 func (s *Service) Download(ctx context.Context, ref string, o DownloadOptions) (history.Job, error) {
 	j, dest, err := s.claimDownload(ref, o)
 	if err != nil {
+		if j.ID != "" {
+			s.events.publish(Event{Kind: DownloadFailed, Job: j, Err: err})
+		}
 		return j, err
 	}
 	defer s.release(j.ID)
@@ -46,8 +50,8 @@ func (s *Service) Download(ctx context.Context, ref string, o DownloadOptions) (
 
 // StartDownload runs Download in the background, until it ends or the
 // service is closed; its outcome arrives as events only. The checks that
-// need no transfer (no video, no folder, already downloading, service
-// closed) fail here, at once.
+// need no transfer (no video, no folder, a target that exists, already
+// downloading, service closed) fail here, at once, with no event.
 func (s *Service) StartDownload(ref string, o DownloadOptions) error {
 	j, dest, err := s.claimDownload(ref, o)
 	if err != nil {
@@ -75,12 +79,15 @@ func (s *Service) claimDownload(ref string, o DownloadOptions) (history.Job, str
 	if _, err := download.VideoURL(j); err != nil {
 		return j, "", err
 	}
-	dest := o.Dest
-	if dest == "" {
-		if s.videos == "" {
-			return j, "", ErrNoVideosDir
-		}
-		dest = download.DefaultPath(s.videos, j)
+	if o.Dest == "" && s.videos == "" {
+		return j, "", ErrNoVideosDir
+	}
+	dest, err := download.Target(s.videos, j, o.Dest)
+	if err != nil {
+		return j, "", err
+	}
+	if err := download.Check(j, dest, o.Overwrite); err != nil {
+		return j, "", err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
