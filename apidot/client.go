@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
+
+	"github.com/soratui/soratui/internal/inert"
 )
 
 // DefaultBaseURL is APIDot's API.
@@ -122,6 +124,10 @@ func (c *Client) Submit(ctx context.Context, r Request) (Task, error) {
 	if t.ID == "" {
 		return Task{}, &TransportError{Op: OpSubmit, Sent: true, Err: errors.New("the answer has no task_id")}
 	}
+	if !ValidTaskID(t.ID) {
+		return Task{}, &TransportError{Op: OpSubmit, Sent: true,
+			Err: fmt.Errorf("%w: %q", ErrMalformedTaskID, inert.Clip(t.ID, 80))}
+	}
 	return t, nil
 }
 
@@ -134,9 +140,7 @@ func (c *Client) Status(ctx context.Context, taskID string) (Task, error) {
 	if err != nil {
 		return Task{}, err
 	}
-	if t.ID == "" {
-		t.ID = taskID
-	}
+	t.ID = taskID // the id asked for, whatever the answer names
 	return t, nil
 }
 

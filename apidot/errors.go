@@ -4,9 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/soratui/soratui/internal/inert"
 )
 
 // Operations named in errors.
@@ -31,14 +34,51 @@ func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "apidot %s: %d", e.Op, e.Code)
 	if e.Type != "" {
-		b.WriteString(" " + e.Type)
+		b.WriteString(" " + inert.Clip(e.Type, 80))
 	} else if t := http.StatusText(e.Code); t != "" {
 		b.WriteString(" " + strings.ToLower(t))
 	}
 	if e.Message != "" {
-		b.WriteString(": " + e.Message)
+		b.WriteString(": " + inert.Line(e.Message))
 	}
 	return b.String()
+}
+
+// ErrMalformedTaskID is wrapped by a submit whose answer carries a task id that is not one
+// (control characters, spaces, slashes, far too long): the task may exist, but it cannot be
+// followed under that name.
+var ErrMalformedTaskID = errors.New("the server answered a malformed task id")
+
+// maxTaskID bounds a task id; APIDot's are about 30 characters.
+const maxTaskID = 128
+
+// ValidTaskID reports whether id looks like a task id: 1 to 128 ASCII letters, digits,
+// '-', '_', '.' or ':'. Anything else in an answer or an argument is refused, never stored.
+func ValidTaskID(id string) bool {
+	if id == "" || len(id) > maxTaskID {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == ':') {
+			return false
+		}
+	}
+	return true
+}
+
+// modelGoneTypes are the error types servers use for a model they do not serve.
+var modelGoneTypes = []string{"model_not_found", "model_not_available", "model_unavailable", "unsupported_model"}
+
+// IsModelUnavailable reports a submit refused because the server does not serve the
+// model now: an error typed model_not_found (or a sibling), or a 404 from the submit
+// endpoint itself. Resellers answered so once OpenAI retired Sora 2 on its own API.
+func IsModelUnavailable(err error) bool {
+	a, ok := asAPI(err)
+	if !ok || a.Op != OpSubmit {
+		return false
+	}
+	return a.Code == http.StatusNotFound || slices.Contains(modelGoneTypes, strings.ToLower(a.Type))
 }
 
 // Retryable reports whether the same call may be sent again unchanged: a

@@ -17,6 +17,7 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 	idx := s.record(r, nil)
 	s.mu.Lock()
 	t, ok := s.lookupLocked(r.PathValue("task_id"))
+	ok = ok && !s.forgottenLocked(r.PathValue("task_id"))
 	var snap Task
 	if ok {
 		snap = *t

@@ -30,6 +30,9 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 		s.answer(w, r, &idx, http.StatusBadRequest, errorBody(400, "invalid_request", "Body must be JSON with model and input."))
 		return
 	}
+	if s.modelGone(w, r, idx, body.Model) {
+		return
+	}
 	if strings.Contains(body.Input.Prompt, s.opts.RejectMarker) {
 		s.answer(w, r, &idx, http.StatusBadRequest, errorBody(400, "invalid_request", "The prompt was refused by the input checks."))
 		return
@@ -69,7 +72,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 		s.answer(w, r, &idx, http.StatusInternalServerError, errorBody(500, "server_error", "Internal error."))
 	default:
 		s.answer(w, r, &idx, http.StatusOK, map[string]any{"code": 200, "data": map[string]any{
-			"task_id": t.ID, "status": "not_started", "created_time": t.CreatedAt.UTC().Format("2006-01-02T15:04:05"),
+			"task_id": s.answeredID(t), "status": "not_started", "created_time": createdTime(t.CreatedAt),
 		}})
 	}
 }
@@ -116,7 +119,11 @@ func (s *Server) deliver(id string) {
 	if closed {
 		return
 	}
-	body, _ := json.Marshal(s.statusBody(t, time.Now()))
+	answer := any(s.statusBody(t, time.Now()))
+	if s.opts.Hostile {
+		answer = spoil(answer)
+	}
+	body, _ := json.Marshal(answer)
 	for range n {
 		resp, err := s.webhooks.Post(t.CallbackURL, "application/json", bytes.NewReader(body))
 		if err == nil {
@@ -138,6 +145,7 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 	f := s.opts.Faults
 	drop, fail5xx, errBody := s.roll(f.Drop), s.roll(f.ServerError), s.roll(f.ErrorBody)
 	t, ok := s.lookupLocked(r.PathValue("task_id"))
+	ok = ok && !s.forgottenLocked(r.PathValue("task_id"))
 	var snap Task
 	if ok {
 		snap = *t
@@ -213,6 +221,9 @@ func (s *Server) statusBody(t Task, now time.Time) map[string]any {
 		files := []map[string]any{
 			{"file_url": s.URL + "/files/" + t.ID + "/poster.jpg", "file_type": "image"},
 			{"file_url": s.VideoURL(t.ID), "file_type": "video"},
+		}
+		if s.opts.Hostile {
+			files = hostileFiles(files)
 		}
 		if s.opts.FlatFiles {
 			data["files"] = files

@@ -56,6 +56,16 @@ type Options struct {
 	// on, so result URLs stay valid for the next process; when it is taken
 	// the server falls back to a free loopback port.
 	Listen string
+	// Hostile appends HostileText to every text field of every answer
+	// (messages, error types, error_message, queued statuses, created_time)
+	// and lists a file: poster and a javascript: video beside the real one.
+	Hostile bool
+	// ModelNotFound answers every submit 404 model_not_found, as resellers
+	// did once Sora 2 left OpenAI's API.
+	ModelNotFound bool
+	// AnswerTaskID, when set, is the task id every submit answer carries
+	// instead of the created task's (a malformed or repeated id).
+	AnswerTaskID string
 	// Faults injected at random, seeded by Seed.
 	Faults Faults
 	Seed   uint64
@@ -130,15 +140,17 @@ type Server struct {
 	opts     Options
 	webhooks *http.Client
 
-	mu      sync.Mutex
-	rng     *rand.Rand
-	tasks   map[string]*Task
-	order   []string
-	log     []Request
-	timers  []*time.Timer
-	pending sync.WaitGroup
-	closed  bool
-	seq     int
+	mu    sync.Mutex
+	rng   *rand.Rand
+	tasks map[string]*Task
+	// forgotten tasks answer 404, as the server does once it drops them.
+	forgotten map[string]bool
+	order     []string
+	log       []Request
+	timers    []*time.Timer
+	pending   sync.WaitGroup
+	closed    bool
+	seq       int
 }
 
 // NewServer starts a simulator on a loopback port. Close it when done.
@@ -156,10 +168,11 @@ func NewServer(opts Options) *Server {
 		opts.WebhookDeliveries = 1
 	}
 	s := &Server{
-		opts:     opts,
-		rng:      rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x5eed)),
-		tasks:    map[string]*Task{},
-		webhooks: &http.Client{Timeout: 5 * time.Second},
+		opts:      opts,
+		rng:       rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x5eed)),
+		tasks:     map[string]*Task{},
+		forgotten: map[string]bool{},
+		webhooks:  &http.Client{Timeout: 5 * time.Second},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/generate/submit", s.submit)
@@ -341,6 +354,9 @@ func (s *Server) noteAnswer(i *int, code int) {
 
 func (s *Server) answer(w http.ResponseWriter, _ *http.Request, logIndex *int, httpStatus int, body any) {
 	s.noteAnswer(logIndex, httpStatus)
+	if s.opts.Hostile {
+		body = spoil(body)
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(httpStatus)
 	_ = json.NewEncoder(w).Encode(body)
