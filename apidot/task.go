@@ -30,6 +30,9 @@ type Task struct {
 	Files        []File
 	ErrorMessage string
 	CreatedTime  string
+	// CreditsAmount is what the server says the task cost (0 for a
+	// refunded failure); nil when the answer does not say.
+	CreditsAmount *int
 }
 
 // Terminal reports finished or failed.
@@ -72,9 +75,10 @@ type taskData struct {
 	Output   *struct {
 		Files []File `json:"files"`
 	} `json:"output"`
-	Files        []File  `json:"files"`
-	ErrorMessage *string `json:"error_message"`
-	CreatedTime  string  `json:"created_time"`
+	Files         []File  `json:"files"`
+	ErrorMessage  *string `json:"error_message"`
+	CreatedTime   string  `json:"created_time"`
+	CreditsAmount *amount `json:"credits_amount"`
 }
 
 func (d *taskData) task() Task {
@@ -89,6 +93,10 @@ func (d *taskData) task() Task {
 	t.Files = append(t.Files, d.Files...)
 	if d.ErrorMessage != nil {
 		t.ErrorMessage = *d.ErrorMessage
+	}
+	if d.CreditsAmount != nil && d.CreditsAmount.ok {
+		c := d.CreditsAmount.value
+		t.CreditsAmount = &c
 	}
 	return t
 }
@@ -145,5 +153,22 @@ func (p *progress) UnmarshalJSON(b []byte) error {
 		return nil // an unreadable progress is no progress, never an error
 	}
 	p.value, p.ok = int(math.Round(min(max(f, 0), 100))), true
+	return nil
+}
+
+// amount accepts a credit count as a number or a numeric string; a
+// negative or unreadable value is no amount.
+type amount struct {
+	value int
+	ok    bool
+}
+
+func (a *amount) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(string(bytes.TrimSpace(b)), `"`)
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || f < 0 || f > math.MaxInt32 {
+		return nil // an unreadable amount is unknown, never an error
+	}
+	a.value, a.ok = int(math.Round(f)), true
 	return nil
 }

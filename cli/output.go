@@ -10,6 +10,7 @@ import (
 
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/ledger"
 )
 
 // variantLabel names a job's model and resolution: "Standard 720p".
@@ -29,7 +30,7 @@ func excerpt(s string, n int) string {
 func writeJobTable(w io.Writer, jobs []history.Job, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSTATUS\tMODEL\tDUR\tCREDITS\tCREATED\tPROMPT")
-	total := 0
+	var total ledger.Totals
 	for _, j := range jobs {
 		status := string(j.Status)
 		if j.Progress != nil && !j.Status.Terminal() {
@@ -37,7 +38,7 @@ func writeJobTable(w io.Writer, jobs []history.Job, now time.Time) error {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%ds\t%d\t%s\t%s\n",
 			j.ID, status, variantLabel(j), j.Duration, j.Credits, age(now, j.CreatedAt), excerpt(j.Prompt, 40))
-		total += j.Credits
+		total.Add(j)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -46,7 +47,7 @@ func writeJobTable(w io.Writer, jobs []history.Job, now time.Time) error {
 	if len(jobs) == 1 {
 		noun = "job"
 	}
-	_, err := fmt.Fprintf(w, "%d %s, %s (%s)\n", len(jobs), noun, apidot.Credits(total), apidot.EstimateNote)
+	_, err := fmt.Fprintf(w, "%d %s, %s\n", len(jobs), noun, spendSummary(total))
 	return err
 }
 

@@ -102,6 +102,7 @@ or use the commands below in scripts.`,
 		newKeyCmd(a),
 		newVersionCmd(a),
 		newConfigCmd(a),
+		newSpendCmd(a),
 	)
 	return root
 }

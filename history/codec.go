@@ -24,7 +24,7 @@ var zeroUnix = time.Time{}.Unix()
 
 func encodeJob(j *Job) []byte {
 	n := 64 + len(j.ID) + len(j.TaskID) + len(j.GroupID) + len(j.Model) + len(j.Prompt) + len(j.ImageURL) +
-		len(j.Error) + len(j.LocalPath) + len(j.CallbackURL) + 24*len(j.StatusHistory)
+		len(j.Error) + len(j.LocalPath) + len(j.CallbackURL) + len(j.BatchID) + len(j.BatchKey) + 24*len(j.StatusHistory)
 	for _, u := range j.VideoURLs {
 		n += len(u) + 2
 	}
@@ -65,6 +65,11 @@ func encodeJob(j *Job) []byte {
 		b = appendTime(b, c.At)
 	}
 	b = binary.AppendVarint(b, int64(j.Schema))
+	// Fields added after the first release follow Schema, so records
+	// written before them still decode.
+	b = appendIntPtr(b, j.CreditsCharged)
+	b = appendString(b, j.BatchID)
+	b = appendString(b, j.BatchKey)
 	return b
 }
 
@@ -130,6 +135,11 @@ func decodeJobRecord(v []byte) (Job, error) {
 		}
 	}
 	j.Schema = int(d.varint())
+	if d.i < len(d.s) {
+		j.CreditsCharged = d.intPtr()
+		j.BatchID = d.str()
+		j.BatchKey = d.str()
+	}
 	if d.bad || d.i != len(d.s) {
 		return Job{}, errCorrupt
 	}

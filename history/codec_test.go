@@ -86,3 +86,16 @@ func TestRecordCodecRefusesDamage(t *testing.T) {
 		}
 	}
 }
+
+func TestRecordsWrittenBeforeTheLedgerFieldsStillDecode(t *testing.T) {
+	j := Job{ID: "old", Status: StatusFinished, Credits: 48}
+	rec := encodeJob(&j)
+	old := rec[:len(rec)-3] // no credits_charged, batch_id, batch_key
+	got, err := decodeJobRecord(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, j) {
+		t.Errorf("old record decodes as %+v, want %+v", got, j)
+	}
+}

@@ -125,6 +125,13 @@ type Job struct {
 	// StatusHistory lists every status change, oldest first.
 	StatusHistory []StatusChange `json:"status_history"`
 	Schema        int            `json:"schema"`
+	// CreditsCharged is the server's credits_amount, what the task really
+	// cost (0 for a refunded failure); nil until the server says.
+	CreditsCharged *int `json:"credits_charged"`
+	// BatchID is shared by the jobs of one batch file run; BatchKey names
+	// the file line a job came from, so a rerun of the file skips it.
+	BatchID  string `json:"batch_id,omitempty"`
+	BatchKey string `json:"batch_key,omitempty"`
 }
 
 // jobJSON has Job's fields without its methods, so MarshalJSON can call

@@ -236,6 +236,11 @@ func apply(j *history.Job, task apidot.Task, now time.Time) bool {
 		j.Progress = &p
 		changed = true
 	}
+	if c := task.CreditsAmount; c != nil && (j.CreditsCharged == nil || *j.CreditsCharged != *c) {
+		v := *c
+		j.CreditsCharged = &v
+		changed = true
+	}
 	switch status {
 	case history.StatusFinished:
 		j.VideoURLs = task.VideoURLs()

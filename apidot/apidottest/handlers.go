@@ -215,9 +215,15 @@ func (s *Server) statusBody(t Task, now time.Time) map[string]any {
 	case t.Fails:
 		data["status"] = "failed"
 		data["error_message"] = s.opts.FailMessage
+		if !s.opts.NoCreditsAmount {
+			data["credits_amount"] = 0
+		}
 	default:
 		data["status"] = "finished"
 		progress = 100
+		if !s.opts.NoCreditsAmount {
+			data["credits_amount"] = s.charge(t)
+		}
 		files := []map[string]any{
 			{"file_url": s.URL + "/files/" + t.ID + "/poster.jpg", "file_type": "image"},
 			{"file_url": s.VideoURL(t.ID), "file_type": "video"},
@@ -278,4 +284,15 @@ func price(b submitBody) int {
 	}
 	per := map[string]int{"": 48, "720p": 48, "1024p": 80, "1080p": 112}[b.Input.Resolution]
 	return per * d
+}
+
+// charge is the credits_amount a finished task reports: its price, scaled
+// by Options.CreditsFactor when set.
+func (s *Server) charge(t Task) int {
+	in := t.Input
+	p := price(submitBody{Model: t.Model, Input: &in})
+	if s.opts.CreditsFactor > 0 {
+		return int(float64(p) * s.opts.CreditsFactor)
+	}
+	return p
 }

@@ -38,6 +38,13 @@ type Options struct {
 	FlatFiles bool
 	// NoProgress leaves progress out of status answers.
 	NoProgress bool
+	// NoCreditsAmount leaves credits_amount out of terminal answers; by
+	// default a finished task reports its catalog price and a failed one
+	// 0 (refunded).
+	NoCreditsAmount bool
+	// CreditsFactor scales the credits_amount of finished tasks (a
+	// discount, say); 0 means 1.
+	CreditsFactor float64
 	// UnknownStatus, when set (e.g. "queued"), is reported instead of
 	// not_started.
 	UnknownStatus string
