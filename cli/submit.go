@@ -33,6 +33,7 @@ type submitOptions struct {
 	wait        bool
 	out         *jsonOutput
 	download    bool
+	overBudget  bool
 	// changed reports whether a flag was given, so defaults from the
 	// settings yield to it.
 	changed func(flag string) bool
@@ -71,6 +72,7 @@ submitted once per variant, as one group.`,
 	f.StringVar(&o.callbackURL, "callback-url", "", "APIDot POSTs the finished task there (see soratui webhook)")
 	f.BoolVarP(&o.wait, "wait", "w", false, "follow the job until it is finished or failed")
 	f.BoolVar(&o.download, "download", false, "with --wait: save the finished video to the Videos folder")
+	f.BoolVar(&o.overBudget, "over-budget", false, "send even when it passes monthly_budget (this submit only)")
 	o.out = addJSONFlags(cmd, "print the job as JSON (an array with --compare)", a.env.Now)
 	return cmd
 }
@@ -157,6 +159,9 @@ func runSubmit(ctx context.Context, a *app, o submitOptions) error {
 		}
 	}
 	stderr := a.env.Stderr
+	if err := a.checkBudget(reqs, o.overBudget, stderr); err != nil {
+		return err
+	}
 	var progress *progressPrinter
 	if o.wait {
 		progress = &progressPrinter{w: stderr}
