@@ -9,6 +9,7 @@ import (
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/internal/inert"
 	"github.com/soratui/soratui/jobs"
 )
 
@@ -173,12 +174,12 @@ func (a *app) trackerWith(store *history.Store, client jobs.API, onEvent func(jo
 
 // describeJob is one line about a job for progress output.
 func describeJob(j history.Job) string {
-	s := fmt.Sprintf("%s %s", j.ID, j.Status)
+	s := inert.Line(fmt.Sprintf("%s %s", j.ID, j.Status))
 	if j.Progress != nil && !j.Status.Terminal() {
 		s += fmt.Sprintf(" %d%%", *j.Progress)
 	}
 	if j.Error != "" {
-		s += ": " + j.Error
+		s += ": " + inert.Line(j.Error)
 	}
 	return s
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/soratui/soratui/apidot"
+	"github.com/soratui/soratui/internal/inert"
 )
 
 // UsageError marks bad usage or invalid input: the command line is wrong,
@@ -52,8 +53,12 @@ func ExitCode(err error) int {
 }
 
 // describe turns an error into the sentence a person reads, with the next
-// step for the failures that have one.
-func describe(err error) string {
+// step for the failures that have one. Server or file text inside the error
+// is shown inert; only the line breaks the hints add stay line breaks.
+func describe(err error) string { return inert.Text(explain(err)) }
+
+// explain words an error before it is made inert.
+func explain(err error) string {
 	var verr *apidot.ValidationError
 	if errors.As(err, &verr) {
 		var b strings.Builder

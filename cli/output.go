@@ -6,24 +6,22 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode/utf8"
 
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/internal/inert"
 	"github.com/soratui/soratui/ledger"
 )
 
-// variantLabel names a job's model and resolution: "Standard 720p".
-func variantLabel(j history.Job) string { return apidot.VariantLabel(j.Model, j.Resolution) }
+// variantLabel names a job's model and resolution: "Standard 720p". An
+// unknown model (adopted or imported) is shown inert.
+func variantLabel(j history.Job) string {
+	return inert.Line(apidot.VariantLabel(j.Model, j.Resolution))
+}
 
-// excerpt shortens s to n runes on one line.
+// excerpt shortens s to n runes on one line, inert.
 func excerpt(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
+	return inert.Clip(strings.Join(strings.Fields(s), " "), n)
 }
 
 // writeJobTable prints jobs as a table with a credits total.
@@ -32,12 +30,12 @@ func writeJobTable(w io.Writer, jobs []history.Job, now time.Time) error {
 	fmt.Fprintln(tw, "ID\tSTATUS\tMODEL\tDUR\tCREDITS\tCREATED\tPROMPT")
 	var total ledger.Totals
 	for _, j := range jobs {
-		status := string(j.Status)
+		status := inert.Line(string(j.Status))
 		if j.Progress != nil && !j.Status.Terminal() {
 			status += fmt.Sprintf(" %d%%", *j.Progress)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%ds\t%d\t%s\t%s\n",
-			j.ID, status, variantLabel(j), j.Duration, j.Credits, age(now, j.CreatedAt), excerpt(j.Prompt, 40))
+			inert.Line(j.ID), status, variantLabel(j), j.Duration, j.Credits, age(now, j.CreatedAt), excerpt(j.Prompt, 40))
 		total.Add(j)
 	}
 	if err := tw.Flush(); err != nil {
@@ -72,7 +70,7 @@ func writeJobDetail(w io.Writer, j history.Job) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	row := func(k, v string) {
 		if v != "" {
-			fmt.Fprintf(tw, "%s\t%s\n", k, v)
+			fmt.Fprintf(tw, "%s\t%s\n", k, inert.Line(v))
 		}
 	}
 	row("ID", j.ID)
@@ -86,7 +84,7 @@ func writeJobDetail(w io.Writer, j history.Job) error {
 	row("Model", fmt.Sprintf("%s (%s)", variantLabel(j), j.Model))
 	row("Duration", fmt.Sprintf("%d s", j.Duration))
 	row("Aspect", j.AspectRatio)
-	row("Image", j.ImageURL)
+	row("Image", inert.URL(j.ImageURL))
 	row("Credits", fmt.Sprintf("%s, %s", apidot.Credits(j.Credits), apidot.EstimateNote))
 	row("Created", j.CreatedAt.Local().Format(time.RFC3339))
 	if j.FinishedAt != nil {
@@ -94,24 +92,24 @@ func writeJobDetail(w io.Writer, j history.Job) error {
 	}
 	row("Error", j.Error)
 	for i, u := range j.VideoURLs {
-		row(fmt.Sprintf("Video %d", i+1), u)
+		row(fmt.Sprintf("Video %d", i+1), inert.URL(u))
 	}
 	row("Saved to", j.LocalPath)
-	row("Callback", j.CallbackURL)
+	row("Callback", inert.URL(j.CallbackURL))
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\nPrompt:\n%s\n\nStatus history:\n", j.Prompt)
+	fmt.Fprintf(w, "\nPrompt:\n%s\n\nStatus history:\n", inert.Text(j.Prompt))
 	for _, c := range j.StatusHistory {
-		line := fmt.Sprintf("  %s  %s", c.At.Local().Format("2006-01-02 15:04:05"), c.Status)
+		line := fmt.Sprintf("  %s  %s", c.At.Local().Format("2006-01-02 15:04:05"), inert.Line(string(c.Status)))
 		if c.Raw != "" {
-			line += fmt.Sprintf(" (server: %s)", c.Raw)
+			line += fmt.Sprintf(" (server: %s)", inert.Clip(c.Raw, 200))
 		}
 		if c.Progress != nil {
 			line += fmt.Sprintf(" %d%%", *c.Progress)
 		}
 		if c.Note != "" {
-			line += " — " + c.Note
+			line += " — " + inert.Line(c.Note)
 		}
 		fmt.Fprintln(w, line)
 	}
@@ -123,9 +121,9 @@ func writeSubmitted(w io.Writer, jobs []history.Job) {
 	for _, j := range jobs {
 		switch j.Status {
 		case history.StatusRejected, history.StatusUnconfirmed:
-			fmt.Fprintf(w, "%s %s (%s, %d s): %s\n", j.ID, j.Status, variantLabel(j), j.Duration, j.Error)
+			fmt.Fprintf(w, "%s %s (%s, %d s): %s\n", j.ID, j.Status, variantLabel(j), j.Duration, inert.Line(j.Error))
 		default:
-			fmt.Fprintf(w, "%s %s  task %s  %s, %d s, %s\n", j.ID, j.Status, j.TaskID, variantLabel(j), j.Duration, apidot.Credits(j.Credits))
+			fmt.Fprintf(w, "%s %s  task %s  %s, %d s, %s\n", j.ID, j.Status, inert.Line(j.TaskID), variantLabel(j), j.Duration, apidot.Credits(j.Credits))
 		}
 	}
 }

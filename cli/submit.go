@@ -13,6 +13,7 @@ import (
 
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/internal/inert"
 	"github.com/soratui/soratui/jobs"
 )
 
@@ -273,7 +274,7 @@ func (p *progressPrinter) event(e jobs.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if e.Err != nil {
-		fmt.Fprintf(p.w, "%s: status read failed, retrying: %v\n", e.Job.ID, e.Err)
+		fmt.Fprintf(p.w, "%s: status read failed, retrying: %s\n", e.Job.ID, inert.Line(e.Err.Error()))
 		return
 	}
 	line := describeJob(e.Job)
