@@ -8,6 +8,7 @@ import (
 
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/download"
 	"github.com/soratui/soratui/history"
 	"github.com/soratui/soratui/internal/inert"
 	"github.com/soratui/soratui/jobs"
@@ -127,29 +128,74 @@ func (a *app) pollInterval() (time.Duration, error) {
 	return d, nil
 }
 
-// tracker builds the job tracker for a command; onEvent may be nil.
-func (a *app) tracker(ctx context.Context, onEvent func(jobs.Event)) (*jobs.Tracker, *history.Store, error) {
+// service builds the job service for a command: the one route by which
+// commands submit, follow, download and delete. With autoDownload every
+// job that finishes while followed is saved to the Videos folder. It is
+// closed with the app, before the history it writes to.
+func (a *app) service(ctx context.Context, autoDownload bool) (*jobs.Service, error) {
 	if _, err := a.pollInterval(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	store, err := a.openStore()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	client, err := a.apiClient(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	tr, err := a.trackerWith(store, client, onEvent)
-	return tr, store, err
+	return a.serviceWith(store, client, autoDownload)
+}
+
+// localService is a job service for what needs no API key: downloading
+// and deleting. It submits and follows nothing.
+func (a *app) localService() (*jobs.Service, error) {
+	store, err := a.openStore()
+	if err != nil {
+		return nil, err
+	}
+	return a.serviceWith(store, nil, false)
+}
+
+// serviceWith builds a job service on store and client with the polling
+// schedule the flags ask for, fetching results with resultClient; client
+// may be nil for a service that only downloads and deletes.
+func (a *app) serviceWith(store *history.Store, client jobs.API, autoDownload bool) (*jobs.Service, error) {
+	cfg, err := a.trackerConfig(store, client)
+	if err != nil {
+		return nil, err
+	}
+	videos, err := a.videosDir()
+	if err != nil && autoDownload {
+		return nil, err
+	}
+	svc := jobs.NewService(jobs.ServiceConfig{
+		Tracker:      cfg,
+		Downloader:   download.Downloader{Client: a.resultClient()},
+		VideosDir:    videos,
+		AutoDownload: autoDownload,
+	})
+	a.res.onClose(svc.Close)
+	return svc, nil
 }
 
 // trackerWith builds a tracker on store and client with the polling
 // schedule the flags ask for.
 func (a *app) trackerWith(store *history.Store, client jobs.API, onEvent func(jobs.Event)) (*jobs.Tracker, error) {
-	interval, err := a.pollInterval()
+	cfg, err := a.trackerConfig(store, client)
 	if err != nil {
 		return nil, err
+	}
+	cfg.OnEvent = onEvent
+	return jobs.New(cfg), nil
+}
+
+// trackerConfig is the tracker of store and client with the polling
+// schedule the flags ask for.
+func (a *app) trackerConfig(store *history.Store, client jobs.API) (jobs.Config, error) {
+	interval, err := a.pollInterval()
+	if err != nil {
+		return jobs.Config{}, err
 	}
 	var sched jobs.Scheduler = jobs.Fixed{Interval: interval}
 	switch {
@@ -163,13 +209,7 @@ func (a *app) trackerWith(store *history.Store, client jobs.API, onEvent func(jo
 		priors, _ := jobs.LoadPriors(store)
 		sched = jobs.Adaptive{Priors: priors}
 	}
-	return jobs.New(jobs.Config{
-		Store:     store,
-		API:       client,
-		Scheduler: sched,
-		OnEvent:   onEvent,
-		Now:       a.env.Now,
-	}), nil
+	return jobs.Config{Store: store, API: client, Scheduler: sched, Now: a.env.Now}, nil
 }
 
 // describeJob is one line about a job for progress output.

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/jobs"
 )
 
 type deleteOptions struct {
@@ -60,10 +61,11 @@ func runDelete(_ context.Context, a *app, o deleteOptions) error {
 	if err := a.canRemove(o); err != nil {
 		return err
 	}
-	store, err := a.openStore()
+	svc, err := a.localService()
 	if err != nil {
 		return err
 	}
+	store := svc.Store()
 	var js []history.Job
 	seen := map[string]bool{}
 	for _, ref := range o.refs {
@@ -80,7 +82,7 @@ func runDelete(_ context.Context, a *app, o deleteOptions) error {
 			js = append(js, j)
 		}
 	}
-	return a.removeJobs(store, js, o, "")
+	return a.removeJobs(svc, js, o, "")
 }
 
 type pruneOptions struct {
@@ -121,10 +123,11 @@ func runPrune(_ context.Context, a *app, o pruneOptions) error {
 	if err := a.canRemove(o.deleteOptions); err != nil {
 		return err
 	}
-	store, err := a.openStore()
+	svc, err := a.localService()
 	if err != nil {
 		return err
 	}
+	store := svc.Store()
 	cutoff := a.env.now().Add(-age)
 	js, err := store.List(history.Query{CreatedBefore: cutoff})
 	if err != nil {
@@ -135,7 +138,7 @@ func runPrune(_ context.Context, a *app, o pruneOptions) error {
 		_, err := fmt.Fprintf(a.env.Stdout, "No jobs created before %s.\n", when)
 		return err
 	}
-	return a.removeJobs(store, js, o.deleteOptions, " created before "+when)
+	return a.removeJobs(svc, js, o.deleteOptions, " created before "+when)
 }
 
 // canRemove refuses, before anything is looked up, to remove without a
@@ -148,10 +151,11 @@ func (a *app) canRemove(o deleteOptions) error {
 		Help: "Pass --yes to delete without asking. Nothing was deleted."}
 }
 
-// removeJobs removes js from the store, keeping running jobs unless
+// removeJobs removes js through the job service (which stops following
+// them), keeping running jobs unless
 // --force, after asking on a terminal unless --yes. what describes the
 // selection in the question ("Delete 3 jobs<what>?").
-func (a *app) removeJobs(store *history.Store, js []history.Job, o deleteOptions, what string) error {
+func (a *app) removeJobs(svc *jobs.Service, js []history.Job, o deleteOptions, what string) error {
 	var remove, kept []history.Job
 	for _, j := range js {
 		if !o.force && j.TaskID != "" && !j.Status.Terminal() {
@@ -192,7 +196,7 @@ func (a *app) removeJobs(store *history.Store, js []history.Job, o deleteOptions
 			withVideo++
 		}
 	}
-	n, err := store.Delete(ids...)
+	n, err := svc.Delete(ids...)
 	if err != nil {
 		return err
 	}

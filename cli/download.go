@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -57,11 +56,11 @@ nothing behind. Result links expire (APIDot keeps them about a day).`,
 }
 
 func runDownload(ctx context.Context, a *app, o downloadOptions) error {
-	store, err := a.openStore()
+	svc, err := a.localService()
 	if err != nil {
 		return err
 	}
-	j, err := findJob(store, o.ref)
+	j, err := findJob(svc.Store(), o.ref)
 	if err != nil {
 		return err
 	}
@@ -80,8 +79,13 @@ func runDownload(ctx context.Context, a *app, o downloadOptions) error {
 		return downloadFailure(j, err)
 	}
 	bar := &progressBar{w: a.env.Stderr, live: a.env.StderrIsTerminal}
-	d := download.Downloader{Client: a.resultClient(), Progress: bar.update, Overwrite: o.force, MaxSize: maxSize}
-	saved, err := d.Job(ctx, store, j.ID, dest)
+	stop := svc.Listen(func(e jobs.Event) {
+		if e.Kind == jobs.DownloadProgress && e.Job.ID == j.ID {
+			bar.update(e.Done, e.Total)
+		}
+	})
+	saved, err := svc.Download(ctx, j.ID, jobs.DownloadOptions{Dest: dest, Overwrite: o.force, MaxSize: maxSize})
+	stop()
 	bar.finish(err == nil)
 	if unrec := (*download.UnrecordedError)(nil); errors.As(err, &unrec) {
 		// The new file is there; only the history could not record it.
@@ -247,140 +251,14 @@ func (p *progressBar) finish(ok bool) {
 	}
 }
 
-// autoDownload saves every job that finishes while followed (--download)
-// to the default path, in the background, and logs each outcome on
-// stderr. A failed download leaves the job as it is.
-type autoDownload struct {
-	a   *app
-	ctx context.Context
-	// log shares its lock on stderr with the job progress lines.
-	log    *progressPrinter
-	client *http.Client
-
-	mu      sync.Mutex
-	started map[string]bool
-	saved   map[string]string // job id → local path
-	failed  []string
-	wg      sync.WaitGroup
-}
-
-// newAutoDownload returns nil (which does nothing) unless enabled. It
-// logs through log, the printer of the job progress lines, so the two never
-// write to stderr at once.
-func (a *app) newAutoDownload(ctx context.Context, enabled bool, log *progressPrinter) (*autoDownload, error) {
-	if !enabled {
-		return nil, nil
-	}
-	if _, err := a.videosDir(); err != nil {
-		return nil, err
-	}
-	if log == nil {
-		log = &progressPrinter{w: a.env.Stderr}
-	}
-	return &autoDownload{a: a, ctx: ctx, log: log, client: a.resultClient(),
-		started: map[string]bool{}, saved: map[string]string{}}, nil
-}
-
-// logf writes one line on stderr under the progress printer's lock.
-func (d *autoDownload) logf(format string, args ...any) {
-	d.log.mu.Lock()
-	defer d.log.mu.Unlock()
-	fmt.Fprintf(d.log.w, format, args...)
-}
-
-// event starts the download of a job the tracker reports finished; it is
-// called from the tracker's goroutines.
-func (d *autoDownload) event(e jobs.Event) {
-	if d == nil || e.Err != nil || e.Job.Status != history.StatusFinished {
-		return
-	}
-	d.start(e.Job)
-}
-
-func (d *autoDownload) start(j history.Job) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.started[j.ID] {
-		return
-	}
-	d.started[j.ID] = true
-	d.wg.Add(1)
-	go func() {
-		defer d.wg.Done()
-		path, err := d.fetch(j)
-		d.mu.Lock()
-		defer d.mu.Unlock()
-		if err != nil {
-			d.failed = append(d.failed, j.ID)
-			d.logf("%s: download failed, the job is still finished: %s\n", j.ID, describe(err))
-			return
-		}
-		d.saved[j.ID] = path
-		d.logf("%s: saved to %s\n", j.ID, path)
-	}()
-}
-
-func (d *autoDownload) fetch(j history.Job) (string, error) {
-	if _, err := download.VideoURL(j); err != nil {
-		return "", notDownloadable(j, err)
-	}
-	// The store is already open: the tracker opened it before any job
-	// could finish.
-	store, err := d.a.openStore()
-	if err != nil {
-		return "", err
-	}
-	dir, err := d.a.videosDir()
-	if err != nil {
-		return "", err
-	}
-	dest := download.DefaultPath(dir, j)
-	if err := download.Check(j, dest, false); errors.Is(err, fs.ErrExist) {
-		return "", &hintError{err: fmt.Errorf("%s already exists and was not replaced", dest),
+// autoDownloadFailure words the failure of a download started because a
+// followed job finished (--download): an existing file is kept and the
+// next step names another place.
+func autoDownloadFailure(j history.Job, err error) error {
+	var perr *fs.PathError
+	if errors.Is(err, fs.ErrExist) && errors.As(err, &perr) {
+		return &hintError{err: fmt.Errorf("%s already exists and was not replaced", perr.Path),
 			hint: "Save it elsewhere with 'soratui download " + j.ID + " -o PATH'."}
 	}
-	dl := download.Downloader{Client: d.client}
-	saved, err := dl.Job(d.ctx, store, j.ID, dest)
-	if unrec := (*download.UnrecordedError)(nil); errors.As(err, &unrec) {
-		return unrec.Path, err
-	}
-	if err != nil {
-		return "", downloadFailure(j, err)
-	}
-	return saved.LocalPath, nil
-}
-
-// wait waits for the downloads under way, so none outlives the command.
-func (d *autoDownload) wait() {
-	if d != nil {
-		d.wg.Wait()
-	}
-}
-
-// finish downloads the finished jobs among js not yet started, waits for
-// every download, and returns js with their local paths. The error (exit
-// 1, already reported on stderr) says whether any download failed.
-func (d *autoDownload) finish(js []history.Job) ([]history.Job, error) {
-	if d == nil {
-		return js, nil
-	}
-	for _, j := range js {
-		if j.Status == history.StatusFinished {
-			d.start(j)
-		}
-	}
-	d.wg.Wait()
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	out := make([]history.Job, len(js))
-	for i, j := range js {
-		if p, ok := d.saved[j.ID]; ok {
-			j.LocalPath = p
-		}
-		out[i] = j
-	}
-	if len(d.failed) > 0 {
-		return out, &SilentError{Code: 1, Err: fmt.Errorf("download failed: %s", strings.Join(d.failed, ", "))}
-	}
-	return out, nil
+	return downloadFailure(j, err)
 }

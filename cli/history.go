@@ -11,7 +11,6 @@ import (
 
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/history"
-	"github.com/soratui/soratui/jobs"
 )
 
 type listOptions struct {
@@ -168,39 +167,27 @@ they may exist on the server, so they are never resent.`,
 }
 
 func runWatch(ctx context.Context, a *app, o watchOptions) error {
-	progress := &progressPrinter{w: a.env.Stderr}
-	dl, err := a.newAutoDownload(ctx, o.download, progress)
+	svc, err := a.service(ctx, o.download)
 	if err != nil {
 		return err
 	}
-	defer dl.wait()
-	tr, store, err := a.tracker(ctx, func(e jobs.Event) { progress.event(e); dl.event(e) })
+	stop := svc.Listen((&progressPrinter{w: a.env.Stderr}).event)
+	defer stop()
+	follow, err := svc.Unfinished()
 	if err != nil {
 		return err
-	}
-	if _, err := tr.Recover(); err != nil {
-		return err
-	}
-	unfinished, err := store.Unfinished()
-	if err != nil {
-		return err
-	}
-	var follow []history.Job
-	for _, j := range unfinished {
-		if j.TaskID != "" {
-			follow = append(follow, j)
-		}
 	}
 	if len(follow) == 0 {
+		stop()
 		fmt.Fprintln(a.env.Stderr, "No unfinished jobs to follow.")
 		return nil
 	}
 	fmt.Fprintf(a.env.Stderr, "Following %d unfinished jobs.\n", len(follow))
-	final, err := followAll(ctx, tr, follow)
+	final, dlErr, err := awaitJobs(ctx, svc, follow)
+	stop()
 	if err != nil {
 		return err
 	}
-	final, dlErr := dl.finish(final)
 	done := 0
 	for _, j := range final {
 		if j.Status == history.StatusFinished {

@@ -163,19 +163,16 @@ func runSubmit(ctx context.Context, a *app, o submitOptions) error {
 	if err := a.checkBudget(reqs, o.overBudget, stderr); err != nil {
 		return err
 	}
+	svc, err := a.service(ctx, o.download)
+	if err != nil {
+		return err
+	}
 	var progress *progressPrinter
 	if o.wait {
 		progress = &progressPrinter{w: stderr}
 	}
-	dl, err := a.newAutoDownload(ctx, o.download, progress)
-	if err != nil {
-		return err
-	}
-	defer dl.wait()
-	tr, _, err := a.tracker(ctx, func(e jobs.Event) { progress.event(e); dl.event(e) })
-	if err != nil {
-		return err
-	}
+	stop := svc.Listen(progress.event)
+	defer stop()
 	if img := reqs[0].ImageURL(); img != "" {
 		if err := apidot.CheckImage(ctx, nil, img); err != nil {
 			return &UsageError{Err: err, Help: "Nothing was sent. Use a public http(s) link to a PNG, JPEG or WebP image."}
@@ -189,19 +186,19 @@ func runSubmit(ctx context.Context, a *app, o submitOptions) error {
 		fmt.Fprintf(stderr, "Submitting %d variants: %s in total (%s)\n", len(reqs), total, apidot.EstimateNote)
 	}
 
-	submitted, submitErr := tr.SubmitGroup(ctx, reqs)
+	submitted, submitErr := svc.SubmitGroup(ctx, reqs)
 	if len(submitted) == 0 {
 		return submitErr
 	}
 	final := submitted
 	var dlErr error
 	if o.wait && submitErr == nil {
-		final, err = followAll(ctx, tr, submitted)
+		final, dlErr, err = awaitJobs(ctx, svc, submitted)
 		if err != nil {
 			return err
 		}
-		final, dlErr = dl.finish(final)
 	}
+	stop() // every progress line is out before the result
 	if o.out.enabled() {
 		if o.compare != "" {
 			err = o.out.write(a.env.Stdout, final)
@@ -223,24 +220,30 @@ func runSubmit(ctx context.Context, a *app, o submitOptions) error {
 	return dlErr
 }
 
-// followAll follows every job until it is terminal.
-func followAll(ctx context.Context, tr *jobs.Tracker, js []history.Job) ([]history.Job, error) {
-	out := make([]history.Job, len(js))
-	errs := make([]error, len(js))
-	var wg sync.WaitGroup
+// awaitJobs follows js through the service until each is finished or
+// failed. dlErr (exit 1, already reported on stderr) says whether an
+// automatic download failed; err says why following stopped early.
+func awaitJobs(ctx context.Context, svc *jobs.Service, js []history.Job) (final []history.Job, dlErr, err error) {
+	ids := make([]string, len(js))
 	for i, j := range js {
-		if j.Status.Terminal() || j.TaskID == "" {
-			out[i] = j
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			out[i], errs[i] = tr.Follow(ctx, j.ID)
-		}()
+		ids[i] = j.ID
 	}
-	wg.Wait()
-	return out, errors.Join(errs...)
+	final = make([]history.Job, len(js))
+	var errs []error
+	var failed []string
+	for i, o := range svc.Await(ctx, ids) {
+		final[i] = o.Job
+		if o.Err != nil {
+			errs = append(errs, o.Err)
+		}
+		if o.DownloadErr != nil {
+			failed = append(failed, o.Job.ID)
+		}
+	}
+	if len(failed) > 0 {
+		dlErr = &SilentError{Code: 1, Err: fmt.Errorf("download failed: %s", strings.Join(failed, ", "))}
+	}
+	return final, dlErr, errors.Join(errs...)
 }
 
 // failedJobs is an exit-1 error when any job did not finish, already
@@ -273,7 +276,16 @@ func (p *progressPrinter) event(e jobs.Event) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if e.Err != nil {
+	switch {
+	case e.Kind == jobs.DownloadFinished:
+		fmt.Fprintf(p.w, "%s: saved to %s\n", e.Job.ID, e.Job.LocalPath)
+		return
+	case e.Kind == jobs.DownloadFailed:
+		fmt.Fprintf(p.w, "%s: download failed, the job is still finished: %s\n", e.Job.ID, describe(autoDownloadFailure(e.Job, e.Err)))
+		return
+	case e.Kind != jobs.JobChanged:
+		return
+	case e.Err != nil:
 		fmt.Fprintf(p.w, "%s: status read failed, retrying: %s\n", e.Job.ID, inert.Line(e.Err.Error()))
 		return
 	}

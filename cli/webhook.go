@@ -51,10 +51,12 @@ func runWebhook(ctx context.Context, a *app, o webhookOptions) error {
 	if _, _, err := net.SplitHostPort(o.listen); err != nil {
 		return usageErrorf("--listen %q: want host:port, e.g. %s", o.listen, webhook.DefaultAddr)
 	}
-	tr, store, err := a.tracker(ctx, progress.event)
+	svc, err := a.service(ctx, false)
 	if err != nil {
 		return err
 	}
+	stop := svc.Listen(progress.event)
+	defer stop()
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
 		return fmt.Errorf("listening for callbacks: %w", err)
@@ -62,20 +64,20 @@ func runWebhook(ctx context.Context, a *app, o webhookOptions) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if o.poll {
-		n, err := tr.Resume(ctx)
+		js, err := svc.Resume()
 		if err != nil {
 			ln.Close()
 			return err
 		}
-		if n > 0 {
-			fmt.Fprintf(stderr, "Following %d unfinished jobs.\n", n)
+		if len(js) > 0 {
+			fmt.Fprintf(stderr, "Following %d unfinished jobs.\n", len(js))
 		}
 	}
-	recv := webhook.New(ctx, webhook.Config{Jobs: store, Checker: tr, Log: stderr})
+	recv := webhook.New(ctx, webhook.Config{Jobs: svc.Store(), Checker: svc, Log: stderr})
 	fmt.Fprintf(stderr, "Listening for APIDot callbacks on http://%s/ (any path). Ctrl-C stops.\n", ln.Addr())
 	err = webhook.Serve(ctx, ln, recv)
 	cancel()
 	recv.Wait()
-	tr.Wait()
+	svc.Close()
 	return err
 }

@@ -149,10 +149,10 @@ func (s *Service) Check(ctx context.Context, id string) (history.Job, bool, erro
 	return s.tracker.Check(ctx, id)
 }
 
-// Resume marks orphaned submits unconfirmed (see Tracker.Recover) and
-// follows every unfinished job that has a task id in the background. It
-// returns the jobs it follows, as stored when it started.
-func (s *Service) Resume() ([]history.Job, error) {
+// Unfinished marks orphaned submits unconfirmed (see Tracker.Recover)
+// and returns every unfinished job that has a task id: the jobs Resume
+// follows. It follows none of them.
+func (s *Service) Unfinished() ([]history.Job, error) {
 	if _, err := s.tracker.Recover(); err != nil {
 		return nil, err
 	}
@@ -163,11 +163,20 @@ func (s *Service) Resume() ([]history.Job, error) {
 	var out []history.Job
 	for _, j := range unfinished {
 		if j.TaskID != "" {
-			s.Follow(j.ID)
 			out = append(out, j)
 		}
 	}
 	return out, nil
+}
+
+// Resume follows in the background every job Unfinished returns, and
+// returns them as stored when it started.
+func (s *Service) Resume() ([]history.Job, error) {
+	js, err := s.Unfinished()
+	for _, j := range js {
+		s.Follow(j.ID)
+	}
+	return js, err
 }
 
 // Follow follows the job with local id id in the background until it is

@@ -21,6 +21,8 @@ type DownloadOptions struct {
 	// Overwrite replaces an existing file at Dest; without it an
 	// existing file is an error wrapping fs.ErrExist.
 	Overwrite bool
+	// MaxSize, when positive, replaces the Downloader's size limit.
+	MaxSize int64
 }
 
 // ErrNoVideosDir means a download named no file and the service knows no
@@ -45,7 +47,7 @@ func (s *Service) Download(ctx context.Context, ref string, o DownloadOptions) (
 		return j, err
 	}
 	defer s.release(j.ID)
-	return s.download(ctx, j, dest, o.Overwrite)
+	return s.download(ctx, j, dest, o)
 }
 
 // StartDownload runs Download in the background, until it ends or the
@@ -64,7 +66,7 @@ func (s *Service) StartDownload(ref string, o DownloadOptions) error {
 	go func() {
 		defer s.wg.Done()
 		defer s.release(j.ID)
-		_, _ = s.download(s.ctx, j, dest, o.Overwrite)
+		_, _ = s.download(s.ctx, j, dest, o)
 	}()
 	return nil
 }
@@ -99,9 +101,12 @@ func (s *Service) claimDownload(ref string, o DownloadOptions) (history.Job, str
 }
 
 // download transfers j's video to dest, publishing its progress and end.
-func (s *Service) download(ctx context.Context, j history.Job, dest string, overwrite bool) (history.Job, error) {
+func (s *Service) download(ctx context.Context, j history.Job, dest string, o DownloadOptions) (history.Job, error) {
 	d := s.dl
-	d.Overwrite = overwrite
+	d.Overwrite = o.Overwrite
+	if o.MaxSize > 0 {
+		d.MaxSize = o.MaxSize
+	}
 	d.Progress = func(done, total int64) {
 		s.events.publish(Event{Kind: DownloadProgress, Job: j, Done: done, Total: total})
 	}

@@ -1,0 +1,100 @@
+package cli_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/soratui/soratui/apidot"
+	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/download"
+	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/history/historytest"
+	"github.com/soratui/soratui/jobs"
+)
+
+// statusTrail is the statuses a job went through, as its history says.
+func statusTrail(j history.Job) []string {
+	var out []string
+	for _, c := range j.StatusHistory {
+		out = append(out, string(c.Status))
+	}
+	return out
+}
+
+// printedTrail is the statuses the progress lines of job id named.
+func printedTrail(stderr, id string) []string {
+	var out []string
+	for _, line := range strings.Split(stderr, "\n") {
+		rest, ok := strings.CutPrefix(line, id+" ")
+		if !ok {
+			continue
+		}
+		st, _, _ := strings.Cut(rest, " ")
+		st = strings.TrimSuffix(st, ":")
+		if n := len(out); n == 0 || out[n-1] != st {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// The CLI's submit --wait --download and the job service are one route:
+// the CLI prints every step the service records, and both leave the same
+// record and save the video at the same place.
+func TestCLIAndServiceTakeOneRoute(t *testing.T) {
+	h := newHarness(t, apidottest.Options{QueueTime: 30 * time.Millisecond, RunTime: 300 * time.Millisecond})
+	videos := withVideos(t, h)
+	r := h.run("", "submit", "--prompt", "one route for a fox", "--wait", "--download")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	js := h.jobs()
+	if len(js) != 1 {
+		t.Fatalf("%d jobs stored, want 1", len(js))
+	}
+	byCLI := js[0]
+
+	store := historytest.OpenAt(t, h.db)
+	client := apidot.NewClient(cliKey, apidot.WithBaseURL(h.server.URL), apidot.WithHTTPClient(h.server.Client()))
+	svc := jobs.NewService(jobs.ServiceConfig{
+		Tracker:      jobs.Config{Store: store, API: client, Scheduler: jobs.Fixed{Interval: 20 * time.Millisecond}},
+		Downloader:   download.Downloader{Client: h.server.Client()},
+		VideosDir:    videos,
+		AutoDownload: true,
+	})
+	defer svc.Close()
+	j, err := svc.Submit(context.Background(), apidot.Request{Model: apidot.ModelStandard, Prompt: "one route for a fox"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := svc.Await(context.Background(), []string{j.ID})[0]
+	if out.Err != nil || out.DownloadErr != nil {
+		t.Fatalf("service: %v, %v", out.Err, out.DownloadErr)
+	}
+	bySvc := out.Job
+
+	tests := []struct {
+		name     string
+		cli, svc any
+	}{
+		{"status trail", strings.Join(statusTrail(byCLI), ","), strings.Join(statusTrail(bySvc), ",")},
+		{"printed trail", strings.Join(printedTrail(r.stderr, byCLI.ID), ","), strings.Join(statusTrail(bySvc), ",")},
+		{"credits", byCLI.Credits, bySvc.Credits},
+		{"video folder", filepath.Dir(byCLI.LocalPath), filepath.Dir(bySvc.LocalPath)},
+		{"video name", byCLI.LocalPath == download.DefaultPath(videos, byCLI), bySvc.LocalPath == download.DefaultPath(videos, bySvc)},
+		{"saved line", strings.Contains(r.stderr, byCLI.ID+": saved to "+byCLI.LocalPath), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.cli != tt.svc {
+				t.Errorf("CLI %v, service %v", tt.cli, tt.svc)
+			}
+		})
+	}
+	if got := statusTrail(bySvc); len(got) < 4 || got[len(got)-1] != string(history.StatusFinished) {
+		t.Errorf("service trail %v, want submitting … finished", got)
+	}
+}
