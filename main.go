@@ -18,6 +18,7 @@ var version = "dev"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	width, _, _ := term.GetSize(int(os.Stdout.Fd()))
 	err := cli.Run(ctx, os.Args[1:], cli.Env{
 		Stdin:            os.Stdin,
 		Stdout:           os.Stdout,
@@ -25,7 +26,9 @@ func main() {
 		Getenv:           os.Getenv,
 		Version:          version,
 		StdinIsTerminal:  term.IsTerminal(int(os.Stdin.Fd())),
+		StdoutIsTerminal: term.IsTerminal(int(os.Stdout.Fd())),
 		StderrIsTerminal: term.IsTerminal(int(os.Stderr.Fd())),
+		Width:            width,
 	})
 	stop()
 	cli.Report(os.Stderr, err)

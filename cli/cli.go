@@ -27,8 +27,12 @@ type Env struct {
 	Version string
 	// StdinIsTerminal and StderrIsTerminal say whether a person is there:
 	// prompts and confirmations need the first, live progress the second.
+	// StdoutIsTerminal switches human output to its fitted, coloured form.
 	StdinIsTerminal  bool
+	StdoutIsTerminal bool
 	StderrIsTerminal bool
+	// Width is the terminal's width in columns; 0 means unknown (80).
+	Width int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Keyring holds the API key; nil means the OS keyring with

@@ -61,7 +61,7 @@ func runList(_ context.Context, a *app, o listOptions) error {
 		}
 		return o.out.write(a.env.Stdout, js)
 	}
-	return writeJobTable(a.env.Stdout, js, a.env.now())
+	return writeJobList(a.env.Stdout, a.stdoutDisplay(), js, a.env.now())
 }
 
 func statusNames() string {

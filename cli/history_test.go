@@ -71,7 +71,7 @@ func TestListFilters(t *testing.T) {
 		}
 	}
 	r := h.run("", "list")
-	if !strings.Contains(r.stdout, "4 jobs, ") || !strings.Contains(r.stdout, "neon city rain") {
+	if !strings.Contains(r.stdout, city+"\tfinished\t") || !strings.Contains(r.stdout, "neon city rain") {
 		t.Errorf("table:\n%s", r.stdout)
 	}
 	if r := h.run("", "list", "--status", "done"); r.code != 2 {

@@ -16,7 +16,7 @@ func requireInert(t *testing.T, what, out string) {
 	t.Helper()
 	for i, r := range out {
 		switch {
-		case r == '\n':
+		case r == '\n', r == '\t': // tabs separate fields on a pipe; inert turns a field's own into spaces
 		case r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f, r == '\uFFFD' && strings.HasPrefix(out[i:], "\x9b"):
 			t.Fatalf("%s: control %U at byte %d reached human output:\n%q", what, r, i, out)
 		case r >= 0x202a && r <= 0x202e:

@@ -10,7 +10,6 @@ import (
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/history"
 	"github.com/soratui/soratui/internal/inert"
-	"github.com/soratui/soratui/ledger"
 )
 
 // variantLabel names a job's model and resolution: "Standard 720p". An
@@ -22,31 +21,6 @@ func variantLabel(j history.Job) string {
 // excerpt shortens s to n runes on one line, inert.
 func excerpt(s string, n int) string {
 	return inert.Clip(strings.Join(strings.Fields(s), " "), n)
-}
-
-// writeJobTable prints jobs as a table with a credits total.
-func writeJobTable(w io.Writer, jobs []history.Job, now time.Time) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTATUS\tMODEL\tDUR\tCREDITS\tCREATED\tPROMPT")
-	var total ledger.Totals
-	for _, j := range jobs {
-		status := inert.Line(string(j.Status))
-		if j.Progress != nil && !j.Status.Terminal() {
-			status += fmt.Sprintf(" %d%%", *j.Progress)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%ds\t%d\t%s\t%s\n",
-			inert.Line(j.ID), status, variantLabel(j), j.Duration, j.Credits, age(now, j.CreatedAt), excerpt(j.Prompt, 40))
-		total.Add(j)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	noun := "jobs"
-	if len(jobs) == 1 {
-		noun = "job"
-	}
-	_, err := fmt.Fprintf(w, "%d %s, %s\n", len(jobs), noun, spendSummary(total))
-	return err
 }
 
 // age reads "42s ago", "5m ago", "3h ago", or a date past a day.

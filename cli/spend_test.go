@@ -85,7 +85,8 @@ func TestSpendCountsServerChargesRefundsAndNeverRefusals(t *testing.T) {
 	if r.code != 0 || !hasRow(r.stdout, "2026-11-30", "2", "472", "0") || !strings.Contains(r.stdout, "Total: 616 credits ($3.08) billed, 48 maybe") {
 		t.Errorf("human spend:\n%s%s", r.stdout, r.stderr)
 	}
-	r = h.run("", "list")
+	// The total ends the list on a terminal; a pipe gets rows only.
+	r = h.runEnv("", func(e *cli.Env) { e.StdoutIsTerminal, e.Width = true, 100 }, "list")
 	if !strings.Contains(r.stdout, "6 jobs, 616 credits ($3.08) billed, 48 maybe") {
 		t.Errorf("list total does not follow the spend rule:\n%s", r.stdout)
 	}
