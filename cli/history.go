@@ -128,7 +128,7 @@ func runShow(_ context.Context, a *app, o showOptions) error {
 	if o.out.enabled() {
 		return o.out.write(a.env.Stdout, j)
 	}
-	return writeJobDetail(a.env.Stdout, j)
+	return writeJobDetail(a.env.Stdout, a.stdoutDisplay(), j)
 }
 
 // findJob looks a job up by id, id prefix or task id, with usage errors a

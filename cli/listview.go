@@ -3,6 +3,8 @@ package cli
 import (
 	"fmt"
 	"io"
+	"net/url"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -188,4 +190,25 @@ func layoutRow(cells []string, widths []int, shown []bool, paint func(col int, s
 		b.WriteString(paint(i, c) + strings.Repeat(" ", widths[i]-ansi.StringWidth(c)+2))
 	}
 	return b.String()
+}
+
+// urlLink is an untrusted URL for human output: on a terminal an http(s)
+// URL becomes an OSC 8 hyperlink; anything else is shown inert and marked.
+func (d display) urlLink(raw string) string {
+	shown := inert.URL(raw)
+	if !d.tty || inert.CheckURL(raw) != nil {
+		return shown
+	}
+	return ansi.SetHyperlink(raw) + shown + ansi.ResetHyperlink()
+}
+
+// fileLink is a saved file's path for human output: on a terminal an OSC 8
+// hyperlink to the file, so a click opens the video.
+func (d display) fileLink(path string) string {
+	shown := inert.Line(path)
+	if !d.tty || shown != path || !filepath.IsAbs(path) {
+		return shown
+	}
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
+	return ansi.SetHyperlink(u.String()) + shown + ansi.ResetHyperlink()
 }

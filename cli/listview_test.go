@@ -78,3 +78,41 @@ func TestListFitsATerminalAndKeepsWholeFieldsOnAPipe(t *testing.T) {
 		})
 	}
 }
+
+func TestShowLinksResultsOnATerminalOnly(t *testing.T) {
+	h := newHarness(t, apidottest.Options{})
+	withVideos(t, h)
+	j := submitJob(t, h, "--prompt", "a calm lake", "--wait", "--download")
+	j = showJob(t, h, j.ID)
+	if len(j.VideoURLs) == 0 || j.LocalPath == "" {
+		t.Fatalf("job has no video or file: %+v", j)
+	}
+	videoLink := "\x1b]8;;" + j.VideoURLs[0] + "\x07"
+	fileLink := "\x1b]8;;file://" + j.LocalPath + "\x07"
+	tests := []struct {
+		name      string
+		tty       bool
+		wantLinks bool
+	}{
+		{"terminal", true, true},
+		{"pipe", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := h.runEnv("", func(e *cli.Env) { e.StdoutIsTerminal = tt.tty }, "show", j.ID[:6])
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			hasVideo, hasFile := strings.Contains(r.stdout, videoLink), strings.Contains(r.stdout, fileLink)
+			if hasVideo != tt.wantLinks || hasFile != tt.wantLinks {
+				t.Errorf("video link %v, file link %v, want %v:\n%q", hasVideo, hasFile, tt.wantLinks, r.stdout)
+			}
+			if !tt.wantLinks && strings.Contains(r.stdout, "\x1b") {
+				t.Errorf("escape sequence on a pipe:\n%q", r.stdout)
+			}
+			if !strings.Contains(r.stdout, j.LocalPath) || !strings.Contains(r.stdout, j.VideoURLs[0]) {
+				t.Errorf("URL or path not shown:\n%s", r.stdout)
+			}
+		})
+	}
+}

@@ -40,7 +40,7 @@ func age(now, t time.Time) string {
 }
 
 // writeJobDetail prints every field of a job for a person.
-func writeJobDetail(w io.Writer, j history.Job) error {
+func writeJobDetail(w io.Writer, d display, j history.Job) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	row := func(k, v string) {
 		if v != "" {
@@ -54,7 +54,9 @@ func writeJobDetail(w io.Writer, j history.Job) error {
 	if j.Progress != nil {
 		status += fmt.Sprintf(" (%d%%)", *j.Progress)
 	}
-	row("Status", status)
+	if v := inert.Line(status); v != "" {
+		fmt.Fprintf(tw, "Status\t%s\n", d.paint(statusStyle(j.Status), v))
+	}
 	row("Model", fmt.Sprintf("%s (%s)", variantLabel(j), j.Model))
 	row("Duration", fmt.Sprintf("%d s", j.Duration))
 	row("Aspect", j.AspectRatio)
@@ -66,9 +68,13 @@ func writeJobDetail(w io.Writer, j history.Job) error {
 	}
 	row("Error", j.Error)
 	for i, u := range j.VideoURLs {
-		row(fmt.Sprintf("Video %d", i+1), inert.URL(u))
+		if u != "" {
+			fmt.Fprintf(tw, "Video %d\t%s\n", i+1, d.urlLink(u))
+		}
 	}
-	row("Saved to", j.LocalPath)
+	if j.LocalPath != "" {
+		fmt.Fprintf(tw, "Saved to\t%s\n", d.fileLink(j.LocalPath))
+	}
 	row("Callback", inert.URL(j.CallbackURL))
 	if err := tw.Flush(); err != nil {
 		return err
