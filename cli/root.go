@@ -103,6 +103,7 @@ or use the commands below in scripts.`,
 		newVersionCmd(a),
 		newConfigCmd(a),
 		newSpendCmd(a),
+		newPreviewCmd(a),
 	)
 	return root
 }

@@ -15,21 +15,9 @@ import (
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/assets"
 	"github.com/soratui/soratui/frames"
+	"github.com/soratui/soratui/frames/framestest"
 	"github.com/soratui/soratui/history"
 )
-
-// realTools finds ffmpeg, skipping the test without it (failing under CI).
-func realTools(t testing.TB) frames.Tools {
-	t.Helper()
-	tools, err := frames.LookTools(os.Getenv("PATH"))
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("ffmpeg and ffprobe must be installed in CI (.ci/run installs them)")
-		}
-		t.Skip("ffmpeg not installed: install ffmpeg to run the frame extraction tests")
-	}
-	return tools
-}
 
 // counter counts the tools started and the most running at once.
 type counter struct {
@@ -73,7 +61,7 @@ func distinctColours(img image.Image) int {
 }
 
 func TestFrameComesFromTheRealClip(t *testing.T) {
-	tools := realTools(t)
+	tools := framestest.Tools(t)
 	for _, tc := range []struct {
 		kind       frames.Kind
 		minW, maxW int
@@ -100,7 +88,7 @@ func TestFrameComesFromTheRealClip(t *testing.T) {
 }
 
 func TestSecondViewUsesTheCacheAndNoFFmpeg(t *testing.T) {
-	tools := realTools(t)
+	tools := framestest.Tools(t)
 	dir := t.TempDir()
 	var c counter
 	e := frames.New(frames.Config{Cache: dir, Tools: tools, Run: c.run})
@@ -154,7 +142,7 @@ func TestMissingFFmpegSaysInstallIt(t *testing.T) {
 }
 
 func TestFrameFromTheResultURLFetchesOnceAndFillsEveryKind(t *testing.T) {
-	tools := realTools(t)
+	tools := framestest.Tools(t)
 	srv := apidottest.NewTestServer(t, apidottest.Options{})
 	task, err := apidot.NewClient("sk-test-1234", apidot.WithBaseURL(srv.URL)).
 		Submit(context.Background(), apidot.Request{Model: apidot.ModelStandard, Prompt: "p"}.WithDefaults())
@@ -188,7 +176,7 @@ func TestFrameFromTheResultURLFetchesOnceAndFillsEveryKind(t *testing.T) {
 }
 
 func TestFrameRefusesWhatItMustNotFetch(t *testing.T) {
-	tools := realTools(t)
+	tools := framestest.Tools(t)
 	for _, tc := range []struct {
 		name string
 		job  history.Job
@@ -217,7 +205,7 @@ func TestFrameRefusesWhatItMustNotFetch(t *testing.T) {
 }
 
 func TestOneExtractionAtATimePerJob(t *testing.T) {
-	tools := realTools(t)
+	tools := framestest.Tools(t)
 	var c counter
 	e := frames.New(frames.Config{Cache: t.TempDir(), Tools: tools, Run: c.run})
 	j := savedJob(t, "task-busy")

@@ -137,9 +137,6 @@ func (e *Extractor) Frame(ctx context.Context, j history.Job, k Kind) (image.Ima
 	if !errors.Is(err, ErrNotCached) {
 		return img, err
 	}
-	if !e.Available() {
-		return nil, ErrNoFFmpeg
-	}
 	local := savedVideo(j.LocalPath)
 	var url string
 	if local == "" {
@@ -149,6 +146,9 @@ func (e *Extractor) Frame(ctx context.Context, j history.Job, k Kind) (image.Ima
 		if err := inert.CheckURL(url); err != nil {
 			return nil, err
 		}
+	}
+	if !e.Available() {
+		return nil, ErrNoFFmpeg
 	}
 	unlock, err := e.locks.lock(ctx, j.TaskID)
 	if err != nil {

@@ -1,0 +1,163 @@
+package cli_test
+
+import (
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/frames"
+	"github.com/soratui/soratui/frames/framestest"
+)
+
+// withFFmpeg gives the harness the PATH holding ffmpeg, skipping the test
+// without it (failing under CI).
+func withFFmpeg(t *testing.T, h *harness) {
+	t.Helper()
+	framestest.Tools(t)
+	h.env["PATH"] = os.Getenv("PATH")
+}
+
+var truecolour = regexp.MustCompile(`[34]8;2;\d+;\d+;\d+`)
+
+func TestPreviewOnAPipePrintsHalfBlocksWithinWidth(t *testing.T) {
+	h := newHarness(t, apidottest.Options{})
+	withFFmpeg(t, h)
+	j := submitJob(t, h, "--prompt", "a red fox", "--wait")
+	for _, tc := range []struct {
+		args    []string
+		width   int
+		minRows int
+	}{
+		{[]string{"--width", "40"}, 40, 8},
+		{nil, 80, 20},
+		{[]string{"--frame", "first", "--width", "64"}, 64, 12},
+		{[]string{"--frame", "strip", "--width", "120", "--protocol", "halfblock"}, 120, 6},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			r := h.run("", append([]string{"preview", j.ID}, tc.args...)...)
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+			if len(lines) < tc.minRows {
+				t.Errorf("%d rows, want at least %d", len(lines), tc.minRows)
+			}
+			for i, l := range lines {
+				if w := ansi.StringWidth(l); w == 0 || w > tc.width {
+					t.Fatalf("row %d is %d columns wide, want 1..%d", i, w, tc.width)
+				}
+				if strings.Trim(ansi.Strip(l), "▀") != "" {
+					t.Fatalf("row %d holds more than half-blocks: %q", i, ansi.Strip(l))
+				}
+			}
+			colours := map[string]bool{}
+			for _, c := range truecolour.FindAllString(r.stdout, -1) {
+				colours[c[1:]] = true
+			}
+			if len(colours) < 50 {
+				t.Errorf("%d distinct colours, want a recognisable frame (≥ 50)", len(colours))
+			}
+		})
+	}
+}
+
+func TestPreviewWithoutFFmpegSaysInstallIt(t *testing.T) {
+	h := newHarness(t, apidottest.Options{})
+	j := submitJob(t, h, "--prompt", "a red fox", "--wait")
+	h.env["PATH"] = t.TempDir()
+	r := h.run("", "preview", j.ID)
+	if r.code != 1 || !strings.Contains(r.stderr, "install ffmpeg to see previews") || r.stdout != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 1 and the install message", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestPreviewIsCachedAndNeedsNoFFmpegTheSecondTime(t *testing.T) {
+	h := newHarness(t, apidottest.Options{})
+	withFFmpeg(t, h)
+	j := submitJob(t, h, "--prompt", "a red fox", "--wait")
+	first := h.run("", "preview", j.ID, "--width", "30")
+	if first.code != 0 {
+		t.Fatalf("exit %d: %s", first.code, first.stderr)
+	}
+	h.env["PATH"] = t.TempDir()
+	h.server.Expire(j.TaskID)
+	again := h.run("", "preview", j.ID, "--width", "30")
+	if again.code != 0 || again.stdout != first.stdout {
+		t.Errorf("second preview without ffmpeg or link: exit %d %s, same output %v", again.code, again.stderr, again.stdout == first.stdout)
+	}
+}
+
+func TestPreviewRefusals(t *testing.T) {
+	h := newHarness(t, apidottest.Options{QueueTime: time.Hour})
+	h.env["PATH"] = t.TempDir()
+	queued := submitJob(t, h, "--prompt", "a slow fox")
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"preview", queued.ID}, 2, "no video to preview"},
+		{[]string{"preview", queued.ID, "--frame", "last"}, 2, "use first, middle or strip"},
+		{[]string{"preview", queued.ID, "--protocol", "iterm"}, 2, "use auto, halfblock, kitty or sixel"},
+		{[]string{"preview", queued.ID, "--width", "-3"}, 2, "--width"},
+		{[]string{"preview", "nope"}, 2, "no job"},
+		{[]string{"preview"}, 2, "accepts 1 arg"},
+	} {
+		r := h.run("", tc.args...)
+		if r.code != tc.code || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("%v: exit %d %q, want %d and %q", tc.args, r.code, r.stderr, tc.code, tc.want)
+		}
+	}
+}
+
+func TestPreviewProtocolsAndNoColor(t *testing.T) {
+	h := newHarness(t, apidottest.Options{})
+	withFFmpeg(t, h)
+	j := submitJob(t, h, "--prompt", "a red fox", "--wait")
+	for _, tc := range []struct {
+		name   string
+		env    map[string]string
+		args   []string
+		prefix string
+	}{
+		{"kitty", nil, []string{"--protocol", "kitty"}, "\x1b_Ga=T,f=100"},
+		{"kitty through tmux", map[string]string{"TMUX": "/tmp/t,1,0"}, []string{"--protocol", "kitty"}, "\x1bPtmux;\x1b\x1b_G"},
+		{"sixel", nil, []string{"--protocol", "sixel", "--width", "20"}, "\x1bP"},
+		{"no colour", map[string]string{"NO_COLOR": "1"}, nil, frames.NoColorNote},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for k, v := range tc.env {
+				h.env[k] = v
+				defer delete(h.env, k)
+			}
+			r := h.run("", append([]string{"preview", j.ID}, tc.args...)...)
+			if r.code != 0 || !strings.HasPrefix(r.stdout, tc.prefix) {
+				t.Errorf("exit %d %s: output %q…, want prefix %q", r.code, r.stderr, r.stdout[:min(len(r.stdout), 40)], tc.prefix)
+			}
+		})
+	}
+}
+
+func TestDemoClipPreviewsOffline(t *testing.T) {
+	h := newHarness(t, apidottest.Options{})
+	withFFmpeg(t, h)
+	delete(h.env, "APIDOT_API_KEY")
+	h.env["APIDOT_BASE_URL"] = "http://127.0.0.1:1" // nothing outside the process answers
+	// A demo job finished an hour ago, its link on the demo simulator.
+	task := "task-unified-" + strconv.FormatInt(time.Now().Add(-time.Hour).UnixMilli(), 10) + "-0001-41e74720s"
+	line := `{"id":"01demo","task_id":"` + task + `","model":"sora-2-official","status":"finished","prompt":"demo",` +
+		`"video_urls":["http://127.0.0.1:47474/files/` + task + `/video.mp4"],"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}`
+	if r := h.run(line+"\n", "--demo", "import", "-"); r.code != 0 {
+		t.Fatalf("import: exit %d %s", r.code, r.stderr)
+	}
+	r := h.run("", "--demo", "preview", "01demo", "--width", "40")
+	if r.code != 0 || len(truecolour.FindAllString(r.stdout, -1)) < 100 {
+		t.Errorf("demo preview: exit %d %s\n%q", r.code, r.stderr, r.stdout[:min(len(r.stdout), 80)])
+	}
+}
