@@ -22,6 +22,7 @@ const previewCols = 80
 
 // previewOptions are preview's flags.
 type previewOptions struct {
+	ref      string // a local id, a unique prefix of one, or a task id
 	width    int
 	frame    string
 	protocol string
@@ -45,7 +46,8 @@ prints a note instead of half-blocks.`,
   soratui preview 01jx8k2m --protocol halfblock | less -R`,
 		Args: usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runPreview(cmd.Context(), a, args[0], o)
+			o.ref = args[0]
+			return runPreview(cmd.Context(), a, o)
 		},
 	}
 	f := cmd.Flags()
@@ -55,7 +57,7 @@ prints a note instead of half-blocks.`,
 	return cmd
 }
 
-func runPreview(ctx context.Context, a *app, ref string, o previewOptions) error {
+func runPreview(ctx context.Context, a *app, o previewOptions) error {
 	kind, err := frames.ParseKind(o.frame)
 	if err != nil {
 		return &UsageError{Err: fmt.Errorf("--frame: %w", err)}
@@ -71,7 +73,7 @@ func runPreview(ctx context.Context, a *app, ref string, o previewOptions) error
 	if err != nil {
 		return err
 	}
-	j, err := findJob(store, ref)
+	j, err := findJob(store, o.ref)
 	if err != nil {
 		return err
 	}
