@@ -13,6 +13,7 @@ import (
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/cli"
 	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/history/historytest"
 	"github.com/soratui/soratui/keys/keystest"
 )
 
@@ -75,12 +76,7 @@ func (h *harness) jobs() []history.Job {
 	if _, err := os.Stat(h.db); os.IsNotExist(err) {
 		return nil
 	}
-	s, err := history.Open(h.db, history.Options{})
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer s.Close()
-	js, err := s.List(history.Query{})
+	js, err := historytest.OpenAt(h.t, h.db).List(history.Query{})
 	if err != nil {
 		h.t.Fatal(err)
 	}

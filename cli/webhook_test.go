@@ -1,50 +1,31 @@
 package cli_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/cli"
 	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/internal/lockedio"
 	"github.com/soratui/soratui/keys/keystest"
 )
 
-// lockedBuffer is a stream several goroutines write while a test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // background runs a long-lived command until the returned stop is called;
 // stop returns its exit code.
-func (h *harness) background(args ...string) (stderr *lockedBuffer, stop func() int) {
+func (h *harness) background(args ...string) (stderr *lockedio.Buffer, stop func() int) {
 	h.t.Helper()
-	stderr = &lockedBuffer{}
+	stderr = &lockedio.Buffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
 		done <- cli.Run(ctx, args, cli.Env{
-			Stdout:  &lockedBuffer{},
+			Stdout:  &lockedio.Buffer{},
 			Stderr:  stderr,
 			Getenv:  func(k string) string { return h.env[k] },
 			Version: "test",

@@ -21,6 +21,7 @@ import (
 	"github.com/soratui/soratui/assets"
 	"github.com/soratui/soratui/download"
 	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/history/historytest"
 )
 
 // fast retries quickly so fault tests stay short.
@@ -41,15 +42,6 @@ func finishedTask(t *testing.T, srv *apidottest.Server) string {
 }
 
 // newStore opens a history file in a fresh folder.
-func newStore(t *testing.T) *history.Store {
-	t.Helper()
-	s, err := history.Open(filepath.Join(t.TempDir(), "history.db"), history.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
 
 // storeFinished records a finished job for the task.
 func storeFinished(t *testing.T, s *history.Store, srv *apidottest.Server, taskID string) history.Job {
@@ -95,7 +87,7 @@ func fileGets(srv *apidottest.Server) (files, apiCalls int) {
 
 func TestJobSavesTheServedBytesAndRecordsLocalPath(t *testing.T) {
 	srv := apidottest.NewTestServer(t, apidottest.Options{})
-	store := newStore(t)
+	store := historytest.Open(t)
 	job := storeFinished(t, store, srv, finishedTask(t, srv))
 	_, callsBefore := fileGets(srv)
 
@@ -145,7 +137,7 @@ func TestJobSavesTheServedBytesAndRecordsLocalPath(t *testing.T) {
 
 func TestDroppedVideoLeavesNoFile(t *testing.T) {
 	srv := apidottest.NewTestServer(t, apidottest.Options{Faults: apidottest.Faults{DropVideo: true}})
-	store := newStore(t)
+	store := historytest.Open(t)
 	job := storeFinished(t, store, srv, finishedTask(t, srv))
 	dir := t.TempDir()
 	dest := filepath.Join(dir, "fox.mp4")
@@ -171,7 +163,7 @@ func TestDroppedVideoLeavesNoFile(t *testing.T) {
 
 func TestExpiredLinkIsNotRetried(t *testing.T) {
 	srv := apidottest.NewTestServer(t, apidottest.Options{})
-	store := newStore(t)
+	store := historytest.Open(t)
 	task := finishedTask(t, srv)
 	job := storeFinished(t, store, srv, task)
 	srv.Expire(task)
@@ -379,7 +371,7 @@ func TestExistingFileIsNeverReplacedSilently(t *testing.T) {
 
 func TestJobWithoutAResultFetchesNothing(t *testing.T) {
 	srv := apidottest.NewTestServer(t, apidottest.Options{})
-	store := newStore(t)
+	store := historytest.Open(t)
 	tests := []struct {
 		job  history.Job
 		want error

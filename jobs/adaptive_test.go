@@ -3,13 +3,13 @@ package jobs
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/history/historytest"
 )
 
 // serverModel is the simulator's view of one task, on a fake clock: queued
@@ -386,11 +386,7 @@ func TestPriors(t *testing.T) {
 }
 
 func TestLoadPriorsReadsFinishedJobsOfTheStore(t *testing.T) {
-	store, err := history.Open(filepath.Join(t.TempDir(), "h.db"), history.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store := historytest.Open(t)
 	for _, j := range pastJobs(5, 40*time.Second) {
 		j := j
 		if err := store.Create(&j); err != nil {

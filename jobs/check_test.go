@@ -10,10 +10,11 @@ import (
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/history"
 	"github.com/soratui/soratui/jobs"
+	"github.com/soratui/soratui/jobs/jobstest"
 )
 
 // followAll submits n jobs and follows them together to the end.
-func followAll(t *testing.T, e env, tr *jobs.Tracker, n int) []history.Job {
+func followAll(t *testing.T, e *jobstest.Rig, tr *jobs.Tracker, n int) []history.Job {
 	t.Helper()
 	var ids []string
 	for range n {
@@ -48,13 +49,13 @@ func TestAdaptiveFollowsSimulatedJobsWithNoMoreReadsThanFixed(t *testing.T) {
 	} {
 		t.Run("noprogress="+map[bool]string{true: "yes", false: "no"}[opts.NoProgress], func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t, opts)
-			tr := e.tracker(jobs.Config{Scheduler: jobs.Adaptive{Scale: 0.1}})
+			e := jobstest.New(t, opts)
+			tr := e.Tracker(jobs.Config{Scheduler: jobs.Adaptive{Scale: 0.1}})
 			for _, j := range followAll(t, e, tr, 6) {
 				if j.Status != history.StatusFinished || j.FinishedAt == nil {
 					t.Errorf("job %s ended %s", j.ID, j.Status)
 				}
-				if n := e.server.StatusReads(j.TaskID); n > 6 || n < 1 {
+				if n := e.Server.StatusReads(j.TaskID); n > 6 || n < 1 {
 					t.Errorf("job %s: %d status reads, want 1 to 6", j.ID, n)
 				}
 			}
@@ -63,9 +64,9 @@ func TestAdaptiveFollowsSimulatedJobsWithNoMoreReadsThanFixed(t *testing.T) {
 }
 
 func TestFollowReportsASlowJob(t *testing.T) {
-	e := newEnv(t, apidottest.Options{QueueTime: time.Hour})
+	e := jobstest.New(t, apidottest.Options{QueueTime: time.Hour})
 	slow := make(chan history.Job, 1)
-	tr := e.tracker(jobs.Config{
+	tr := e.Tracker(jobs.Config{
 		Scheduler: jobs.Adaptive{Scale: 0.001},
 		OnEvent: func(ev jobs.Event) {
 			if ev.Slow {
@@ -96,8 +97,8 @@ func TestFollowReportsASlowJob(t *testing.T) {
 }
 
 func TestCheckReadsOnceAndRecords(t *testing.T) {
-	e := newEnv(t, apidottest.Options{RunTime: 30 * time.Millisecond})
-	tr := e.tracker(jobs.Config{})
+	e := jobstest.New(t, apidottest.Options{RunTime: 30 * time.Millisecond})
+	tr := e.Tracker(jobs.Config{})
 	job, err := tr.Submit(context.Background(), apidot.Request{Model: apidot.ModelStandard, Prompt: "a lake"})
 	if err != nil {
 		t.Fatal(err)
@@ -113,14 +114,14 @@ func TestCheckReadsOnceAndRecords(t *testing.T) {
 			t.Errorf("second Check changed %v, %v", changed, err)
 		}
 	}
-	if n := e.server.StatusReads(job.TaskID); n != 1 {
+	if n := e.Server.StatusReads(job.TaskID); n != 1 {
 		t.Errorf("%d status reads, want 1", n)
 	}
 }
 
 func TestCheckOfAPendingJobLeavesItPending(t *testing.T) {
-	e := newEnv(t, apidottest.Options{QueueTime: time.Hour})
-	tr := e.tracker(jobs.Config{})
+	e := jobstest.New(t, apidottest.Options{QueueTime: time.Hour})
+	tr := e.Tracker(jobs.Config{})
 	job, err := tr.Submit(context.Background(), apidot.Request{Model: apidot.ModelStandard, Prompt: "a lake"})
 	if err != nil {
 		t.Fatal(err)
@@ -132,9 +133,9 @@ func TestCheckOfAPendingJobLeavesItPending(t *testing.T) {
 }
 
 func TestCheckHandsItsReadToAFollow(t *testing.T) {
-	e := newEnv(t, apidottest.Options{RunTime: 20 * time.Millisecond})
+	e := jobstest.New(t, apidottest.Options{RunTime: 20 * time.Millisecond})
 	// A Follow that would not read again for an hour.
-	tr := e.tracker(jobs.Config{Scheduler: jobs.Fixed{Interval: time.Hour}})
+	tr := e.Tracker(jobs.Config{Scheduler: jobs.Fixed{Interval: time.Hour}})
 	job, err := tr.Submit(context.Background(), apidot.Request{Model: apidot.ModelStandard, Prompt: "a lake"})
 	if err != nil {
 		t.Fatal(err)
@@ -166,7 +167,7 @@ wait:
 			t.Fatal("Follow did not take the checked record")
 		}
 	}
-	if n := e.server.StatusReads(job.TaskID); n != 1 {
+	if n := e.Server.StatusReads(job.TaskID); n != 1 {
 		t.Errorf("%d status reads, want only Check's", n)
 	}
 }

@@ -2,7 +2,6 @@ package jobs_test
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/history"
 	"github.com/soratui/soratui/jobs"
+	"github.com/soratui/soratui/jobs/jobstest"
 )
 
 // Notice-delay scenario: jobs that take 30 seconds on the server (10 s
@@ -98,15 +98,9 @@ func BenchmarkNoticeDelay(b *testing.B) {
 // follows them, and returns each job's notice delay and the status reads
 // they cost in all.
 func runNoticeScenario(b *testing.B, sc noticeScenario) ([]time.Duration, int) {
-	store, err := history.Open(filepath.Join(b.TempDir(), "history.db"), history.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer store.Close()
-	srv := apidottest.NewServer(apidottest.Options{QueueTime: noticeQueue, RunTime: noticeRun, NoProgress: sc.noProgress})
-	defer srv.Close()
-	client := apidot.NewClient("sk-bench-0123456789", apidot.WithBaseURL(srv.URL), apidot.WithHTTPClient(srv.Client()))
-	tr := jobs.New(jobs.Config{Store: store, API: client, Scheduler: sc.sched(store)})
+	rig := jobstest.New(b, apidottest.Options{QueueTime: noticeQueue, RunTime: noticeRun, NoProgress: sc.noProgress})
+	store, srv := rig.Store, rig.Server
+	tr := jobs.New(jobs.Config{Store: store, API: rig.Client, Scheduler: sc.sched(store)})
 
 	delays := make([]time.Duration, noticeJobs)
 	reads := make([]int, noticeJobs)

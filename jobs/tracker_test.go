@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -14,58 +13,29 @@ import (
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/history"
 	"github.com/soratui/soratui/jobs"
+	"github.com/soratui/soratui/jobs/jobstest"
 )
-
-const testKey = "sk-test-tracker-0123456789"
-
-type env struct {
-	store  *history.Store
-	server *apidottest.Server
-	client *apidot.Client
-}
-
-func newEnv(t *testing.T, opts apidottest.Options) env {
-	t.Helper()
-	store, err := history.Open(filepath.Join(t.TempDir(), "history.db"), history.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	s := apidottest.NewTestServer(t, opts)
-	return env{store: store, server: s, client: apidot.NewClient(testKey, apidot.WithBaseURL(s.URL), apidot.WithHTTPClient(s.Client()))}
-}
-
-func (e env) tracker(cfg jobs.Config) *jobs.Tracker {
-	cfg.Store, cfg.API = e.store, e.client
-	if cfg.Scheduler == nil {
-		cfg.Scheduler = jobs.Fixed{Interval: 20 * time.Millisecond, MaxBackoff: 100 * time.Millisecond}
-	}
-	if cfg.RequestsPerSecond == 0 {
-		cfg.RequestsPerSecond = 1000
-	}
-	return jobs.New(cfg)
-}
 
 func pro1080(prompt string) apidot.Request {
 	return apidot.Request{Model: apidot.ModelPro, Resolution: "1080p", Prompt: prompt}
 }
 
 func TestSubmitStoresTheJobBeforeTheRequest(t *testing.T) {
-	e := newEnv(t, apidottest.Options{QueueTime: time.Hour})
+	e := jobstest.New(t, apidottest.Options{QueueTime: time.Hour})
 	// An API that looks at the store while the request is "in flight".
 	var seen history.Job
 	api := apiFunc{
 		submit: func(ctx context.Context, r apidot.Request) (apidot.Task, error) {
-			js, err := e.store.List(history.Query{})
+			js, err := e.Store.List(history.Query{})
 			if err != nil || len(js) != 1 {
 				t.Fatalf("store during submit: %v %v", js, err)
 			}
 			seen = js[0]
-			return e.client.Submit(ctx, r)
+			return e.Client.Submit(ctx, r)
 		},
-		status: e.client.Status,
+		status: e.Client.Status,
 	}
-	tr := jobs.New(jobs.Config{Store: e.store, API: api})
+	tr := jobs.New(jobs.Config{Store: e.Store, API: api})
 	job, err := tr.Submit(context.Background(), pro1080("a lighthouse"))
 	if err != nil {
 		t.Fatal(err)
@@ -73,11 +43,11 @@ func TestSubmitStoresTheJobBeforeTheRequest(t *testing.T) {
 	if seen.Status != history.StatusSubmitting || seen.TaskID != "" || seen.Credits != 448 || seen.Resolution != "1080p" {
 		t.Errorf("record during the request = %+v, want submitting with its parameters", seen)
 	}
-	stored, err := e.store.Get(job.ID)
+	stored, err := e.Store.Get(job.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if stored.TaskID == "" || stored.TaskID != e.server.Tasks()[0].ID || stored.Status != history.StatusNotStarted {
+	if stored.TaskID == "" || stored.TaskID != e.Server.Tasks()[0].ID || stored.Status != history.StatusNotStarted {
 		t.Errorf("stored = %+v, want the server's task id, not_started", stored)
 	}
 }
@@ -95,10 +65,10 @@ func (a apiFunc) Status(ctx context.Context, id string) (apidot.Task, error) {
 }
 
 func TestFollowRecordsEveryStepToFinished(t *testing.T) {
-	e := newEnv(t, apidottest.Options{QueueTime: 60 * time.Millisecond, RunTime: 200 * time.Millisecond, UnknownStatus: "queued"})
+	e := jobstest.New(t, apidottest.Options{QueueTime: 60 * time.Millisecond, RunTime: 200 * time.Millisecond, UnknownStatus: "queued"})
 	var mu sync.Mutex
 	var events []jobs.Event
-	tr := e.tracker(jobs.Config{OnEvent: func(ev jobs.Event) { mu.Lock(); events = append(events, ev); mu.Unlock() }})
+	tr := e.Tracker(jobs.Config{OnEvent: func(ev jobs.Event) { mu.Lock(); events = append(events, ev); mu.Unlock() }})
 	job, err := tr.Submit(context.Background(), apidot.Request{Model: apidot.ModelStandard, Prompt: "a fox"})
 	if err != nil {
 		t.Fatal(err)
@@ -107,7 +77,7 @@ func TestFollowRecordsEveryStepToFinished(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if final.Status != history.StatusFinished || len(final.VideoURLs) != 1 || final.VideoURLs[0] != e.server.VideoURL(final.TaskID) {
+	if final.Status != history.StatusFinished || len(final.VideoURLs) != 1 || final.VideoURLs[0] != e.Server.VideoURL(final.TaskID) {
 		t.Fatalf("final = %+v", final)
 	}
 	if final.FinishedAt == nil || final.Progress == nil || *final.Progress != 100 {
@@ -138,8 +108,8 @@ func TestFollowRecordsEveryStepToFinished(t *testing.T) {
 }
 
 func TestFollowRecordsFailure(t *testing.T) {
-	e := newEnv(t, apidottest.Options{RunTime: 50 * time.Millisecond})
-	tr := e.tracker(jobs.Config{})
+	e := jobstest.New(t, apidottest.Options{RunTime: 50 * time.Millisecond})
+	tr := e.Tracker(jobs.Config{})
 	job, err := tr.Submit(context.Background(), apidot.Request{Model: apidot.ModelStandard, Prompt: "a duel [fail]"})
 	if err != nil {
 		t.Fatal(err)
@@ -154,12 +124,12 @@ func TestFollowRecordsFailure(t *testing.T) {
 }
 
 func TestFaultsNeverLoseOrDuplicateAJob(t *testing.T) {
-	e := newEnv(t, apidottest.Options{
+	e := jobstest.New(t, apidottest.Options{
 		QueueTime: 30 * time.Millisecond, RunTime: 150 * time.Millisecond,
 		UnknownStatus: "queued", FlatFiles: true, Seed: 7,
 		Faults: apidottest.Faults{ServerError: 0.25, RateLimit: 0.10, RetryAfter: 0, ErrorBody: 0.10, Drop: 0.05},
 	})
-	tr := e.tracker(jobs.Config{})
+	tr := e.Tracker(jobs.Config{})
 	const n = 8
 	ids := make([]string, 0, n)
 	for i := range n {
@@ -189,11 +159,11 @@ func TestFaultsNeverLoseOrDuplicateAJob(t *testing.T) {
 		}
 		taskIDs[j.TaskID] = true
 	}
-	if tasks := e.server.Tasks(); len(tasks) != n || len(taskIDs) != n {
+	if tasks := e.Server.Tasks(); len(tasks) != n || len(taskIDs) != n {
 		t.Errorf("server holds %d tasks for %d jobs (%d distinct task ids)", len(tasks), n, len(taskIDs))
 	}
 	accepted := 0
-	for _, r := range e.server.Requests() {
+	for _, r := range e.Server.Requests() {
 		if r.Path == "/api/generate/submit" && r.Answer == 200 {
 			accepted++
 		}
@@ -205,8 +175,8 @@ func TestFaultsNeverLoseOrDuplicateAJob(t *testing.T) {
 
 func TestAmbiguousSubmitIsUnconfirmedAndNeverResent(t *testing.T) {
 	for _, f := range []apidottest.Faults{{SubmitCreateThenDrop: 1}, {SubmitCreateThenError: 1}, {SubmitServerError: 1}} {
-		e := newEnv(t, apidottest.Options{Faults: f})
-		tr := e.tracker(jobs.Config{})
+		e := jobstest.New(t, apidottest.Options{Faults: f})
+		tr := e.Tracker(jobs.Config{})
 		job, err := tr.Submit(context.Background(), apidot.Request{Model: apidot.ModelStandard, Prompt: "maybe"})
 		if !apidot.IsAmbiguousSubmit(err) {
 			t.Errorf("%+v: err = %v, want ambiguous", f, err)
@@ -214,8 +184,8 @@ func TestAmbiguousSubmitIsUnconfirmedAndNeverResent(t *testing.T) {
 		if job.Status != history.StatusUnconfirmed || job.Error == "" || job.TaskID != "" {
 			t.Errorf("%+v: job = %s %q", f, job.Status, job.Error)
 		}
-		if e.server.Submits() != 1 {
-			t.Errorf("%+v: %d submits, want exactly 1", f, e.server.Submits())
+		if e.Server.Submits() != 1 {
+			t.Errorf("%+v: %d submits, want exactly 1", f, e.Server.Submits())
 		}
 		if _, err := tr.Follow(context.Background(), job.ID); !errors.Is(err, jobs.ErrNoTask) {
 			t.Errorf("following an unconfirmed job: %v, want ErrNoTask", err)
@@ -238,8 +208,8 @@ func TestRejectedSubmits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, tt.opts)
-			tr := e.tracker(jobs.Config{SubmitRetries: 1})
+			e := jobstest.New(t, tt.opts)
+			tr := e.Tracker(jobs.Config{SubmitRetries: 1})
 			job, err := tr.Submit(context.Background(), apidot.Request{Model: apidot.ModelStandard, Prompt: tt.prompt})
 			if !tt.classOK(err) {
 				t.Errorf("err = %v", err)
@@ -247,10 +217,10 @@ func TestRejectedSubmits(t *testing.T) {
 			if job.Status != history.StatusRejected || job.Error == "" {
 				t.Errorf("job = %s %q, want rejected with the reason", job.Status, job.Error)
 			}
-			if got := e.server.Submits(); got != tt.submits {
+			if got := e.Server.Submits(); got != tt.submits {
 				t.Errorf("%d submits, want %d", got, tt.submits)
 			}
-			if len(e.server.Tasks()) != 0 {
+			if len(e.Server.Tasks()) != 0 {
 				t.Error("a task was created")
 			}
 		})
@@ -258,30 +228,30 @@ func TestRejectedSubmits(t *testing.T) {
 }
 
 func TestRateLimitedSubmitIsRetriedUntilItGoesThrough(t *testing.T) {
-	e := newEnv(t, apidottest.Options{Faults: apidottest.Faults{RateLimit: 1}})
-	tr := e.tracker(jobs.Config{SubmitRetries: 3})
+	e := jobstest.New(t, apidottest.Options{Faults: apidottest.Faults{RateLimit: 1}})
+	tr := e.Tracker(jobs.Config{SubmitRetries: 3})
 	done := make(chan history.Job)
 	go func() {
 		j, _ := tr.Submit(context.Background(), apidot.Request{Model: apidot.ModelStandard, Prompt: "x"})
 		done <- j
 	}()
 	// Let the limit lift after the first refusal.
-	for e.server.Submits() == 0 {
+	for e.Server.Submits() == 0 {
 		time.Sleep(5 * time.Millisecond)
 	}
-	e.server.SetFaults(apidottest.Faults{})
+	e.Server.SetFaults(apidottest.Faults{})
 	j := <-done
 	if j.Status != history.StatusNotStarted || j.TaskID == "" {
 		t.Errorf("job = %s, want accepted after the retry", j.Status)
 	}
-	if len(e.server.Tasks()) != 1 {
-		t.Errorf("%d tasks, want 1", len(e.server.Tasks()))
+	if len(e.Server.Tasks()) != 1 {
+		t.Errorf("%d tasks, want 1", len(e.Server.Tasks()))
 	}
 }
 
 func TestGroupStopsAtTheFirstInvalidVariant(t *testing.T) {
-	e := newEnv(t, apidottest.Options{})
-	tr := e.tracker(jobs.Config{})
+	e := jobstest.New(t, apidottest.Options{})
+	tr := e.Tracker(jobs.Config{})
 	_, err := tr.SubmitGroup(context.Background(), []apidot.Request{
 		{Model: apidot.ModelStandard, Prompt: "p"},
 		{Model: apidot.ModelStandard, Prompt: "p", Resolution: "1080p"},
@@ -289,14 +259,14 @@ func TestGroupStopsAtTheFirstInvalidVariant(t *testing.T) {
 	if !apidot.IsInvalid(err) {
 		t.Fatalf("err = %v", err)
 	}
-	if js, _ := e.store.List(history.Query{}); len(js) != 0 || e.server.Submits() != 0 {
-		t.Errorf("stored %d, sent %d: want nothing", len(js), e.server.Submits())
+	if js, _ := e.Store.List(history.Query{}); len(js) != 0 || e.Server.Submits() != 0 {
+		t.Errorf("stored %d, sent %d: want nothing", len(js), e.Server.Submits())
 	}
 }
 
 func TestGroupSharesAGroupID(t *testing.T) {
-	e := newEnv(t, apidottest.Options{})
-	tr := e.tracker(jobs.Config{})
+	e := jobstest.New(t, apidottest.Options{})
+	tr := e.Tracker(jobs.Config{})
 	vs, _ := apidot.ParseVariants("standard,pro-1080p")
 	base := apidot.Request{Prompt: "city at night", Duration: 4}
 	js, err := tr.SubmitGroup(context.Background(), []apidot.Request{vs[0].Apply(base), vs[1].Apply(base)})
@@ -315,32 +285,32 @@ func TestGroupSharesAGroupID(t *testing.T) {
 }
 
 func TestRecoverMarksOrphanedSubmitsUnconfirmed(t *testing.T) {
-	e := newEnv(t, apidottest.Options{})
+	e := jobstest.New(t, apidottest.Options{})
 	now := time.Now()
 	orphan := &history.Job{Model: apidot.ModelStandard, Prompt: "orphan", Duration: 4, Status: history.StatusSubmitting,
 		CreatedAt: now, StatusHistory: []history.StatusChange{{Status: history.StatusSubmitting, Note: "pid 999999999", At: now}}}
 	live := &history.Job{Model: apidot.ModelStandard, Prompt: "in flight", Duration: 4, Status: history.StatusSubmitting,
 		CreatedAt: now, StatusHistory: []history.StatusChange{{Status: history.StatusSubmitting, Note: "pid " + strconv.Itoa(os.Getppid()), At: now}}}
 	for _, j := range []*history.Job{orphan, live} {
-		if err := e.store.Create(j); err != nil {
+		if err := e.Store.Create(j); err != nil {
 			t.Fatal(err)
 		}
 	}
-	changed, err := e.tracker(jobs.Config{}).Recover()
+	changed, err := e.Tracker(jobs.Config{}).Recover()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(changed) != 1 || changed[0].ID != orphan.ID {
 		t.Fatalf("changed %v, want only the orphan", changed)
 	}
-	got, _ := e.store.Get(orphan.ID)
+	got, _ := e.Store.Get(orphan.ID)
 	if got.Status != history.StatusUnconfirmed || got.Error == "" {
 		t.Errorf("orphan = %s %q", got.Status, got.Error)
 	}
-	if got, _ := e.store.Get(live.ID); got.Status != history.StatusSubmitting {
+	if got, _ := e.Store.Get(live.ID); got.Status != history.StatusSubmitting {
 		t.Errorf("a submit of a live process became %s", got.Status)
 	}
-	if e.server.Submits() != 0 {
+	if e.Server.Submits() != 0 {
 		t.Error("recovery sent a submit")
 	}
 }

@@ -1,45 +1,24 @@
 package webhook_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/internal/lockedio"
 	"github.com/soratui/soratui/jobs"
+	"github.com/soratui/soratui/jobs/jobstest"
 	"github.com/soratui/soratui/webhook"
 )
-
-const testKey = "sk-webhook-test-0123456789"
-
-// syncBuffer is a log that several goroutines write.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // rig is a receiver on a real HTTP server in front of a tracker that talks
 // to the simulator.
@@ -49,21 +28,16 @@ type rig struct {
 	tracker *jobs.Tracker
 	recv    *webhook.Receiver
 	hook    *httptest.Server
-	log     *syncBuffer
+	log     *lockedio.Buffer
 }
 
 func newRig(t *testing.T, opts apidottest.Options, maxBody int64) rig {
 	t.Helper()
-	store, err := history.Open(filepath.Join(t.TempDir(), "history.db"), history.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	sim := apidottest.NewTestServer(t, opts)
-	client := apidot.NewClient(testKey, apidot.WithBaseURL(sim.URL), apidot.WithHTTPClient(sim.Client()))
-	tr := jobs.New(jobs.Config{Store: store, API: client, RequestsPerSecond: 100})
+	jr := jobstest.New(t, opts)
+	store, sim := jr.Store, jr.Server
+	tr := jr.Tracker(jobs.Config{RequestsPerSecond: 100})
 	ctx, cancel := context.WithCancel(context.Background())
-	log := &syncBuffer{}
+	log := &lockedio.Buffer{}
 	recv := webhook.New(ctx, webhook.Config{Jobs: store, Checker: tr, Log: log, MaxBody: maxBody})
 	hook := httptest.NewServer(recv)
 	t.Cleanup(func() {
@@ -110,17 +84,10 @@ func callbackBody(taskID, status string) string {
 func TestDuplicateDeliveriesRecordTheJobOnce(t *testing.T) {
 	r := newRig(t, apidottest.Options{QueueTime: 30 * time.Millisecond, RunTime: 60 * time.Millisecond, WebhookDeliveries: 3}, 0)
 	job := r.submit(t, true)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	jobstest.Eventually(t, "the simulator's 3 deliveries", func() bool {
 		task, _ := r.sim.Task(job.TaskID)
-		if task.Deliveries == 3 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the simulator made %d deliveries, want 3", task.Deliveries)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return task.Deliveries == 3
+	})
 	r.recv.Wait()
 	got, err := r.store.Get(job.ID)
 	if err != nil {
@@ -144,7 +111,7 @@ func TestDuplicateDeliveriesRecordTheJobOnce(t *testing.T) {
 	if lines := strings.Count(r.log.String(), job.TaskID); lines != 3 {
 		t.Errorf("%d log lines for the task, want one per delivery:\n%s", lines, r.log)
 	}
-	if strings.Contains(r.log.String(), testKey) {
+	if strings.Contains(r.log.String(), jobstest.Key) {
 		t.Error("the log holds the API key")
 	}
 }
