@@ -100,6 +100,12 @@ func figures() []row {
 			Name: "BenchmarkRenderFrame/jobs=1000", Metric: "ns/op", Scale: 1e-6, Unit: "ms", Max: 2},
 		{Figure: "idle CPU, 20 running jobs", Pkg: ".", Run: "^BenchmarkIdleCPU$", Benchtime: "1x",
 			Name: "BenchmarkIdleCPU/running=20", Metric: "%cpu", Unit: "% of a core", Max: 1, Strict: true},
+
+		// Frame previews (frames/bench_test.go): the sample clip to 80 columns.
+		{Figure: "preview, first view (ffmpeg)", Pkg: "./frames", Run: "^BenchmarkPreview$", Benchtime: "10x",
+			Name: "BenchmarkPreview/view=first", Metric: "ns/op", Scale: 1e-6, Unit: "ms"},
+		{Figure: "preview, cached view", Pkg: "./frames", Run: "^BenchmarkPreview$", Benchtime: "10x",
+			Name: "BenchmarkPreview/view=cached", Metric: "ns/op", Scale: 1e-6, Unit: "ms", Max: 100},
 	}
 }
 
