@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -121,14 +122,27 @@ func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) == 0 {
 		return nil
 	}
-	what := "an unexpected argument"
+	what, help := "an unexpected argument", usageHelp(cmd)
 	if isCommandWord(args[0]) {
 		what = "unknown command " + strconv.Quote(args[0])
+		if s := didYouMean(cmd, args[0]); s != "" {
+			help = s + "\n" + help
+		}
 	}
 	return &UsageError{
 		Err:  fmt.Errorf("%s for %q", what, cmd.CommandPath()),
-		Help: usageHelp(cmd),
+		Help: help,
 	}
+}
+
+// didYouMean names the subcommands of cmd closest to a mistyped word, as
+// cobra would ("Did you mean this?"), or "" when none is close.
+func didYouMean(cmd *cobra.Command, word string) string {
+	s := cmd.SuggestionsFor(word)
+	if len(s) == 0 {
+		return ""
+	}
+	return "Did you mean this?\n\t" + strings.Join(s, "\n\t")
 }
 
 // isCommandWord reports a short lowercase word, safe to repeat.

@@ -32,8 +32,9 @@ func newKeyCmd(a *app) *cobra.Command {
 		Short: "Store, check or delete the APIDot API key",
 		Long: `The APIDot API key lives in the OS keyring (service "soratui"). The
 APIDOT_API_KEY variable, when set, wins over the keyring.`,
-		Args: refuseUnknownKeyCmd,
-		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		Args:                       refuseUnknownKeyCmd,
+		SuggestionsMinimumDistance: 3,
+		RunE:                       func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(newKeySetCmd(a), newKeyStatusCmd(a), newKeyDeleteCmd(a))
 	return cmd
@@ -45,13 +46,16 @@ func refuseUnknownKeyCmd(cmd *cobra.Command, args []string) error {
 	if len(args) == 0 {
 		return nil
 	}
-	name := "that"
+	name, help := "that", "A key is never given on the command line: run 'soratui key set' and paste it at the prompt, or pipe it on stdin."
 	if isCommandWord(args[0]) {
 		name = strconv.Quote(args[0])
+		if s := didYouMean(cmd, args[0]); s != "" {
+			help = s
+		}
 	}
 	return &UsageError{
 		Err:  fmt.Errorf("unknown command %s for %q: use set, status or delete", name, cmd.CommandPath()),
-		Help: "A key is never given on the command line: run 'soratui key set' and paste it at the prompt, or pipe it on stdin.",
+		Help: help,
 	}
 }
 

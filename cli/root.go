@@ -73,9 +73,11 @@ func newRootCmd(a *app) *cobra.Command {
 		Long: `soratui submits Sora 2 video jobs to APIDot, follows them live and keeps
 every job in a local history. Run it with no command for the terminal UI,
 or use the commands below in scripts.`,
-		Args:          noArgs,
-		SilenceUsage:  true,
-		SilenceErrors: true,
+		Args: noArgs,
+		// Three edits catch a swapped pair of letters ("sbumit").
+		SuggestionsMinimumDistance: 3,
+		SilenceUsage:               true,
+		SilenceErrors:              true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runTUI(cmd.Context(), a)
 		},
@@ -105,6 +107,7 @@ or use the commands below in scripts.`,
 		newSpendCmd(a),
 		newPreviewCmd(a),
 	)
+	addCompletions(root, a)
 	return root
 }
 

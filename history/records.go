@@ -142,11 +142,12 @@ func (s *Store) ByTaskID(taskID string) (Job, error) {
 	return j, err
 }
 
-// minPrefix is the shortest id prefix Find accepts.
-const minPrefix = 4
+// minPrefix is the shortest id prefix Find accepts: any unique prefix
+// will do, since an ambiguous one lists the candidates.
+const minPrefix = 1
 
 // Find resolves what a person typed: an exact local id, else an exact task
-// id, else a local id prefix of at least 4 characters that matches one job.
+// id, else a non-empty local id prefix that matches one job.
 // It fails with ErrNotFound, or with an *AmbiguousError (ErrAmbiguous).
 func (s *Store) Find(ref string) (Job, error) {
 	var j Job

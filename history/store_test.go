@@ -110,7 +110,8 @@ func TestFind(t *testing.T) {
 		{"zzzz", "zzzz9999", nil},
 		{"abcd2", "abcd2222", nil},
 		{"abcd", "", ErrAmbiguous},
-		{"abc", "", ErrNotFound},  // prefixes need 4 characters
+		{"abc", "", ErrAmbiguous}, // any prefix that matches several is ambiguous
+		{"z", "zzzz9999", nil},    // any unique prefix will do, however short
 		{"task", "", ErrNotFound}, // no prefix matching on task ids
 		{"nope", "", ErrNotFound},
 		{"", "", ErrNotFound},
