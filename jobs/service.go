@@ -143,6 +143,12 @@ func (s *Service) SubmitGroup(ctx context.Context, reqs []apidot.Request) ([]his
 	return s.tracker.SubmitGroup(ctx, reqs)
 }
 
+// SubmitTagged submits reqs as one group with tag applied to each record
+// before it is stored (see Tracker.SubmitTagged).
+func (s *Service) SubmitTagged(ctx context.Context, reqs []apidot.Request, tag func(*history.Job)) ([]history.Job, error) {
+	return s.tracker.SubmitTagged(ctx, reqs, tag)
+}
+
 // Check reads one job's status now (see Tracker.Check), for a hint such
 // as a webhook callback.
 func (s *Service) Check(ctx context.Context, id string) (history.Job, bool, error) {

@@ -70,6 +70,13 @@ func (t *Tracker) Submit(ctx context.Context, r apidot.Request) (history.Job, er
 // stored or sent), then recorded together, then sent one by one. A group
 // of one gets no group id.
 func (t *Tracker) SubmitGroup(ctx context.Context, reqs []apidot.Request) ([]history.Job, error) {
+	return t.SubmitTagged(ctx, reqs, nil)
+}
+
+// SubmitTagged is SubmitGroup with tag (when not nil) applied to every
+// record before it is stored, so what the caller adds (a batch id and line
+// key, the group of a rerun) is written ahead of the request with the rest.
+func (t *Tracker) SubmitTagged(ctx context.Context, reqs []apidot.Request, tag func(*history.Job)) ([]history.Job, error) {
 	if len(reqs) == 0 {
 		return nil, errors.New("nothing to submit")
 	}
@@ -90,6 +97,9 @@ func (t *Tracker) SubmitGroup(ctx context.Context, reqs []apidot.Request) ([]his
 		j.CreatedAt = now
 		j.UpdatedAt = now
 		j.StatusHistory = []history.StatusChange{{Status: history.StatusSubmitting, Note: submitterNote(), At: now}}
+		if tag != nil {
+			tag(&j)
+		}
 		recs[i] = &j
 	}
 	if err := t.store.CreateGroup(recs); err != nil {
