@@ -22,6 +22,11 @@ func estimate(reqs []apidot.Request) int {
 // whose estimate would take this month past monthly_budget; overBudget
 // (--over-budget) lets it through on purpose and says so on stderr.
 func (a *app) checkBudget(reqs []apidot.Request, overBudget bool, stderr io.Writer) error {
+	return a.checkBudgetFor(estimate(reqs), overBudget, stderr)
+}
+
+// checkBudgetFor is checkBudget for an estimate in credits.
+func (a *app) checkBudgetFor(credits int, overBudget bool, stderr io.Writer) error {
 	eff, err := a.settings()
 	if err != nil || eff.MonthlyBudget <= 0 {
 		return err
@@ -34,7 +39,7 @@ func (a *app) checkBudget(reqs []apidot.Request, overBudget bool, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	err = ledger.CheckBudget(eff.MonthlyBudget, month, estimate(reqs))
+	err = ledger.CheckBudget(eff.MonthlyBudget, month, credits)
 	if err == nil {
 		return nil
 	}

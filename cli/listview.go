@@ -68,11 +68,14 @@ func statusStyle(s history.Status) ansi.Style {
 
 // listColumns are the list's columns in order; the prompt, last, takes
 // what the others leave.
-var listColumns = [...]string{"ID", "STATUS", "MODEL", "DUR", "CREDITS", "CREATED", "PROMPT"}
+var listColumns = [...]string{"ID", "STATUS", "MODEL", "DUR", "CREDITS", "CREATED", "BATCH", "PROMPT"}
+
+// batchColumn is the index of BATCH, shown only when a listed job has one.
+const batchColumn = 6
 
 // dropOrder is which columns give way, first to last, when the prompt
 // would be narrower than minPromptWidth.
-var dropOrder = [...]int{4, 3, 2, 5}
+var dropOrder = [...]int{batchColumn, 4, 3, 2, 5}
 
 // listCells are a job's cells on a terminal, in listColumns order.
 func listCells(j history.Job, now time.Time) []string {
@@ -82,7 +85,7 @@ func listCells(j history.Job, now time.Time) []string {
 	}
 	return []string{
 		inert.Line(j.ID), status, variantLabel(j), fmt.Sprintf("%ds", j.Duration),
-		fmt.Sprint(j.Credits), age(now, j.CreatedAt), inert.Line(strings.Join(strings.Fields(j.Prompt), " ")),
+		fmt.Sprint(j.Credits), age(now, j.CreatedAt), inert.Line(j.BatchID), inert.Line(strings.Join(strings.Fields(j.Prompt), " ")),
 	}
 }
 
@@ -150,9 +153,12 @@ func fitColumns(rows [][]string, width int) (widths []int, shown []bool) {
 	n := len(listColumns)
 	widths, shown = make([]int, n), make([]bool, n)
 	for i, h := range listColumns {
-		widths[i], shown[i] = ansi.StringWidth(h), true
+		widths[i], shown[i] = ansi.StringWidth(h), i != batchColumn
 		for _, r := range rows {
 			widths[i] = max(widths[i], ansi.StringWidth(r[i]))
+			if i == batchColumn && r[i] != "" {
+				shown[i] = true
+			}
 		}
 	}
 	used := func() int {

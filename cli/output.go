@@ -50,6 +50,7 @@ func writeJobDetail(w io.Writer, d display, j history.Job) error {
 	row("ID", j.ID)
 	row("Task", j.TaskID)
 	row("Group", j.GroupID)
+	row("Batch", inert.Line(j.BatchID))
 	status := string(j.Status)
 	if j.Progress != nil {
 		status += fmt.Sprintf(" (%d%%)", *j.Progress)
@@ -62,6 +63,9 @@ func writeJobDetail(w io.Writer, d display, j history.Job) error {
 	row("Aspect", j.AspectRatio)
 	row("Image", inert.URL(j.ImageURL))
 	row("Credits", fmt.Sprintf("%s, %s", apidot.Credits(j.Credits), apidot.EstimateNote))
+	if j.CreditsCharged != nil {
+		row("Charged", fmt.Sprintf("%s, as the server reported", apidot.Credits(*j.CreditsCharged)))
+	}
 	row("Created", j.CreatedAt.Local().Format(time.RFC3339))
 	if j.FinishedAt != nil {
 		row("Finished", fmt.Sprintf("%s (took %s)", j.FinishedAt.Local().Format(time.RFC3339), j.FinishedAt.Sub(j.CreatedAt).Round(time.Second)))

@@ -106,6 +106,7 @@ or use the commands below in scripts.`,
 		newConfigCmd(a),
 		newSpendCmd(a),
 		newPreviewCmd(a),
+		newBatchCmd(a),
 	)
 	addCompletions(root, a)
 	return root
