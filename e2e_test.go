@@ -14,6 +14,7 @@ import (
 
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/jobs/jobstest"
 )
 
 // binary is the soratui built once for the end-to-end tests.
@@ -95,19 +96,6 @@ func (e *e2e) list() []history.Job {
 	return js
 }
 
-// waitFor polls cond until it holds, failing the test after a generous
-// deadline: a guard against hanging, not a timing assertion.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 func TestKilledWatchLosesNothing(t *testing.T) {
 	e := newE2E(t, apidottest.Options{QueueTime: 200 * time.Millisecond, RunTime: 1500 * time.Millisecond})
 	const n = 4
@@ -122,7 +110,7 @@ func TestKilledWatchLosesNothing(t *testing.T) {
 	if err := watch.Start(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "watch to poll", func() bool { return e.server.StatusReads("") >= n })
+	jobstest.Eventually(t, "watch to poll", func() bool { return e.server.StatusReads("") >= n })
 	if err := watch.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +140,7 @@ func TestKilledSubmitBecomesUnconfirmedNotResent(t *testing.T) {
 	if err := submit.Start(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the submit to reach the server", func() bool { return e.server.Submits() == 1 })
+	jobstest.Eventually(t, "the submit to reach the server", func() bool { return e.server.Submits() == 1 })
 	submit.Process.Signal(syscall.SIGKILL)
 	submit.Wait()
 	e.server.SetFaults(apidottest.Faults{})
@@ -188,7 +176,7 @@ func TestListWorksWhileWatchRuns(t *testing.T) {
 		watch.Process.Kill()
 		watch.Wait()
 	}()
-	waitFor(t, "watch to poll", func() bool { return e.server.StatusReads("") >= 2 })
+	jobstest.Eventually(t, "watch to poll", func() bool { return e.server.StatusReads("") >= 2 })
 	for range 3 {
 		if js := e.list(); len(js) != 1 {
 			t.Fatalf("list during watch: %d jobs", len(js))

@@ -13,6 +13,7 @@ import (
 	"github.com/soratui/soratui/cli"
 	"github.com/soratui/soratui/history"
 	"github.com/soratui/soratui/internal/lockedio"
+	"github.com/soratui/soratui/jobs/jobstest"
 	"github.com/soratui/soratui/keys/keystest"
 )
 
@@ -51,25 +52,13 @@ func (h *harness) background(args ...string) (stderr *lockedio.Buffer, stop func
 	return stderr, stop
 }
 
-// waitFor polls cond until it holds or ten seconds pass.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 var listening = regexp.MustCompile(`callbacks on (http://[^/ ]+)/`)
 
 func TestWebhookRecordsDuplicatedCallbacksOnce(t *testing.T) {
 	h := newHarness(t, apidottest.Options{QueueTime: 50 * time.Millisecond, RunTime: 100 * time.Millisecond, WebhookDeliveries: 3})
 	stderr, stop := h.background("webhook", "--listen", "127.0.0.1:0", "--poll=false")
 	var base string
-	waitFor(t, "the listener", func() bool {
+	jobstest.Eventually(t, "the listener", func() bool {
 		m := listening.FindStringSubmatch(stderr.String())
 		if m != nil {
 			base = m[1]
@@ -85,7 +74,7 @@ func TestWebhookRecordsDuplicatedCallbacksOnce(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &job); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "three deliveries and their log lines", func() bool {
+	jobstest.Eventually(t, "three deliveries and their log lines", func() bool {
 		task, _ := h.server.Task(job.TaskID)
 		return task.Deliveries == 3 && strings.Count(stderr.String(), job.TaskID) == 3
 	})
@@ -131,10 +120,10 @@ func TestWebhookAlsoPollsUnfinishedJobs(t *testing.T) {
 		t.Fatalf("submit exit %d: %s", r.code, r.stderr)
 	}
 	stderr, stop := h.background("webhook", "--listen", "127.0.0.1:0")
-	waitFor(t, "polling to start", func() bool {
+	jobstest.Eventually(t, "polling to start", func() bool {
 		return strings.Contains(stderr.String(), "Following 1 unfinished jobs") && strings.Contains(stderr.String(), "callbacks on")
 	})
-	waitFor(t, "a status read", func() bool { return h.server.StatusReads("") > 0 })
+	jobstest.Eventually(t, "a status read", func() bool { return h.server.StatusReads("") > 0 })
 	if code := stop(); code != 0 {
 		t.Errorf("exit %d:\n%s", code, stderr)
 	}

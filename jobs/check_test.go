@@ -2,11 +2,9 @@ package jobs_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/history"
 	"github.com/soratui/soratui/jobs"
@@ -14,30 +12,14 @@ import (
 )
 
 // followAll submits n jobs and follows them together to the end.
-func followAll(t *testing.T, e *jobstest.Rig, tr *jobs.Tracker, n int) []history.Job {
+func followAll(t *testing.T, tr *jobs.Tracker, n int) []history.Job {
 	t.Helper()
 	var ids []string
 	for range n {
-		j, err := tr.Submit(context.Background(), apidot.Request{Model: apidot.ModelStandard, Prompt: "a heron"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		j := jobstest.Submit(t, tr, "a heron")
 		ids = append(ids, j.ID)
 	}
-	finals := make([]history.Job, n)
-	var wg sync.WaitGroup
-	for i, id := range ids {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var err error
-			if finals[i], err = tr.Follow(context.Background(), id); err != nil {
-				t.Errorf("follow: %v", err)
-			}
-		}()
-	}
-	wg.Wait()
-	return finals
+	return jobstest.FollowAll(t, tr, ids)
 }
 
 func TestAdaptiveFollowsSimulatedJobsWithNoMoreReadsThanFixed(t *testing.T) {
@@ -51,7 +33,7 @@ func TestAdaptiveFollowsSimulatedJobsWithNoMoreReadsThanFixed(t *testing.T) {
 			t.Parallel()
 			e := jobstest.New(t, opts)
 			tr := e.Tracker(jobs.Config{Scheduler: jobs.Adaptive{Scale: 0.1}})
-			for _, j := range followAll(t, e, tr, 6) {
+			for _, j := range followAll(t, tr, 6) {
 				if j.Status != history.StatusFinished || j.FinishedAt == nil {
 					t.Errorf("job %s ended %s", j.ID, j.Status)
 				}
@@ -77,10 +59,7 @@ func TestFollowReportsASlowJob(t *testing.T) {
 			}
 		},
 	})
-	job, err := tr.Submit(context.Background(), apidot.Request{Model: apidot.ModelStandard, Prompt: "a queue"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	job := jobstest.Submit(t, tr, "a queue")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	tr.Start(ctx, job.ID)
@@ -99,10 +78,7 @@ func TestFollowReportsASlowJob(t *testing.T) {
 func TestCheckReadsOnceAndRecords(t *testing.T) {
 	e := jobstest.New(t, apidottest.Options{RunTime: 30 * time.Millisecond})
 	tr := e.Tracker(jobs.Config{})
-	job, err := tr.Submit(context.Background(), apidot.Request{Model: apidot.ModelStandard, Prompt: "a lake"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	job := jobstest.Submit(t, tr, "a lake")
 	time.Sleep(50 * time.Millisecond)
 	got, changed, err := tr.Check(context.Background(), job.ID)
 	if err != nil || !changed || got.Status != history.StatusFinished {
@@ -122,10 +98,7 @@ func TestCheckReadsOnceAndRecords(t *testing.T) {
 func TestCheckOfAPendingJobLeavesItPending(t *testing.T) {
 	e := jobstest.New(t, apidottest.Options{QueueTime: time.Hour})
 	tr := e.Tracker(jobs.Config{})
-	job, err := tr.Submit(context.Background(), apidot.Request{Model: apidot.ModelStandard, Prompt: "a lake"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	job := jobstest.Submit(t, tr, "a lake")
 	got, _, err := tr.Check(context.Background(), job.ID)
 	if err != nil || got.Status != history.StatusNotStarted || got.FinishedAt != nil {
 		t.Errorf("Check = %s %v", got.Status, err)
@@ -136,10 +109,7 @@ func TestCheckHandsItsReadToAFollow(t *testing.T) {
 	e := jobstest.New(t, apidottest.Options{RunTime: 20 * time.Millisecond})
 	// A Follow that would not read again for an hour.
 	tr := e.Tracker(jobs.Config{Scheduler: jobs.Fixed{Interval: time.Hour}})
-	job, err := tr.Submit(context.Background(), apidot.Request{Model: apidot.ModelStandard, Prompt: "a lake"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	job := jobstest.Submit(t, tr, "a lake")
 	done := make(chan history.Job)
 	go func() {
 		j, _ := tr.Follow(context.Background(), job.ID)

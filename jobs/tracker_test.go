@@ -69,10 +69,7 @@ func TestFollowRecordsEveryStepToFinished(t *testing.T) {
 	var mu sync.Mutex
 	var events []jobs.Event
 	tr := e.Tracker(jobs.Config{OnEvent: func(ev jobs.Event) { mu.Lock(); events = append(events, ev); mu.Unlock() }})
-	job, err := tr.Submit(context.Background(), apidot.Request{Model: apidot.ModelStandard, Prompt: "a fox"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	job := jobstest.Submit(t, tr, "a fox")
 	final, err := tr.Follow(context.Background(), job.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -110,10 +107,7 @@ func TestFollowRecordsEveryStepToFinished(t *testing.T) {
 func TestFollowRecordsFailure(t *testing.T) {
 	e := jobstest.New(t, apidottest.Options{RunTime: 50 * time.Millisecond})
 	tr := e.Tracker(jobs.Config{})
-	job, err := tr.Submit(context.Background(), apidot.Request{Model: apidot.ModelStandard, Prompt: "a duel [fail]"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	job := jobstest.Submit(t, tr, "a duel [fail]")
 	final, err := tr.Follow(context.Background(), job.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -139,19 +133,7 @@ func TestFaultsNeverLoseOrDuplicateAJob(t *testing.T) {
 		}
 		ids = append(ids, job.ID)
 	}
-	var wg sync.WaitGroup
-	finals := make([]history.Job, n)
-	for i, id := range ids {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var err error
-			if finals[i], err = tr.Follow(context.Background(), id); err != nil {
-				t.Errorf("follow %s: %v", id, err)
-			}
-		}()
-	}
-	wg.Wait()
+	finals := jobstest.FollowAll(t, tr, ids)
 	taskIDs := map[string]bool{}
 	for _, j := range finals {
 		if j.Status != history.StatusFinished || len(j.VideoURLs) != 1 {

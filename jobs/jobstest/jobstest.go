@@ -97,6 +97,27 @@ func Submit(t testing.TB, tr interface {
 	return j
 }
 
+// FollowAll follows the jobs with these ids through tr at once, to the
+// end, and returns their final records in order; a failed follow fails
+// the test.
+func FollowAll(t testing.TB, tr *jobs.Tracker, ids []string) []history.Job {
+	t.Helper()
+	finals := make([]history.Job, len(ids))
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var err error
+			if finals[i], err = tr.Follow(context.Background(), id); err != nil {
+				t.Errorf("follow %s: %v", id, err)
+			}
+		}()
+	}
+	wg.Wait()
+	return finals
+}
+
 // Recorder keeps every event a service publishes, for a test to read.
 type Recorder struct {
 	mu     sync.Mutex
@@ -142,10 +163,11 @@ func (r *Recorder) WaitFor(t testing.TB, what string, match func(jobs.Event) boo
 }
 
 // Eventually polls cond until it holds; the test fails after a generous
-// deadline (only a hang reaches it).
+// deadline (a guard against hanging, not a timing assertion: end-to-end
+// tests on a loaded machine reach a minute).
 func Eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("gave up waiting: %s", what)
