@@ -2,11 +2,16 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: build test fmt-check vet bench demo
+.PHONY: build test fmt-check vet bench demo man
 
-## build: compile bin/soratui
+## build: compile bin/soratui (stamped with the commit when git is there)
 build:
-	$(GO) build -ldflags "$(LDFLAGS)" -o bin/soratui .
+	$(GO) build -buildvcs=auto -ldflags "$(LDFLAGS)" -o bin/soratui .
+
+## man: the manual page, man/soratui.1, from the commands' help
+man:
+	@mkdir -p man
+	$(GO) run . man > man/soratui.1
 
 ## test: formatting, vet, and every test with the race detector
 test: fmt-check vet

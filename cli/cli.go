@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -24,8 +25,12 @@ type Env struct {
 	Stderr io.Writer
 	// Getenv reads the environment; nil reads nothing.
 	Getenv func(string) string
-	// Version is the build's version, printed by `soratui version`.
+	// Version is the version set at link time, printed by `soratui
+	// version`; "" or "dev" defers to the module version in the binary.
 	Version string
+	// BuildInfo reads the module and VCS stamp of the binary; nil means
+	// runtime/debug.ReadBuildInfo.
+	BuildInfo func() (*debug.BuildInfo, bool)
 	// StdinIsTerminal and StderrIsTerminal say whether a person is there:
 	// prompts and confirmations need the first, live progress the second.
 	// StdoutIsTerminal switches human output to its fitted, coloured form.

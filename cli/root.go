@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"context"
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -103,31 +101,14 @@ or use the commands below in scripts.`,
 		newWebhookCmd(a),
 		newKeyCmd(a),
 		newVersionCmd(a),
+		newManCmd(a),
 		newConfigCmd(a),
 		newSpendCmd(a),
 		newPreviewCmd(a),
 		newBatchCmd(a),
 	)
+	root.Version = a.version().String()
+	root.SetVersionTemplate("soratui {{.Version}}\n")
 	addCompletions(root, a)
 	return root
-}
-
-// versionOptions has no flags yet.
-type versionOptions struct{}
-
-func newVersionCmd(a *app) *cobra.Command {
-	var o versionOptions
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print soratui's version",
-		Args:  noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runVersion(cmd.Context(), a, o)
-		},
-	}
-}
-
-func runVersion(_ context.Context, a *app, _ versionOptions) error {
-	_, err := fmt.Fprintf(a.env.Stdout, "soratui %s\n", a.env.Version)
-	return err
 }
