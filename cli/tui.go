@@ -6,6 +6,7 @@ import (
 
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/download"
+	"github.com/soratui/soratui/history"
 	"github.com/soratui/soratui/jobs"
 	"github.com/soratui/soratui/keys"
 	"github.com/soratui/soratui/ui"
@@ -64,8 +65,10 @@ func (a *app) tuiBackend() (ui.Backend, error) {
 			return a.trackerWith(store, a.clientFor(key), onEvent)
 		},
 		CheckImage: func(ctx context.Context, url string) error { return apidot.CheckImage(ctx, nil, url) },
-		HTTP:       http.DefaultClient,
-		VideosDir:  videos,
-		Demo:       a.global.demo,
+		Download: func(ctx context.Context, id, dest string, progress func(done, total int64)) (history.Job, error) {
+			return download.Job(ctx, store, http.DefaultClient, id, dest, progress)
+		},
+		VideosDir: videos,
+		Demo:      a.global.demo,
 	}, nil
 }

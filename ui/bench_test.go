@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
@@ -25,14 +24,14 @@ func BenchmarkStartup(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				m := New(context.Background(), Config{
+				m := newModel(Config{
 					Backend: Backend{Store: store},
 					Key:     keys.Key{Value: "sk-bench-0123456789", Source: keys.SourceEnv},
 				})
 				m = send(b, m, tea.WindowSizeMsg{Width: 80, Height: 24})
-				m.screen = screenJobs
-				m = send(b, m, m.loadFirst()())
-				if len(m.list.jobs) == 0 {
+				m.current = jobsID
+				m = send(b, m, jobsOf(m).loadFirst()())
+				if len(jobsOf(m).list.jobs) == 0 {
 					b.Fatal("the first frame has no jobs")
 				}
 				_ = m.render()
@@ -52,13 +51,13 @@ func BenchmarkRenderFrame(b *testing.B) {
 		j.Progress = &p
 		js[len(js)-1-i] = j
 	}
-	m := New(context.Background(), Config{Key: keys.Key{Value: "sk-bench-0123456789", Source: keys.SourceEnv}})
+	m := newModel(Config{Key: keys.Key{Value: "sk-bench-0123456789", Source: keys.SourceEnv}})
 	m = send(b, m, tea.WindowSizeMsg{Width: 120, Height: 40})
-	m.screen = screenJobs
-	m.list.replace(js)
+	m.current = jobsID
+	jobsOf(m).list.replace(js)
 	b.Run("jobs=1000", func(b *testing.B) {
 		for b.Loop() {
-			m.frame++
+			m.sh.frame++
 			_ = m.render()
 		}
 	})

@@ -5,72 +5,258 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/internal/inert"
 )
 
-// detailModel shows one job whole, and its comparison group side by side.
-type detailModel struct {
+// openDetailMsg is the payload that opens a job in the detail screen.
+type openDetailMsg struct{ job history.Job }
+
+// groupMsg carries the members of a comparison group.
+type groupMsg struct {
+	group string
+	jobs  []history.Job
+}
+
+func (groupMsg) owner() screenID { return detailID }
+
+// detailScreen shows one job whole, and its comparison group side by side.
+type detailScreen struct {
+	sh     *shared
 	job    history.Job
 	group  []history.Job
 	offset int
 	width  int
 	height int
-	// download is the progress of a download of this job, if any.
+	// lines is how many lines the last view had, for scrolling.
+	lines int
+	// dl is the download pane: a download of this job, if any.
 	dl *downloadState
 }
 
-func (d *detailModel) setSize(w, h int) { d.width, d.height = w, h }
+func newDetailScreen(sh *shared) *detailScreen { return &detailScreen{sh: sh} }
 
-func (d *detailModel) show(j history.Job) {
-	if d.job.ID != j.ID {
-		d.offset = 0
-		d.group = nil
-		d.dl = nil
+// SetSize is the body's size.
+func (s *detailScreen) SetSize(w, h int) { s.width, s.height = w, h }
+
+// Keys offer only the actions that apply to the job on show.
+func (s *detailScreen) Keys() help.KeyMap {
+	km := s.sh.km
+	j := s.job
+	var b []key.Binding
+	if j.LocalPath != "" || len(j.VideoURLs) > 0 {
+		b = append(b, km.Play)
 	}
-	d.job = j
+	if len(j.VideoURLs) > 0 {
+		b = append(b, km.Copy)
+		if j.LocalPath == "" {
+			b = append(b, km.Download)
+		}
+	}
+	b = append(b, km.Duplicate)
+	if len(s.group) > 1 {
+		b = append(b, km.PrevMember)
+	}
+	b = append(b, km.Back, km.Help, km.Quit)
+	return keyHelp{short: b, full: [][]key.Binding{b, km.movement()}}
 }
 
-// update refreshes the shown job and its group members.
-func (d *detailModel) refresh(j history.Job) {
-	if j.ID == d.job.ID {
-		d.job = j
+// Update opens a job, follows its changes and handles the actions.
+func (s *detailScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case openDetailMsg:
+		return s, s.show(msg.job)
+	case groupMsg:
+		if msg.group == s.job.GroupID {
+			s.group = msg.jobs
+		}
+	case jobEventMsg:
+		if msg.ev.Err == nil {
+			s.refresh(msg.ev.Job)
+		}
+	case jobChangedMsg:
+		s.refresh(msg.job)
+	case downloadProgressMsg:
+		return s, s.downloadProgress(msg)
+	case downloadDoneMsg:
+		return s, s.downloadDone(msg)
+	case tea.KeyPressMsg:
+		return s, s.key(msg)
+	case tea.MouseWheelMsg:
+		s.scrollBy(wheelStep(msg))
 	}
-	for i := range d.group {
-		if d.group[i].ID == j.ID {
-			d.group[i] = j
+	return s, nil
+}
+
+func (s *detailScreen) show(j history.Job) tea.Cmd {
+	if s.job.ID != j.ID {
+		s.offset = 0
+		s.dl = nil
+		if j.GroupID == "" || j.GroupID != s.job.GroupID {
+			s.group = nil
+		}
+	}
+	s.job = j
+	if s.group != nil {
+		return nil
+	}
+	return s.loadGroup(j)
+}
+
+// refresh takes a newer record of the shown job or a group member.
+func (s *detailScreen) refresh(j history.Job) {
+	if j.ID == s.job.ID {
+		s.job = j
+	}
+	for i := range s.group {
+		if s.group[i].ID == j.ID {
+			s.group[i] = j
 		}
 	}
 }
 
-func (d *detailModel) setGroup(msg groupMsg) {
-	if msg.group == d.job.GroupID {
-		d.group = msg.jobs
+func (s *detailScreen) loadGroup(j history.Job) tea.Cmd {
+	store := s.sh.backend.Store
+	if j.GroupID == "" || store == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		// Members of a group are recorded in one transaction with one
+		// created_at, so they sit together at the top of a short page.
+		js, err := store.List(history.Query{CreatedBefore: j.CreatedAt.Add(time.Millisecond), Limit: 64})
+		if err != nil {
+			return flashMsg{text: err.Error(), bad: true}
+		}
+		var group []history.Job
+		for _, g := range js {
+			if g.GroupID == j.GroupID {
+				group = append(group, g)
+			}
+		}
+		return groupMsg{group: j.GroupID, jobs: group}
 	}
 }
 
-func (d *detailModel) scroll(msg tea.KeyPressMsg, km keyMap) {
+func (s *detailScreen) key(msg tea.KeyPressMsg) tea.Cmd {
+	km := s.sh.km
+	j := s.job
+	switch {
+	case key.Matches(msg, km.Back):
+		return goBack
+	case key.Matches(msg, km.Duplicate):
+		return navigate(composeID, fillMsg{job: j})
+	case key.Matches(msg, km.Copy):
+		return s.copyURL()
+	case key.Matches(msg, km.Play):
+		return s.open()
+	case key.Matches(msg, km.Download):
+		return s.downloadCmd(j)
+	case key.Matches(msg, km.PrevMember):
+		return s.member(-1)
+	case key.Matches(msg, km.NextMember):
+		return s.member(1)
+	case key.Matches(msg, km.New):
+		return navigate(composeID, focusPromptMsg{})
+	case key.Matches(msg, km.History):
+		return navigate(historyID, nil)
+	}
+	s.scroll(msg)
+	return nil
+}
+
+// member moves to the previous or next variant of the comparison group.
+func (s *detailScreen) member(step int) tea.Cmd {
+	n := len(s.group)
+	for i, g := range s.group {
+		if g.ID == s.job.ID && n > 1 {
+			return s.show(s.group[(i+step+n)%n])
+		}
+	}
+	return nil
+}
+
+func (s *detailScreen) copyURL() tea.Cmd {
+	if len(s.job.VideoURLs) == 0 {
+		return flash("Nothing to copy: the job has no result URL yet.", true)
+	}
+	u := s.job.VideoURLs[0]
+	if err := inert.CheckURL(u); err != nil {
+		return flash("Not copied: the result URL is untrusted ("+inert.Line(err.Error())+").", true)
+	}
+	return tea.Batch(tea.SetClipboard(u), flash("Copied the video URL to the clipboard (OSC 52).", false))
+}
+
+// open shows the local file if downloaded, else the URL.
+func (s *detailScreen) open() tea.Cmd {
+	j := s.job
+	target := j.LocalPath
+	if target == "" && len(j.VideoURLs) > 0 {
+		target = j.VideoURLs[0]
+		if err := inert.CheckURL(target); err != nil {
+			return flash("Not opened: the result URL is untrusted ("+inert.Line(err.Error())+").", true)
+		}
+	}
+	if target == "" {
+		return flash("Nothing to open yet: the job has no result.", true)
+	}
+	openURL := s.sh.cfg.OpenURL
+	shown := inert.Line(target)
+	return func() tea.Msg {
+		if openURL == nil {
+			return flashMsg{text: "No way to open files here; the result is at " + shown, bad: true}
+		}
+		if err := openURL(target); err != nil {
+			return flashMsg{text: "Could not open a player or browser (" + inert.Line(err.Error()) + "); the result is at " + shown, bad: true}
+		}
+		return flashMsg{text: "Opened " + shown}
+	}
+}
+
+func (s *detailScreen) scroll(msg tea.KeyPressMsg) {
+	km := s.sh.km
 	switch {
 	case key.Matches(msg, km.Up):
-		d.offset--
+		s.scrollBy(-1)
 	case key.Matches(msg, km.Down):
-		d.offset++
+		s.scrollBy(1)
 	case key.Matches(msg, km.PageUp):
-		d.offset -= d.height
+		s.scrollBy(-s.height)
 	case key.Matches(msg, km.PageDown):
-		d.offset += d.height
+		s.scrollBy(s.height)
 	case key.Matches(msg, km.Top):
-		d.offset = 0
+		s.offset = 0
+	case key.Matches(msg, km.Bottom):
+		s.offset = s.maxOffset()
 	}
-	d.offset = max(0, d.offset)
 }
 
-func (d detailModel) view(st styles, frame int, now time.Time) string {
-	j := d.job
-	w := d.width
+func (s *detailScreen) scrollBy(n int) { s.offset = min(max(0, s.offset+n), s.maxOffset()) }
+
+func (s *detailScreen) maxOffset() int { return max(0, len(s.content())-s.height) }
+
+// View is the visible part of the content, with a hint when more lies
+// below or above.
+func (s *detailScreen) View() string {
+	lines := s.content()
+	off := min(s.offset, max(0, len(lines)-s.height))
+	end := min(len(lines), off+s.height)
+	visible := append([]string(nil), lines[off:end]...)
+	if end < len(lines) && len(visible) > 0 {
+		visible[len(visible)-1] = s.sh.st.faint.Render(fmt.Sprintf("↓ %d more lines (j/pgdn/G)", len(lines)-end))
+	} else if off > 0 && len(visible) > 0 {
+		visible[0] = s.sh.st.faint.Render(fmt.Sprintf("↑ %d lines above (k/pgup/g)", off))
+	}
+	return strings.Join(visible, "\n")
+}
+
+// content is every line of the detail, before scrolling.
+func (s *detailScreen) content() []string {
+	st, j, w, now := s.sh.st, s.job, s.width, s.sh.now()
 	var lines []string
 	add := func(label, value string) {
 		if value == "" {
@@ -78,63 +264,88 @@ func (d detailModel) view(st styles, frame int, now time.Time) string {
 		}
 		lines = append(lines, st.label.Render(fmt.Sprintf("%-10s", label))+" "+truncate(value, w-11))
 	}
-	status := statusCell(st, j, frame, now)
+	status := statusCell(st, j, s.sh.frame, now)
 	if j.Progress != nil && !j.Status.Terminal() {
 		status += fmt.Sprintf("  %s %d%%", bar(st, *j.Progress, min(30, w/3)), *j.Progress)
 	}
 	add("Status", status+st.faint.Render("  "+elapsed(jobElapsed(j, now))))
 	add("Job", j.ID)
-	add("Task", j.TaskID)
-	add("Model", jobVariant(j)+st.faint.Render(" ("+j.Model+")"))
+	add("Task", inert.Line(j.TaskID))
+	add("Model", jobVariant(j)+st.faint.Render(" ("+inert.Line(j.Model)+")"))
 	add("Duration", fmt.Sprintf("%d s", j.Duration))
-	add("Aspect", j.AspectRatio)
-	add("Image", j.ImageURL)
+	add("Aspect", inert.Line(j.AspectRatio))
+	add("Image", inert.Line(j.ImageURL))
 	add("Credits", apidot.Credits(j.Credits).String()+st.faint.Render(" · "+apidot.EstimateNote))
 	add("Created", j.CreatedAt.Local().Format("2006-01-02 15:04:05"))
-	if j.Error != "" {
-		add("Error", st.bad.Render(j.Error))
+	label := "Error"
+	for _, l := range wrapLines(inert.Line(j.Error), w-11) {
+		if l != "" {
+			lines = append(lines, st.label.Render(fmt.Sprintf("%-10s", label))+" "+st.bad.Render(l))
+			label = ""
+		}
 	}
 	for i, u := range j.VideoURLs {
-		add(fmt.Sprintf("Video %d", i+1), u)
+		add(fmt.Sprintf("Video %d", i+1), inert.Line(u))
 	}
-	add("Saved to", j.LocalPath)
-	if d.dl != nil {
-		lines = append(lines, d.dl.view(st, w))
+	add("Saved to", inert.Line(j.LocalPath))
+	if s.dl != nil && s.dl.id == j.ID {
+		lines = append(lines, s.dl.view(st, w))
 	}
 	lines = append(lines, "", st.label.Render("Prompt"))
-	for _, pl := range wrap(j.Prompt, w-2) {
+	for _, pl := range wrapLines(inert.Text(promptForDisplay(j.Prompt)), w-2) {
 		lines = append(lines, "  "+pl)
 	}
-	if len(d.group) > 1 {
-		lines = append(lines, "", st.label.Render("Comparison group "+j.GroupID))
-		lines = append(lines, d.groupView(st, frame, now)...)
+	if len(s.group) > 1 {
+		lines = append(lines, "", st.label.Render("Comparison group "+inert.Line(j.GroupID)+"  ([ and ] move between variants)"))
+		lines = append(lines, s.groupView()...)
 	}
 	lines = append(lines, "", st.label.Render("Status history"))
 	for _, c := range j.StatusHistory {
-		line := "  " + c.At.Local().Format("15:04:05") + "  " + st.status[c.Status].Render(string(c.Status))
-		if c.Raw != "" {
-			line += st.faint.Render(" (server: " + c.Raw + ")")
-		}
-		if c.Progress != nil {
-			line += fmt.Sprintf(" %d%%", *c.Progress)
-		}
-		if c.Note != "" && c.Status != history.StatusSubmitting {
-			line += st.faint.Render(" — " + c.Note)
-		}
-		lines = append(lines, truncate(line, w))
+		lines = append(lines, truncate(statusChangeLine(st, c), w))
 	}
-	off := min(d.offset, max(0, len(lines)-d.height))
-	return strings.Join(lines[off:], "\n")
+	return lines
+}
+
+// statusChangeLine is one line of a job's status history.
+func statusChangeLine(st styles, c history.StatusChange) string {
+	line := "  " + c.At.Local().Format("15:04:05") + "  " + st.status[c.Status].Render(string(c.Status))
+	if c.Raw != "" {
+		line += st.faint.Render(" (server: " + inert.Line(c.Raw) + ")")
+	}
+	if c.Progress != nil {
+		line += fmt.Sprintf(" %d%%", *c.Progress)
+	}
+	if c.Note != "" && c.Status != history.StatusSubmitting {
+		line += st.faint.Render(" — " + inert.Line(c.Note))
+	}
+	return line
+}
+
+// maxPromptDisplay caps how much of a stored prompt the detail draws.
+const maxPromptDisplay = 4 * apidot.MaxPromptRunes
+
+// promptForDisplay cuts a prompt longer than any the API takes (an
+// imported file may hold one) before it is wrapped and drawn.
+func promptForDisplay(p string) string {
+	if len(p) <= maxPromptDisplay {
+		return p
+	}
+	r := []rune(p)
+	if len(r) <= maxPromptDisplay {
+		return p
+	}
+	return string(r[:maxPromptDisplay]) + inert.Ellipsis
 }
 
 // groupView puts the variants of a comparison side by side.
-func (d detailModel) groupView(st styles, frame int, now time.Time) []string {
-	n := len(d.group)
-	colW := max(16, (d.width-2)/n-1)
+func (s *detailScreen) groupView() []string {
+	st, now, frame := s.sh.st, s.sh.now(), s.sh.frame
+	n := len(s.group)
+	colW := max(16, (s.width-2)/n-1)
 	rows := make([][]string, 6)
-	for _, g := range d.group {
+	for _, g := range s.group {
 		marker := " "
-		if g.ID == d.job.ID {
+		if g.ID == s.job.ID {
 			marker = "▸"
 		}
 		progress := ""
@@ -147,19 +358,15 @@ func (d detailModel) groupView(st styles, frame int, now time.Time) []string {
 		result := st.faint.Render("no result yet")
 		switch {
 		case g.LocalPath != "":
-			result = "saved " + g.LocalPath
+			result = "saved " + inert.Line(g.LocalPath)
 		case len(g.VideoURLs) > 0:
-			result = g.VideoURLs[0]
+			result = inert.Line(g.VideoURLs[0])
 		case g.Error != "":
-			result = st.bad.Render(g.Error)
+			result = st.bad.Render(inert.Line(g.Error))
 		}
 		cells := []string{
-			st.labelOn.Render(marker + jobVariant(g)),
-			statusCell(st, g, frame, now),
-			progress,
-			"elapsed " + elapsed(jobElapsed(g, now)),
-			fmt.Sprintf("%d credits", g.Credits),
-			result,
+			st.labelOn.Render(marker + jobVariant(g)), statusCell(st, g, frame, now), progress,
+			"elapsed " + elapsed(jobElapsed(g, now)), fmt.Sprintf("%d credits", g.Credits), result,
 		}
 		for i, c := range cells {
 			rows[i] = append(rows[i], pad(c, colW))
@@ -168,33 +375,6 @@ func (d detailModel) groupView(st styles, frame int, now time.Time) []string {
 	out := make([]string, len(rows))
 	for i, r := range rows {
 		out[i] = "  " + strings.Join(r, " ")
-	}
-	return out
-}
-
-// wrap breaks s into lines of at most w cells at spaces.
-func wrap(s string, w int) []string {
-	w = max(w, 10)
-	var out []string
-	for para := range strings.SplitSeq(s, "\n") {
-		line := ""
-		for _, word := range strings.Fields(para) {
-			switch {
-			case line == "":
-				line = word
-			case len([]rune(line))+1+len([]rune(word)) <= w:
-				line += " " + word
-			default:
-				out = append(out, line)
-				line = word
-			}
-			for len([]rune(line)) > w {
-				r := []rune(line)
-				out = append(out, string(r[:w]))
-				line = string(r[w:])
-			}
-		}
-		out = append(out, line)
 	}
 	return out
 }

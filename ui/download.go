@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
@@ -16,22 +14,25 @@ import (
 	"github.com/soratui/soratui/history"
 )
 
-// downloadState is a download in progress or just ended, shown in detail.
+// downloadState is a download in progress or just ended: the detail
+// screen's download pane.
 type downloadState struct {
 	id          string
-	dest        string
 	done, total int64
 	finished    bool
 	err         error
 	bar         progress.Model
 }
 
-// Download messages: each carries the channel the next one comes from.
+// Download messages, addressed to the detail screen. Progress comes
+// through ch while the download command runs; the command's own result
+// is the done message, so nothing is left sending after quit.
 type (
 	downloadProgressMsg struct {
 		id          string
 		done, total int64
-		ch          chan tea.Msg
+		ch          <-chan downloadProgressMsg
+		end         <-chan struct{}
 	}
 	downloadDoneMsg struct {
 		id  string
@@ -40,78 +41,72 @@ type (
 	}
 )
 
-// download saves a finished job's video under the videos folder, with a
-// progress bar in the detail screen.
-func (m Model) download(j history.Job) tea.Cmd {
+func (downloadProgressMsg) owner() screenID { return detailID }
+func (downloadDoneMsg) owner() screenID     { return detailID }
+
+// downloadCmd saves a finished job's video under the videos folder; its
+// progress reaches the detail screen's bar.
+func (s *detailScreen) downloadCmd(j history.Job) tea.Cmd {
 	if _, err := download.VideoURL(j); err != nil {
-		return func() tea.Msg { return flashMsg{text: "Nothing to download yet: " + err.Error(), bad: true} }
+		return flash("Nothing to download yet: "+err.Error(), true)
 	}
-	if j.LocalPath != "" {
-		if _, err := os.Stat(j.LocalPath); err == nil {
-			return func() tea.Msg { return flashMsg{text: "Already saved to " + j.LocalPath + " (o opens it)."} }
-		}
+	b := s.sh.backend
+	if b.VideosDir == "" || b.Download == nil {
+		return flash("No videos folder is known; use 'soratui download "+j.ID+" -o PATH'.", true)
 	}
-	dir := m.backend.VideosDir
-	if dir == "" {
-		return func() tea.Msg {
-			return flashMsg{text: "No videos folder is known; use 'soratui download " + j.ID + " -o PATH'.", bad: true}
-		}
-	}
-	dest := download.DefaultPath(dir, j)
-	store, client, ctx := m.backend.Store, m.backend.HTTP, m.ctx
-	if client == nil {
-		client = http.DefaultClient
-	}
-	ch := make(chan tea.Msg, 1)
-	go func() {
-		last := time.Time{}
-		d := download.Downloader{Client: client, Progress: func(done, total int64) {
-			if now := time.Now(); now.Sub(last) >= 100*time.Millisecond || done == total {
-				last = now
-				select {
-				case ch <- downloadProgressMsg{id: j.ID, done: done, total: total, ch: ch}:
-				default: // the screen is behind; the next update will do
-				}
+	dest := download.DefaultPath(b.VideosDir, j)
+	ctx, fetch := s.sh.ctx, b.Download
+	ch, end := make(chan downloadProgressMsg, 1), make(chan struct{})
+	run := func() tea.Msg {
+		defer close(end)
+		if j.LocalPath != "" {
+			if _, err := os.Stat(j.LocalPath); err == nil {
+				return flashMsg{text: "Already saved to " + j.LocalPath + " (o opens it)."}
 			}
-		}}
-		saved, err := d.Job(ctx, store, j.ID, dest)
-		ch <- downloadDoneMsg{id: j.ID, job: saved, err: err}
-	}()
-	return tea.Batch(
-		func() tea.Msg { return downloadProgressMsg{id: j.ID, ch: ch} },
-	)
+		}
+		saved, err := fetch(ctx, j.ID, dest, func(done, total int64) {
+			select {
+			case ch <- downloadProgressMsg{id: j.ID, done: done, total: total, ch: ch, end: end}:
+			default: // the screen is behind; the next report will do
+			}
+		})
+		return downloadDoneMsg{id: j.ID, job: saved, err: err}
+	}
+	s.dl = &downloadState{id: j.ID, bar: progress.New(progress.WithoutPercentage())}
+	return tea.Batch(run, waitProgress(ch, end))
 }
 
-func waitDownload(ch chan tea.Msg) tea.Cmd {
-	return func() tea.Msg { return <-ch }
-}
-
-func (m Model) handleDownloadProgress(msg downloadProgressMsg) (tea.Model, tea.Cmd) {
-	if m.detail.dl == nil || m.detail.dl.id != msg.id {
-		if m.detail.job.ID == msg.id {
-			m.detail.dl = &downloadState{id: msg.id, bar: progress.New(progress.WithoutPercentage())}
+// waitProgress reads the next progress report until the download ends.
+func waitProgress(ch <-chan downloadProgressMsg, end <-chan struct{}) tea.Cmd {
+	return func() tea.Msg {
+		select {
+		case p := <-ch:
+			return p
+		case <-end:
+			return nil
 		}
 	}
-	if dl := m.detail.dl; dl != nil && dl.id == msg.id {
+}
+
+func (s *detailScreen) downloadProgress(msg downloadProgressMsg) tea.Cmd {
+	if dl := s.dl; dl != nil && dl.id == msg.id && !dl.finished {
 		dl.done, dl.total = msg.done, msg.total
 	}
-	return m, waitDownload(msg.ch)
+	return waitProgress(msg.ch, msg.end)
 }
 
-func (m Model) handleDownloadDone(msg downloadDoneMsg) (tea.Model, tea.Cmd) {
-	if dl := m.detail.dl; dl != nil && dl.id == msg.id {
+func (s *detailScreen) downloadDone(msg downloadDoneMsg) tea.Cmd {
+	if dl := s.dl; dl != nil && dl.id == msg.id {
 		dl.finished, dl.err = true, msg.err
 		if msg.err == nil {
 			dl.done = dl.total
 		}
 	}
 	if msg.err != nil {
-		return m.flashError(fmt.Errorf("download failed: %w", downloadReason(msg.err)))
+		return flashErr(fmt.Errorf("download failed: %w", downloadReason(msg.err)))
 	}
-	m.list.upsert(msg.job)
-	m.detail.refresh(msg.job)
-	m.flash, m.flashBad, m.flashAt = "Saved to "+msg.job.LocalPath, false, m.now()
-	return m, nil
+	s.refresh(msg.job)
+	return tea.Batch(flash("Saved to "+msg.job.LocalPath, false), func() tea.Msg { return jobChangedMsg{job: msg.job} })
 }
 
 // downloadReason keeps the sentence a person needs from a download error.

@@ -14,10 +14,10 @@ import (
 func TestGoldenKeyScreen(t *testing.T) {
 	eachSize(t, func(t *testing.T, w, h int) {
 		m := newTestModel(t, openStore(t), nil, w, h)
-		m.key = keys.Key{}
-		m.screen = screenKey
-		m.keyIn = newKeyModel(m.st, errors.Join(keys.ErrNoKey, keys.ErrUnavailable))
-		m.keyIn.setSize(w)
+		m.sh.key = keys.Key{}
+		m.current = keyID
+		m.screens[keyID] = newKeyScreen(m.sh, errors.Join(keys.ErrNoKey, keys.ErrUnavailable))
+		m.resize()
 		m = typeText(t, m, "sk-abc")
 		golden(t, m)
 		if strings.Contains(screenText(m), "sk-abc") {
@@ -41,7 +41,7 @@ func TestGoldenComposeInvalidCombination(t *testing.T) {
 		m = send(t, m, press("tab"))   // duration
 		m = send(t, m, press("right")) // 8
 		m = send(t, m, press("tab"))   // aspect
-		m.compose.aspect = "auto"      // chosen before the image was removed
+		composeOf(m).aspect = "auto"   // chosen before the image was removed
 		m = send(t, m, press("tab"))   // resolution
 		m = send(t, m, press("right")) // 1024p
 		golden(t, m)
@@ -49,9 +49,9 @@ func TestGoldenComposeInvalidCombination(t *testing.T) {
 		if !strings.Contains(text, "auto needs a guiding image URL") {
 			t.Errorf("the reason is not next to the field:\n%s", text)
 		}
-		m, _ = sendCmd(t, m, press("ctrl+s"))
-		if m.screen != screenCompose || !strings.Contains(m.flash, "Cannot submit") {
-			t.Errorf("an invalid form was submitted: screen %d flash %q", m.screen, m.flash)
+		m = send(t, m, press("ctrl+s"))
+		if m.current != composeID || !strings.Contains(m.flash, "Cannot submit") {
+			t.Errorf("an invalid form was submitted: screen %d flash %q", m.current, m.flash)
 		}
 	})
 }
@@ -95,8 +95,8 @@ func TestGoldenDetail(t *testing.T) {
 		seedStore(t, store, everyStatus())
 		m := newTestModel(t, store, nil, w, h)
 		m = send(t, m, press("esc"))
-		m.list.step(6) // the finished job, oldest
-		m, _ = sendCmd(t, m, press("enter"))
+		jobsOf(m).list.step(6) // the finished job, oldest
+		m = send(t, m, press("enter"))
 		golden(t, m)
 	})
 }
@@ -111,13 +111,9 @@ func TestGoldenDetailCompareGroup(t *testing.T) {
 		seeded := seedStore(t, store, []history.Job{std, pro})
 		m := newTestModel(t, store, nil, w, h)
 		m = send(t, m, press("esc"))
-		m, c := sendCmd(t, m, press("enter"))
-		if c == nil {
-			t.Fatal("opening a grouped job loads no group")
-		}
-		m = send(t, m, c())
-		if len(m.detail.group) != 2 {
-			t.Fatalf("group of %d, want 2 (%v)", len(m.detail.group), seeded)
+		m = send(t, m, press("enter"))
+		if len(detailOf(m).group) != 2 {
+			t.Fatalf("group of %d, want 2 (%v)", len(detailOf(m).group), seeded)
 		}
 		golden(t, m)
 	})
@@ -129,8 +125,8 @@ func TestGoldenDetailDownloadProgress(t *testing.T) {
 		seedStore(t, store, everyStatus()[:1])
 		m := newTestModel(t, store, nil, w, h)
 		m = send(t, m, press("esc"))
-		m, _ = sendCmd(t, m, press("enter"))
-		m.detail.dl = &downloadState{id: m.detail.job.ID, done: 1200 << 10, total: 2600 << 10, bar: progress.New(progress.WithoutPercentage())}
+		m = send(t, m, press("enter"))
+		detailOf(m).dl = &downloadState{id: detailOf(m).job.ID, done: 1200 << 10, total: 2600 << 10, bar: progress.New(progress.WithoutPercentage())}
 		golden(t, m)
 		if !strings.Contains(screenText(m), "46% 1.2 MB/2.5 MB") {
 			t.Errorf("no download progress:\n%s", screenText(m))
@@ -144,8 +140,7 @@ func TestGoldenHistory(t *testing.T) {
 		seedStore(t, store, everyStatus())
 		m := newTestModel(t, store, nil, w, h)
 		m = send(t, m, press("esc"))
-		m, cmd := sendCmd(t, m, press("h"))
-		m = send(t, m, cmd())
+		m = send(t, m, press("h"))
 		golden(t, m)
 	})
 }
@@ -157,7 +152,7 @@ func TestGoldenHelp(t *testing.T) {
 		m = send(t, m, press("?"))
 		golden(t, m)
 		m = send(t, m, press("esc"))
-		if m.showHelp {
+		if m.current == helpID {
 			t.Error("esc did not close the help")
 		}
 	})

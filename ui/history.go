@@ -5,14 +5,18 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/history"
 )
+
+// searchDebounce is how long typing in the search must pause before the
+// history is searched.
+const searchDebounce = 150 * time.Millisecond
 
 // statusFilters are the status filter's steps.
 var statusFilters = []struct {
@@ -30,9 +34,28 @@ var modelFilters = []struct{ name, model string }{
 	{"all", ""}, {"Standard", apidot.ModelStandard}, {"Pro", apidot.ModelPro},
 }
 
-// historyModel browses every job in the store a page at a time, so a
+// Messages addressed to the history screen.
+type (
+	// historyPageMsg is a loaded page.
+	historyPageMsg struct {
+		seq     int
+		jobs    []history.Job
+		pageNo  int
+		hasNext bool
+		cursor  int
+		err     error
+	}
+	// searchDueMsg fires when typing in the search paused.
+	searchDueMsg struct{ seq int }
+)
+
+func (historyPageMsg) owner() screenID { return historyID }
+func (searchDueMsg) owner() screenID   { return historyID }
+
+// historyScreen browses every job in the store a page at a time, so a
 // history of 100,000 jobs costs what one of ten does.
-type historyModel struct {
+type historyScreen struct {
+	sh        *shared
 	input     textinput.Model
 	filtering bool
 	status    int
@@ -40,7 +63,7 @@ type historyModel struct {
 
 	page    []history.Job
 	cursor  int
-	pageNo  int
+	pageNo  int // -1 on the oldest page reached with G
 	hasNext bool
 	loading bool
 	seq     int
@@ -49,36 +72,43 @@ type historyModel struct {
 	width, height int
 }
 
-// historyPageMsg is a loaded page.
-type historyPageMsg struct {
-	seq     int
-	jobs    []history.Job
-	pageNo  int
-	hasNext bool
-	cursor  int
-	err     error
-}
-
-func newHistory(st styles) historyModel {
+func newHistoryScreen(sh *shared) *historyScreen {
 	in := textinput.New()
 	in.Prompt = "/ "
 	in.Placeholder = "text in the prompt or id"
 	in.CharLimit = 200
-	in.SetStyles(st.textinput())
-	return historyModel{input: in}
+	in.SetStyles(sh.st.textinput())
+	return &historyScreen{sh: sh, input: in}
 }
 
-func (h *historyModel) setStyles(st styles) { h.input.SetStyles(st.textinput()) }
-
-func (h *historyModel) setSize(w, hh int) {
+// SetSize is the body's size.
+func (h *historyScreen) SetSize(w, hh int) {
 	h.width, h.height = w, hh
 	h.input.SetWidth(max(10, w/2))
 }
 
-// pageSize is how many rows fit under the filter line.
-func (h historyModel) pageSize() int { return max(1, h.height-2) }
+func (h *historyScreen) typing() bool { return h.filtering }
 
-func (h historyModel) query() history.Query {
+func (h *historyScreen) tabTitle() string { return "History" }
+
+// Keys are the search's keys while searching, else the list's.
+func (h *historyScreen) Keys() help.KeyMap {
+	km := h.sh.km
+	if h.filtering {
+		b := []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
+		}
+		return keyHelp{short: b, full: [][]key.Binding{b}}
+	}
+	short := []key.Binding{km.Open, km.Filter, km.Status, km.Model, km.Bottom, km.Back, km.Help, km.Quit}
+	return keyHelp{short: short, full: [][]key.Binding{km.movement(), {km.Open, km.Filter, km.Status, km.Model, km.Back}}}
+}
+
+// pageSize is how many rows fit under the filter and summary lines.
+func (h *historyScreen) pageSize() int { return max(1, h.height-3) }
+
+func (h *historyScreen) query() history.Query {
 	return history.Query{
 		Statuses: statusFilters[h.status].statuses,
 		Model:    modelFilters[h.model].model,
@@ -86,13 +116,49 @@ func (h historyModel) query() history.Query {
 	}
 }
 
-// reload loads the first page for the current filters.
-func (h *historyModel) reload(store *history.Store) tea.Cmd {
-	return h.load(store, history.Query{}, 0, 0)
+// Update handles searching, filters, paging and job changes.
+func (h *historyScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case shownMsg:
+		return h, h.reload()
+	case historyPageMsg:
+		h.loaded(msg)
+	case searchDueMsg:
+		if msg.seq == h.seq {
+			return h, h.reload()
+		}
+	case jobEventMsg:
+		h.refresh(msg.ev.Job)
+	case jobChangedMsg:
+		h.refresh(msg.job)
+	case stylesMsg:
+		h.input.SetStyles(h.sh.st.textinput())
+	case tea.MouseWheelMsg:
+		return h, h.step(wheelStep(msg))
+	case tea.MouseClickMsg:
+		return h, h.click(msg)
+	case tea.KeyPressMsg:
+		if h.filtering {
+			return h, h.searchKey(msg)
+		}
+		return h, h.key(msg)
+	default:
+		if h.filtering {
+			var cmd tea.Cmd
+			h.input, cmd = h.input.Update(msg)
+			return h, cmd
+		}
+	}
+	return h, nil
 }
 
-// load fetches one page: after or before a cursor given in q.
-func (h *historyModel) load(store *history.Store, paging history.Query, pageNo, cursor int) tea.Cmd {
+// reload loads the first page for the current filters.
+func (h *historyScreen) reload() tea.Cmd { return h.load(history.Query{}, 0, 0) }
+
+// load fetches one page: after or before a cursor given in paging. A newer
+// load supersedes it: its answer is dropped by seq.
+func (h *historyScreen) load(paging history.Query, pageNo, cursor int) tea.Cmd {
+	store := h.sh.backend.Store
 	if store == nil {
 		return nil
 	}
@@ -109,7 +175,10 @@ func (h *historyModel) load(store *history.Store, paging history.Query, pageNo, 
 		js, err := store.List(q)
 		msg := historyPageMsg{seq: seq, pageNo: pageNo, cursor: cursor, err: err}
 		if q.Before != nil {
-			msg.jobs, msg.hasNext = js, true
+			msg.jobs, msg.hasNext = js, pageNo != -1
+			if len(js) < size { // nothing newer: the first page
+				msg.pageNo = 0
+			}
 		} else {
 			msg.hasNext = len(js) > size
 			msg.jobs = js[:min(len(js), size)]
@@ -121,7 +190,7 @@ func (h *historyModel) load(store *history.Store, paging history.Query, pageNo, 
 	}
 }
 
-func (h *historyModel) loaded(msg historyPageMsg) {
+func (h *historyScreen) loaded(msg historyPageMsg) {
 	if msg.seq != h.seq {
 		return
 	}
@@ -133,7 +202,7 @@ func (h *historyModel) loaded(msg historyPageMsg) {
 	h.cursor = min(max(msg.cursor, 0), max(0, len(h.page)-1))
 }
 
-func (h *historyModel) refresh(j history.Job) {
+func (h *historyScreen) refresh(j history.Job) {
 	for i := range h.page {
 		if h.page[i].ID == j.ID {
 			h.page[i] = j
@@ -141,143 +210,176 @@ func (h *historyModel) refresh(j history.Job) {
 	}
 }
 
-func (h historyModel) selected() (history.Job, bool) {
+func (h *historyScreen) selected() (history.Job, bool) {
 	if h.cursor < 0 || h.cursor >= len(h.page) {
 		return history.Job{}, false
 	}
 	return h.page[h.cursor], true
 }
 
-func (h historyModel) update(msg tea.Msg, km keyMap, store *history.Store) (historyModel, tea.Cmd) {
-	if h.filtering {
-		if k, ok := msg.(tea.KeyPressMsg); ok {
-			switch k.String() {
-			case "enter":
-				h.filtering = false
-				h.input.Blur()
-				return h, nil
-			case "esc":
-				h.filtering = false
-				h.input.Blur()
-				h.input.SetValue("")
-				return h, h.reload(store)
-			}
-		}
-		before := h.input.Value()
-		var cmd tea.Cmd
-		h.input, cmd = h.input.Update(msg)
-		if h.input.Value() != before {
-			return h, tea.Batch(cmd, h.reload(store))
-		}
-		return h, cmd
+// searchKey edits the search; the history is searched once typing pauses.
+func (h *historyScreen) searchKey(k tea.KeyPressMsg) tea.Cmd {
+	switch k.String() {
+	case "enter":
+		h.filtering = false
+		h.input.Blur()
+		return nil
+	case "esc":
+		h.filtering = false
+		h.input.Blur()
+		h.input.SetValue("")
+		return h.reload()
 	}
-	k, ok := msg.(tea.KeyPressMsg)
-	if !ok {
-		return h, nil
+	before := h.input.Value()
+	var cmd tea.Cmd
+	h.input, cmd = h.input.Update(k)
+	if h.input.Value() == before {
+		return cmd
 	}
+	h.seq++
+	h.loading = true
+	seq := h.seq
+	return tea.Batch(cmd, h.sh.wait.after(searchDebounce, func(time.Time) tea.Msg { return searchDueMsg{seq: seq} }))
+}
+
+func (h *historyScreen) key(k tea.KeyPressMsg) tea.Cmd {
+	km := h.sh.km
 	switch {
+	case key.Matches(k, km.Open):
+		if j, ok := h.selected(); ok {
+			return navigate(detailID, openDetailMsg{job: j})
+		}
+	case key.Matches(k, km.Back):
+		return goBack
+	case key.Matches(k, km.New):
+		return navigate(composeID, focusPromptMsg{})
 	case key.Matches(k, km.Filter):
 		h.filtering = true
-		return h, h.input.Focus()
+		return h.input.Focus()
 	case key.Matches(k, km.Status):
 		h.status = (h.status + 1) % len(statusFilters)
-		return h, h.reload(store)
+		return h.reload()
 	case key.Matches(k, km.Model):
 		h.model = (h.model + 1) % len(modelFilters)
-		return h, h.reload(store)
+		return h.reload()
 	case key.Matches(k, km.Up):
-		return h.step(-1, store)
+		return h.step(-1)
 	case key.Matches(k, km.Down):
-		return h.step(1, store)
+		return h.step(1)
 	case key.Matches(k, km.PageDown):
-		return h.nextPage(store, 0)
+		return h.nextPage(0)
 	case key.Matches(k, km.PageUp):
-		return h.prevPage(store, 0)
+		return h.prevPage(0)
 	case key.Matches(k, km.Top):
-		return h, h.reload(store)
+		return h.reload()
+	case key.Matches(k, km.Bottom):
+		// The oldest page: the jobs closest to the beginning of time.
+		return h.load(history.Query{Before: &history.Cursor{}}, -1, -1)
 	}
-	return h, nil
+	return nil
+}
+
+// click selects the row under the pointer; a second click opens it.
+func (h *historyScreen) click(msg tea.MouseClickMsg) tea.Cmd {
+	row := msg.Y - 3
+	if msg.Button != tea.MouseLeft || row < 0 || row >= len(h.page) {
+		return nil
+	}
+	if row == h.cursor {
+		return navigate(detailID, openDetailMsg{job: h.page[row]})
+	}
+	h.cursor = row
+	return nil
 }
 
 // step moves the cursor, crossing into the next or previous page.
-func (h historyModel) step(n int, store *history.Store) (historyModel, tea.Cmd) {
+func (h *historyScreen) step(n int) tea.Cmd {
 	if h.loading {
-		return h, nil
+		return nil
 	}
 	c := h.cursor + n
 	switch {
 	case c >= len(h.page) && h.hasNext:
-		return h.nextPage(store, 0)
-	case c < 0 && h.pageNo > 0:
-		return h.prevPage(store, -1)
+		return h.nextPage(0)
+	case c < 0 && h.pageNo != 0:
+		return h.prevPage(-1)
 	}
 	h.cursor = min(max(c, 0), max(0, len(h.page)-1))
-	return h, nil
+	return nil
 }
 
-func (h historyModel) nextPage(store *history.Store, cursor int) (historyModel, tea.Cmd) {
+func (h *historyScreen) nextPage(cursor int) tea.Cmd {
 	if !h.hasNext || len(h.page) == 0 {
 		h.cursor = max(0, len(h.page)-1)
-		return h, nil
+		return nil
 	}
 	last := h.page[len(h.page)-1].Cursor()
-	return h, h.load(store, history.Query{After: &last}, h.pageNo+1, cursor)
+	return h.load(history.Query{After: &last}, h.pageNo+1, cursor)
 }
 
-func (h historyModel) prevPage(store *history.Store, cursor int) (historyModel, tea.Cmd) {
+func (h *historyScreen) prevPage(cursor int) tea.Cmd {
 	if h.pageNo == 0 || len(h.page) == 0 {
 		h.cursor = 0
-		return h, nil
+		return nil
 	}
 	first := h.page[0].Cursor()
-	if h.pageNo == 1 {
-		return h, h.load(store, history.Query{}, 0, cursor)
+	switch h.pageNo {
+	case 1:
+		return h.load(history.Query{}, 0, cursor)
+	case -1:
+		// Counted from the end: the page number is not known.
+		return h.load(history.Query{Before: &first}, -2, cursor)
 	}
-	return h, h.load(store, history.Query{Before: &first}, h.pageNo-1, cursor)
+	return h.load(history.Query{Before: &first}, h.pageNo-1, cursor)
 }
 
-func (h historyModel) view(st styles, w, frame int, now time.Time) string {
+// View is the filter line, a summary and the page's rows.
+func (h *historyScreen) View() string {
+	st, w := h.sh.st, h.width
 	var b strings.Builder
-	filter := ""
+	filter := st.faint.Render("/ to search") + "  "
 	if h.filtering || h.input.Value() != "" {
 		filter = h.input.View() + "  "
-	} else {
-		filter = st.faint.Render("/ to search") + "  "
+	}
+	page := fmt.Sprintf("page %d", h.pageNo+1)
+	switch {
+	case h.pageNo == -1:
+		page = "oldest jobs"
+	case h.pageNo < -1:
+		page = fmt.Sprintf("%d pages before the oldest", -h.pageNo-1)
 	}
 	line := filter + st.label.Render("status: ") + st.value.Render(statusFilters[h.status].name) + st.faint.Render(" (s)") +
 		"  " + st.label.Render("model: ") + st.value.Render(modelFilters[h.model].name) + st.faint.Render(" (m)") +
-		"  " + st.faint.Render(fmt.Sprintf("page %d", h.pageNo+1))
+		"  " + st.faint.Render(page)
 	b.WriteString(truncate(line, w) + "\n")
 	switch {
 	case h.err != nil:
 		b.WriteString("\n  " + st.bad.Render(describeError(h.err)))
 		return b.String()
+	case h.loading && h.input.Value() != "":
+		b.WriteString(st.faint.Render("searching…"))
 	case len(h.page) == 0 && !h.loading:
 		b.WriteString("\n  " + st.faint.Render("No jobs match."))
 		return b.String()
+	default:
+		b.WriteString(st.faint.Render(truncate(h.summary(), w)))
 	}
+	b.WriteString("\n" + st.faint.Render(rowHeader(w)))
+	now, marks := h.sh.now(), groupMarks(h.page)
+	for i, j := range h.page {
+		b.WriteString("\n" + jobRow(st, j, w, marks[i], h.sh.frame, now, i == h.cursor))
+	}
+	return b.String()
+}
+
+func (h *historyScreen) summary() string {
 	credits := 0
 	for _, j := range h.page {
 		credits += j.Credits
 	}
 	more := ""
 	if h.hasNext {
-		more = " · more below"
+		more = " · more below (pgdn, G for the oldest)"
 	}
-	b.WriteString(st.faint.Render(truncate(fmt.Sprintf("%d on this page, %s%s", len(h.page), apidot.Credits(credits), more), w)))
-	for i, j := range h.page {
-		b.WriteString("\n" + historyRow(st, j, w, frame, now, i == h.cursor))
-	}
-	return b.String()
-}
-
-// historyRow is a job row with its creation date in place of the bar.
-func historyRow(st styles, j history.Job, w, frame int, now time.Time, selected bool) string {
-	date := j.CreatedAt.Local().Format("01-02 15:04")
-	row := jobRow(st, j, max(20, w-12), frame, now, false)
-	line := st.faint.Render(date) + row
-	if selected {
-		return st.selected.Render(pad("▌"+date+" "+strings.TrimPrefix(ansi.Strip(row), " "), w))
-	}
-	return pad(" "+line, w)
+	return fmt.Sprintf("%d on this page, %s%s", len(h.page), apidot.Credits(credits), more)
 }

@@ -148,11 +148,12 @@ func (l listModel) view(st styles, w, frame int, now time.Time) string {
 		credits += j.Credits
 	}
 	summary := fmt.Sprintf("%s · %d pending · %s (%s)", plural(len(l.jobs), "job"), l.waiting, apidot.Credits(credits), apidot.EstimateNote)
-	b.WriteString(st.faint.Render(truncate(summary, w)))
+	b.WriteString(st.faint.Render(truncate(summary, w)) + "\n" + st.faint.Render(rowHeader(w)))
 	end := min(len(l.jobs), l.offset+l.height)
+	marks := groupMarks(l.jobs[l.offset:end])
 	for i := l.offset; i < end; i++ {
 		b.WriteString("\n")
-		b.WriteString(jobRow(st, l.jobs[i], w, frame, now, i == l.cursor))
+		b.WriteString(jobRow(st, l.jobs[i], w, marks[i-l.offset], frame, now, i == l.cursor))
 	}
 	return b.String()
 }

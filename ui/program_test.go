@@ -19,7 +19,7 @@ func TestProgramRunsAJobToTheEnd(t *testing.T) {
 	store := openStore(t)
 	server := apidottest.NewTestServer(t, apidottest.Options{QueueTime: 100 * time.Millisecond, RunTime: 400 * time.Millisecond})
 	m := newTestModel(t, store, server, 100, 30)
-	m.now = time.Now
+	m.sh.now, m.sh.wait = time.Now, realWaiter()
 	tm := teatest.NewTestModel(t, m,
 		teatest.WithInitialTermSize(100, 30),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)),

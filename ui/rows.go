@@ -10,11 +10,15 @@ import (
 
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/internal/inert"
 	"github.com/soratui/soratui/jobs"
 )
 
 // spinnerFrames animate pending jobs; one frame a tick for every row.
 var spinnerFrames = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
+
+// statusExpired is the status of a job whose task the server forgot.
+const statusExpired = history.Status("expired")
 
 // truncate cuts s to w cells with an ellipsis.
 func truncate(s string, w int) string {
@@ -27,8 +31,8 @@ func truncate(s string, w int) string {
 	return ansi.Truncate(s, w, "…")
 }
 
-// width is the cells s takes; plain ASCII, the common case, is counted
-// without grapheme segmentation.
+// width is the cells s takes, graphemes measured as the terminal draws
+// them; plain ASCII, the common case, is counted without segmentation.
 func width(s string) int {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 || s[i] == 0x1b {
@@ -89,26 +93,39 @@ func jobElapsed(j history.Job, now time.Time) time.Duration {
 // jobVariant is "Standard 720p" or "Pro 1080p".
 func jobVariant(j history.Job) string { return apidot.VariantLabel(j.Model, j.Resolution) }
 
+// shortVariant is "Std 720p" or "Pro 1080p", for narrow rows.
+func shortVariant(j history.Job) string {
+	return strings.Replace(jobVariant(j), apidot.ModelLabel(apidot.ModelStandard), "Std", 1)
+}
+
 // statusText is the icon and word of a job's status, unstyled.
 func statusText(j history.Job, frame int, now time.Time) string {
 	icon, word := statusParts(j, frame, now)
 	return icon + " " + word
 }
 
-// statusParts are a status's icon (one cell) and its word (ASCII),
-// marked slow when the job is far past its expected end.
+// statusParts are a status's icon (one cell) and its word (ASCII): a
+// distinct mark for failed, rejected and expired; "saved" for a finished
+// job whose video is on disk; marked slow when far past its expected end.
 func statusParts(j history.Job, frame int, now time.Time) (icon, word string) {
+	word = strings.ReplaceAll(string(j.Status), "_", " ")
 	switch j.Status {
 	case history.StatusFinished:
 		icon = "✓"
-	case history.StatusFailed, history.StatusRejected:
+		if j.LocalPath != "" {
+			word = "saved"
+		}
+	case history.StatusFailed:
 		icon = "✗"
+	case history.StatusRejected:
+		icon = "⊘"
+	case statusExpired:
+		icon = "⌀"
 	case history.StatusUnconfirmed:
 		icon = "?"
 	default:
 		icon = spinnerFrames[frame%len(spinnerFrames)]
 	}
-	word = strings.ReplaceAll(string(j.Status), "_", " ")
 	if !j.Status.Terminal() && j.TaskID != "" && jobs.IsSlow(j, now) {
 		// Far past its expected end: still followed, at a low rate.
 		word += " (slow)"
@@ -123,24 +140,58 @@ func statusCell(st styles, j history.Job, frame int, now time.Time) string {
 
 // rowLayout are the column widths of a job row for a given width.
 type rowLayout struct {
-	status, bar, variant, prompt, elapsed, credits int
+	status, bar, variant, id, date, prompt, elapsed, credits int
+	short                                                    bool
 }
 
 func layoutRow(w int) rowLayout {
-	l := rowLayout{status: 14, bar: 0, variant: 13, elapsed: 7, credits: 6}
-	if w >= 100 {
+	l := rowLayout{status: 13, variant: 13, id: 13, date: 6, elapsed: 6, credits: 5}
+	switch {
+	case w >= 110:
 		l.bar = 16
-	} else if w >= 70 {
-		l.bar = 10
+	case w < 100:
+		l.variant, l.short = 9, true
 	}
-	fixed := l.status + l.bar + l.variant + l.elapsed + l.credits + 6
+	fixed := 2 + l.status + l.bar + l.variant + l.id + l.date + l.elapsed + l.credits + 7
 	l.prompt = max(8, w-fixed)
 	return l
 }
 
-// jobRow renders one job on one line of width w. Cells are padded as
-// plain text and styled last: measuring styled text is what costs.
-func jobRow(st styles, j history.Job, w, frame int, now time.Time, selected bool) string {
+// rowHeader names the columns of job rows of width w.
+func rowHeader(w int) string {
+	l := layoutRow(w)
+	h := "  " + pad("STATUS", l.status) + " "
+	if l.bar > 0 {
+		h += pad("PROGRESS", l.bar) + " "
+	}
+	h += pad("VARIANT", l.variant) + " " + pad("ID", l.id) + " " + pad("DATE", l.date) + " " +
+		pad("PROMPT", l.prompt) + " " + fmt.Sprintf("%*s %*s", l.elapsed, "TIME", l.credits, "CR")
+	return truncate(h, w)
+}
+
+// rowDate is the time of day for today's jobs, else the day.
+func rowDate(t, now time.Time) string {
+	t, now = t.Local(), now.Local()
+	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+		return t.Format("15:04")
+	}
+	return t.Format("Jan 02")
+}
+
+// rowText is what a row says after the status: the failure reason, then
+// the prompt, folded onto one line.
+func rowText(j history.Job) string {
+	p := inert.Clip(strings.Join(strings.Fields(j.Prompt), " "), 400)
+	if j.Error != "" && j.Status != history.StatusFinished {
+		return inert.Clip(j.Error, 200) + " — " + p
+	}
+	return p
+}
+
+// jobRow renders one job on one line of width w; group is its mark in a
+// comparison group ("┌", "│", "└" or " "). Cells are padded as plain text
+// and styled last: measuring styled text is what costs.
+func jobRow(st styles, j history.Job, w int, group string, frame int, now time.Time, selected bool) string {
 	l := layoutRow(w)
 	icon, word := statusParts(j, frame, now)
 	status := icon + " " + pad(word, l.status-2)
@@ -151,34 +202,45 @@ func jobRow(st styles, j history.Job, w, frame int, now time.Time, selected bool
 	case j.Status == history.StatusFinished:
 		pct, hasBar = 100, true
 	}
-	rest := pad(jobVariant(j), l.variant) + " " + pad(oneLine(j.Prompt), l.prompt) + " " +
-		fmt.Sprintf("%*s %*s", l.elapsed, elapsed(jobElapsed(j, now)), l.credits, fmt.Sprintf("%dcr", j.Credits))
-	pctText := ""
-	if hasBar {
-		pctText = fmt.Sprintf(" %3d%%", pct)
+	variant := jobVariant(j)
+	if l.short {
+		variant = shortVariant(j)
+	}
+	rest := pad(variant, l.variant) + " " + pad(j.ID, l.id) + " " + pad(rowDate(j.CreatedAt, now), l.date) + " " +
+		pad(rowText(j), l.prompt) + " " +
+		fmt.Sprintf("%*s %*s", l.elapsed, elapsed(jobElapsed(j, now)), l.credits, fmt.Sprint(j.Credits))
+	barText := ""
+	if l.bar > 0 {
+		barText = strings.Repeat(" ", l.bar) + " "
+		if hasBar {
+			barText = bar(st, pct, l.bar-5) + fmt.Sprintf(" %3d%%", pct) + " "
+		}
 	}
 	if selected {
-		barText := ""
-		if l.bar > 0 {
-			barText = pad("", l.bar)
-			if hasBar {
-				full := min(max(pct, 0), 100) * (l.bar - 5) / 100
-				barText = strings.Repeat("█", full) + strings.Repeat("░", l.bar-5-full) + pctText
-			}
-			barText += " "
-		}
-		return st.selectedPaint.on(pad("▌"+status+" "+barText+rest, w))
+		return st.selectedPaint.on(pad("▌"+group+status+" "+ansi.Strip(barText)+rest, w))
 	}
-	line := " " + st.statusPaint[j.Status].on(status) + " "
-	if l.bar > 0 {
-		if hasBar {
-			line += bar(st, pct, l.bar-5) + pctText + " "
-		} else {
-			line += strings.Repeat(" ", l.bar) + " "
-		}
-	}
-	return line + rest
+	return " " + st.faint.Render(group) + st.statusPaint[j.Status].on(status) + " " + barText + rest
 }
 
-// oneLine folds a prompt's white space onto one line.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// groupMarks are the comparison-group marks of rows, so a group's
+// members read as one block.
+func groupMarks(js []history.Job) []string {
+	out := make([]string, len(js))
+	for i, j := range js {
+		out[i] = " "
+		if j.GroupID == "" {
+			continue
+		}
+		prev := i > 0 && js[i-1].GroupID == j.GroupID
+		next := i+1 < len(js) && js[i+1].GroupID == j.GroupID
+		switch {
+		case prev && next:
+			out[i] = "│"
+		case next:
+			out[i] = "┌"
+		case prev:
+			out[i] = "└"
+		}
+	}
+	return out
+}

@@ -2,26 +2,22 @@ package ui
 
 import "github.com/soratui/soratui/apidot"
 
-// applySettings opens compose with the configured defaults and, when the
-// config file is bad, says so on start instead of failing.
-func (m *Model) applySettings() {
-	s := m.cfg.Settings
+// applySettings opens compose with the configured defaults.
+func (c *composeScreen) applySettings() {
+	s := c.sh.cfg.Settings
 	if s.Model != "" {
-		m.compose.model = s.Model
+		c.model = s.Model
 	}
 	if s.Duration != 0 {
-		m.compose.duration = s.Duration
+		c.duration = s.Duration
 	}
 	if s.Aspect != "" {
-		m.compose.aspect = s.Aspect
+		c.aspect = s.Aspect
 	}
 	if s.Resolution != "" {
-		m.compose.resolution = s.Resolution
+		c.resolution = s.Resolution
 	}
-	if m.compose.model == apidot.ModelStandard && m.compose.aspect == "auto" {
-		m.compose.aspect = "16:9"
-	}
-	if m.cfg.SettingsErr != nil {
-		m.flash, m.flashBad, m.flashAt = "Config file ignored, defaults in use: "+m.cfg.SettingsErr.Error(), true, m.now()
+	if c.model == apidot.ModelStandard && c.aspect == "auto" {
+		c.aspect = "16:9"
 	}
 }

@@ -28,7 +28,7 @@ func TestComposeOpensWithTheSettingsAndABadFileIsSaid(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := New(context.Background(), Config{Key: keys.Key{Value: "sk-test"}, Settings: tt.settings, SettingsErr: tt.err})
-			c := m.compose
+			c := composeOf(m)
 			if c.model != tt.model || c.resolution != tt.res || c.duration != tt.duration {
 				t.Errorf("compose = %s %s %d, want %s %s %d", c.model, c.resolution, c.duration, tt.model, tt.res, tt.duration)
 			}

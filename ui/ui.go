@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"net/http"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -22,8 +21,9 @@ type Backend struct {
 	NewTracker func(key string, onEvent func(jobs.Event)) (*jobs.Tracker, error)
 	// CheckImage checks a guiding image URL.
 	CheckImage func(ctx context.Context, url string) error
-	// HTTP downloads results.
-	HTTP *http.Client
+	// Download saves job id's video to dest, reporting progress, and
+	// returns the updated record.
+	Download func(ctx context.Context, id, dest string, progress func(done, total int64)) (history.Job, error)
 	// VideosDir is where downloads go by default.
 	VideosDir string
 	// Demo is true for the built-in simulator.

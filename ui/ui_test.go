@@ -15,6 +15,7 @@ import (
 
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/download"
 	"github.com/soratui/soratui/history"
 	"github.com/soratui/soratui/jobs"
 	"github.com/soratui/soratui/keys"
@@ -90,7 +91,9 @@ func newTestModel(t testing.TB, store *history.Store, server *apidottest.Server,
 	t.Helper()
 	b := Backend{Store: store, VideosDir: t.TempDir()}
 	if server != nil {
-		b.HTTP = server.Client()
+		b.Download = func(ctx context.Context, id, dest string, progress func(done, total int64)) (history.Job, error) {
+			return download.Job(ctx, store, server.Client(), id, dest, progress)
+		}
 		b.NewTracker = func(key string, onEvent func(jobs.Event)) (*jobs.Tracker, error) {
 			c := apidot.NewClient(key, apidot.WithBaseURL(server.URL), apidot.WithHTTPClient(server.Client()))
 			return jobs.New(jobs.Config{Store: store, API: c, Scheduler: jobs.Fixed{Interval: 20 * time.Millisecond}, RequestsPerSecond: 1000, OnEvent: onEvent, Now: testClock}), nil
@@ -105,21 +108,71 @@ func newTestModel(t testing.TB, store *history.Store, server *apidottest.Server,
 		Now:     testClock,
 		Demo:    func() (Backend, keys.Key, error) { return b, keys.Key{}, nil },
 	})
+	m.sh.wait = noWait()
 	m = send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
 	if b.NewTracker != nil {
-		m = send(t, m, m.connect(b, m.key)())
+		m = send(t, m, m.connect(b, m.sh.key)())
 	}
 	if store != nil {
-		m = send(t, m, m.loadRecent(recentLimit, false)())
+		m = send(t, m, jobsOf(m).loadRecent(recentLimit, false)())
 	}
 	return m
 }
 
-// send feeds one message and returns the model, dropping commands.
+// send feeds one message and then every message its commands produce,
+// as the program would, except waits: timers and channel reads are
+// dropped (see noWait), so a test never sleeps.
 func send(t testing.TB, m Model, msg tea.Msg) Model {
 	t.Helper()
-	next, _ := m.Update(msg)
-	return next.(Model)
+	next, cmd := m.Update(msg)
+	m = drain(t, next.(Model), cmd, 0)
+	// A running program always waits for the next job event.
+	return drain(t, m, m.waitEvent(), 0)
+}
+
+// drain runs cmd and feeds what it produces.
+func drain(t testing.TB, m Model, cmd tea.Cmd, depth int) Model {
+	t.Helper()
+	if cmd == nil {
+		return m
+	}
+	if depth > 50 {
+		t.Fatal("commands keep producing messages")
+	}
+	switch msg := cmd().(type) {
+	case nil, laterMsg, tea.QuitMsg, tea.SuspendMsg:
+		return m
+	case tea.BatchMsg:
+		for _, c := range msg {
+			m = drain(t, m, c, depth+1)
+		}
+		return m
+	default:
+		next, c := m.Update(msg)
+		return drain(t, next.(Model), c, depth+1)
+	}
+}
+
+// laterMsg stands for a timer's message in tests: never delivered.
+type laterMsg struct{ msg tea.Msg }
+
+// noWait is a waiter whose timers fire never and which takes only the
+// job events already sent; tests deliver what timers would.
+func noWait() waiter {
+	later := func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+		return func() tea.Msg { return laterMsg{msg: fn(testNow.Add(d))} }
+	}
+	event := func(_ context.Context, ch <-chan jobs.Event) tea.Cmd {
+		return func() tea.Msg {
+			select {
+			case ev := <-ch:
+				return jobEventMsg{ev: ev}
+			default:
+				return nil
+			}
+		}
+	}
+	return waiter{after: later, every: later, event: event}
 }
 
 // sendCmd feeds one message and returns the model and its command.
@@ -215,4 +268,18 @@ func eachSize(t *testing.T, f func(t *testing.T, w, h int)) {
 	for _, s := range termSizes {
 		t.Run(fmt.Sprintf("%dx%d", s.w, s.h), func(t *testing.T) { f(t, s.w, s.h) })
 	}
+}
+
+// Each screen of a model, for tests that look inside.
+func composeOf(m Model) *composeScreen { return m.screens[composeID].(*composeScreen) }
+func jobsOf(m Model) *jobsScreen       { return m.screens[jobsID].(*jobsScreen) }
+func detailOf(m Model) *detailScreen   { return m.screens[detailID].(*detailScreen) }
+func historyOf(m Model) *historyScreen { return m.screens[historyID].(*historyScreen) }
+func keyOf(m Model) *keyScreen         { return m.screens[keyID].(*keyScreen) }
+
+// newModel is New for tests: nothing waits.
+func newModel(cfg Config) Model {
+	m := New(context.Background(), cfg)
+	m.sh.wait = noWait()
+	return m
 }
