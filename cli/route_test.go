@@ -7,12 +7,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/download"
 	"github.com/soratui/soratui/history"
 	"github.com/soratui/soratui/history/historytest"
 	"github.com/soratui/soratui/jobs"
+	"github.com/soratui/soratui/jobs/jobstest"
 )
 
 // statusTrail is the statuses a job went through, as its history says.
@@ -57,19 +57,9 @@ func TestCLIAndServiceTakeOneRoute(t *testing.T) {
 	}
 	byCLI := js[0]
 
-	store := historytest.OpenAt(t, h.db)
-	client := apidot.NewClient(cliKey, apidot.WithBaseURL(h.server.URL), apidot.WithHTTPClient(h.server.Client()))
-	svc := jobs.NewService(jobs.ServiceConfig{
-		Tracker:      jobs.Config{Store: store, API: client, Scheduler: jobs.Fixed{Interval: 20 * time.Millisecond}},
-		Downloader:   download.Downloader{Client: h.server.Client()},
-		VideosDir:    videos,
-		AutoDownload: true,
-	})
-	defer svc.Close()
-	j, err := svc.Submit(context.Background(), apidot.Request{Model: apidot.ModelStandard, Prompt: "one route for a fox"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rig := jobstest.Attach(h.server, historytest.OpenAt(t, h.db), cliKey)
+	svc := rig.Service(t, jobs.ServiceConfig{VideosDir: videos, AutoDownload: true})
+	j := jobstest.Submit(t, svc, "one route for a fox")
 	out := svc.Await(context.Background(), []string{j.ID})[0]
 	if out.Err != nil || out.DownloadErr != nil {
 		t.Fatalf("service: %v, %v", out.Err, out.DownloadErr)

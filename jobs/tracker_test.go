@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -66,9 +65,8 @@ func (a apiFunc) Status(ctx context.Context, id string) (apidot.Task, error) {
 
 func TestFollowRecordsEveryStepToFinished(t *testing.T) {
 	e := jobstest.New(t, apidottest.Options{QueueTime: 60 * time.Millisecond, RunTime: 200 * time.Millisecond, UnknownStatus: "queued"})
-	var mu sync.Mutex
-	var events []jobs.Event
-	tr := e.Tracker(jobs.Config{OnEvent: func(ev jobs.Event) { mu.Lock(); events = append(events, ev); mu.Unlock() }})
+	rec := &jobstest.Recorder{}
+	tr := e.Tracker(jobs.Config{OnEvent: rec.Add})
 	job := jobstest.Submit(t, tr, "a fox")
 	final, err := tr.Follow(context.Background(), job.ID)
 	if err != nil {
@@ -97,8 +95,7 @@ func TestFollowRecordsEveryStepToFinished(t *testing.T) {
 	if !sawQueued {
 		t.Errorf("raw queued not kept in the status history: %+v", final.StatusHistory)
 	}
-	mu.Lock()
-	defer mu.Unlock()
+	events := rec.Events()
 	if len(events) < 3 || events[len(events)-1].Job.Status != history.StatusFinished {
 		t.Errorf("events = %d, last %+v", len(events), events[len(events)-1].Job.Status)
 	}

@@ -5,7 +5,6 @@ package jobstest
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -31,12 +30,13 @@ type Rig struct {
 // clock.
 func New(t testing.TB, opts apidottest.Options, store ...history.Options) *Rig {
 	t.Helper()
-	s := apidottest.NewTestServer(t, opts)
-	return &Rig{
-		Store:  historytest.Open(t, store...),
-		Server: s,
-		Client: apidot.NewClient(Key, apidot.WithBaseURL(s.URL), apidot.WithHTTPClient(s.Client())),
-	}
+	return Attach(apidottest.NewTestServer(t, opts), historytest.Open(t, store...), Key)
+}
+
+// Attach is a rig on a simulator and a store made elsewhere (a command
+// test's), with a client that sends key.
+func Attach(s *apidottest.Server, store *history.Store, key string) *Rig {
+	return &Rig{Store: store, Server: s, Client: apidot.NewClient(key, apidot.WithBaseURL(s.URL), apidot.WithHTTPClient(s.Client()))}
 }
 
 // fast fills what cfg leaves out: the rig's store and client, a 20 ms
@@ -95,83 +95,4 @@ func Submit(t testing.TB, tr interface {
 		t.Fatal(err)
 	}
 	return j
-}
-
-// FollowAll follows the jobs with these ids through tr at once, to the
-// end, and returns their final records in order; a failed follow fails
-// the test.
-func FollowAll(t testing.TB, tr *jobs.Tracker, ids []string) []history.Job {
-	t.Helper()
-	finals := make([]history.Job, len(ids))
-	var wg sync.WaitGroup
-	for i, id := range ids {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var err error
-			if finals[i], err = tr.Follow(context.Background(), id); err != nil {
-				t.Errorf("follow %s: %v", id, err)
-			}
-		}()
-	}
-	wg.Wait()
-	return finals
-}
-
-// Recorder keeps every event a service publishes, for a test to read.
-type Recorder struct {
-	mu     sync.Mutex
-	events []jobs.Event
-	stop   func()
-}
-
-// Record starts keeping s's events until the test ends.
-func Record(t testing.TB, s *jobs.Service) *Recorder {
-	rec := &Recorder{}
-	rec.stop = s.Listen(func(e jobs.Event) {
-		rec.mu.Lock()
-		rec.events = append(rec.events, e)
-		rec.mu.Unlock()
-	})
-	t.Cleanup(rec.stop)
-	return rec
-}
-
-// Events returns the events kept so far, oldest first.
-func (r *Recorder) Events() []jobs.Event {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]jobs.Event(nil), r.events...)
-}
-
-// WaitFor polls until some kept event satisfies match and returns it; the
-// test fails after a generous deadline (not a timing assertion: only a
-// hang reaches it).
-func (r *Recorder) WaitFor(t testing.TB, what string, match func(jobs.Event) bool) jobs.Event {
-	t.Helper()
-	var found jobs.Event
-	Eventually(t, what, func() bool {
-		for _, e := range r.Events() {
-			if match(e) {
-				found = e
-				return true
-			}
-		}
-		return false
-	})
-	return found
-}
-
-// Eventually polls cond until it holds; the test fails after a generous
-// deadline (a guard against hanging, not a timing assertion: end-to-end
-// tests on a loaded machine reach a minute).
-func Eventually(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting: %s", what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
 }
