@@ -136,8 +136,9 @@ func (a *app) sendBatch(ctx context.Context, o batchOptions, plan batch.Plan) er
 	}
 	var stop func()
 	if o.wait {
-		view := newBatchView(a.env.Stderr, a.env.StderrIsTerminal)
-		stop = svc.Listen(view.event)
+		listen, notified := a.withNotify(newBatchView(a.env.Stderr, a.env.StderrIsTerminal).event)
+		defer notified()
+		stop = svc.Listen(listen)
 	}
 	runner := batch.Runner{Service: svc, Parallel: o.parallel}
 	if !o.wait {

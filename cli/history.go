@@ -171,7 +171,9 @@ func runWatch(ctx context.Context, a *app, o watchOptions) error {
 	if err != nil {
 		return err
 	}
-	stop := svc.Listen((&progressPrinter{w: a.env.Stderr}).event)
+	listen, notified := a.withNotify((&progressPrinter{w: a.env.Stderr}).event)
+	defer notified()
+	stop := svc.Listen(listen)
 	defer stop()
 	follow, err := svc.Unfinished()
 	if err != nil {

@@ -171,7 +171,9 @@ func runSubmit(ctx context.Context, a *app, o submitOptions) error {
 	if o.wait {
 		progress = &progressPrinter{w: stderr}
 	}
-	stop := svc.Listen(progress.event)
+	listen, notified := a.withNotify(progress.event)
+	defer notified()
+	stop := svc.Listen(listen)
 	defer stop()
 	if img := reqs[0].ImageURL(); img != "" {
 		if err := apidot.CheckImage(ctx, nil, img); err != nil {

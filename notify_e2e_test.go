@@ -1,0 +1,91 @@
+package main_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/soratui/soratui/apidot/apidottest"
+)
+
+// rawPane runs soratui with args in a tmux pane whose raw output (every
+// byte the program writes, before tmux interprets it) goes to a file.
+// The program starts only once the pane is piped, so nothing is missed.
+func rawPane(t *testing.T, env []string, args ...string) (term *terminal, raw string) {
+	t.Helper()
+	requireTool(t, "tmux")
+	dir := t.TempDir()
+	raw, gate := filepath.Join(dir, "raw"), filepath.Join(dir, "go")
+	var script strings.Builder
+	script.WriteString("#!/bin/sh\n")
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		fmt.Fprintf(&script, "export %s='%s'\n", k, strings.ReplaceAll(v, "'", `'\''`))
+	}
+	fmt.Fprintf(&script, "while [ ! -f '%s' ]; do sleep 0.02; done\n'%s' %s\necho $? > '%s'\nsleep 60\n",
+		gate, binary, strings.Join(args, " "), filepath.Join(dir, "rc"))
+	run := filepath.Join(dir, "run.sh")
+	if err := os.WriteFile(run, []byte(script.String()), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	term = &terminal{t: t, socket: fmt.Sprintf("soratui-notify-%d-%d", os.Getpid(), time.Now().UnixNano()), dir: dir}
+	term.tmux("new-session", "-d", "-s", "app", "-x", "100", "-y", "30", run)
+	t.Cleanup(func() { exec.Command("tmux", "-L", term.socket, "kill-server").Run() })
+	term.tmux("pipe-pane", "-o", "-t", "app", "cat > '"+raw+"'")
+	if err := os.WriteFile(gate, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return term, raw
+}
+
+func TestNotificationsReachARealTerminalThroughTmux(t *testing.T) {
+	tests := []struct {
+		name     string
+		config   string
+		notified bool
+	}{
+		{"notify on", "", true},
+		{"notify = false", "notify = false\n", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newE2E(t, apidottest.Options{QueueTime: 100 * time.Millisecond, RunTime: 300 * time.Millisecond})
+			cfg := filepath.Join(e.dir, "config.toml")
+			if err := os.WriteFile(cfg, []byte(tt.config), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			env := []string{
+				"HOME=" + e.dir, "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color",
+				"APIDOT_API_KEY=" + e2eKey, "APIDOT_BASE_URL=" + e.server.URL,
+				"SORATUI_DB=" + e.db, "SORATUI_POLL_INTERVAL=100ms", "SORATUI_CONFIG=" + cfg,
+			}
+			term, raw := rawPane(t, env, "submit", "--prompt", "'a red fox in snow'", "--wait")
+			if code := term.exitCode(); code != 0 {
+				t.Fatalf("submit --wait exited %d:\n%s", code, term.screen())
+			}
+			var out string
+			waitFor(t, "the pane's output", func() bool {
+				b, _ := os.ReadFile(raw)
+				out = string(b)
+				return strings.Contains(out, "finished")
+			})
+			// Inside tmux every sequence is wrapped for passthrough: ESC
+			// doubled inside DCS tmux; … ST.
+			for _, seq := range []string{
+				"\x1bPtmux;\x1b\x1b]777;notify;soratui ",
+				"\x1bPtmux;\x1b\x1b]9;soratui ",
+				"Finished: Standard 720p · a red fox in snow",
+				"\x1bPtmux;\x1b\x1b]9;4;1;",
+				"\x1bPtmux;\x1b\x1b]9;4;0\x07\x1b\\",
+			} {
+				if strings.Contains(out, seq) != tt.notified {
+					t.Errorf("raw pane output holds %q: %v, want %v\n%q", seq, !tt.notified, tt.notified, out)
+				}
+			}
+		})
+	}
+}
