@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/jobs/jobstest"
 )
 
 // rawPane runs soratui with args in a tmux pane whose raw output (every
@@ -68,7 +69,7 @@ func TestNotificationsReachARealTerminalThroughTmux(t *testing.T) {
 				t.Fatalf("submit --wait exited %d:\n%s", code, term.screen())
 			}
 			var out string
-			waitFor(t, "the pane's output", func() bool {
+			jobstest.Eventually(t, "the pane's output", func() bool {
 				b, _ := os.ReadFile(raw)
 				out = string(b)
 				return strings.Contains(out, "finished")
