@@ -37,7 +37,7 @@ func newListCmd(a *app) *cobra.Command {
 	o.out = addJSONFlags(cmd, "print a JSON array", a.env.Now)
 	f.StringVar(&o.statuses, "status", "", "only these statuses (comma list): "+statusNames())
 	f.StringVar(&o.model, "model", "", "only this model: standard or pro")
-	f.StringVar(&o.search, "search", "", "only jobs whose prompt or id contains this text")
+	f.StringVar(&o.search, "search", "", "only jobs whose prompt, id or task id has this text where a word starts")
 	f.IntVarP(&o.limit, "limit", "n", 50, "at most this many jobs (0: all)")
 	return cmd
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -12,7 +13,8 @@ import (
 	"time"
 )
 
-// Environment of the helper process started by TestLockHeldByAnotherProcess.
+// Environment of the helper processes of TestLockHeldByAnotherProcess and
+// TestLongScanLetsAnotherProcessWrite.
 const (
 	helperEnv   = "SORATUI_HISTORY_TEST_HELPER"
 	helperDBEnv = "SORATUI_HISTORY_TEST_DB"
@@ -20,8 +22,11 @@ const (
 )
 
 func TestMain(m *testing.M) {
-	if os.Getenv(helperEnv) == "hold" {
+	switch os.Getenv(helperEnv) {
+	case "hold":
 		os.Exit(holdLockHelper())
+	case "scan":
+		os.Exit(scanHelper())
 	}
 	os.Exit(m.Run())
 }
@@ -142,3 +147,31 @@ func mustList(tb testing.TB, s *Store, q Query) []Job {
 }
 
 func intp(v int) *int { return &v }
+
+// startHelper runs this test binary as a helper process in mode (see
+// TestMain) with env added, and returns it with its stdin and stdout; the
+// process is killed at the end of the test if still running.
+func startHelper(t *testing.T, mode string, env ...string) (*exec.Cmd, io.WriteCloser, *bufio.Reader) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(append(os.Environ(), helperEnv+"="+mode), env...)
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	})
+	return cmd, stdin, bufio.NewReader(stdout)
+}

@@ -1,9 +1,9 @@
 package history
 
 import (
+	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -20,7 +20,7 @@ type Query struct {
 	// Model keeps jobs of this API model name; empty keeps all.
 	Model string
 	// Search keeps jobs whose prompt, id or task id contains this text,
-	// ignoring case.
+	// ignoring case, where a word starts (see words.go for the rule).
 	Search string
 	// CreatedBefore, when set, keeps jobs created strictly before it.
 	CreatedBefore time.Time
@@ -35,46 +35,100 @@ type Query struct {
 
 // List returns the jobs that match q, newest first by created_at, then by
 // id. It walks an index that matches q's filters (order, status, model, or
-// both), so a page costs about the same at any history size; only Search
-// reads jobs that it then skips.
+// both), so a page costs about the same at any history size; a Search
+// walks the word index when the text has a word few jobs start (see
+// words.go), else the jobs, skipping those that do not match.
+//
+// A long walk reads the file in several short transactions (see
+// chunkBudget), so other processes can write in between; a job written
+// meanwhile is included when it sorts after the point reached.
 func (s *Store) List(q Query) ([]Job, error) {
-	for _, st := range q.Statuses {
-		if !st.Valid() {
-			return nil, fmt.Errorf("%w: invalid status %q", ErrInvalid, st)
-		}
-	}
-	var out []Job
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		out, err = list(tx, q)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return s.ListContext(context.Background(), q)
 }
 
-// ListStamped is List with the Stamp of the same moment, read in one
-// transaction: the jobs are exactly those of that stamp.
+// ListContext is List, stopped early with ctx's error when ctx ends: a
+// search superseded by the next keystroke costs no more than one short
+// transaction. Interfaces run it off their event loop and cancel ctx when
+// the search text changes.
+func (s *Store) ListContext(ctx context.Context, q Query) ([]Job, error) {
+	out, _, err := s.listStamped(ctx, q)
+	return out, err
+}
+
+// ListStamped is List with the Stamp read in its first transaction: when
+// the jobs span several transactions, a write in between makes the file's
+// stamp differ from the one returned, so a caller that compares stamps
+// reloads rather than miss a change.
 func (s *Store) ListStamped(q Query) ([]Job, Stamp, error) {
-	for _, st := range q.Statuses {
-		if !st.Valid() {
-			return nil, Stamp{}, fmt.Errorf("%w: invalid status %q", ErrInvalid, st)
-		}
-	}
-	var out []Job
-	var stamp Stamp
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		stamp = stampOf(tx)
-		out, err = list(tx, q)
-		return err
-	})
+	return s.listStamped(context.Background(), q)
+}
+
+func (s *Store) listStamped(ctx context.Context, q Query) ([]Job, Stamp, error) {
+	w, err := newWalk(q)
 	if err != nil {
 		return nil, Stamp{}, err
 	}
+	var out []Job
+	var stamp Stamp
+	p := pacer{since: time.Now()}
+	for first := true; !w.done; first = false {
+		p.pause()
+		err := s.view(func(tx *bolt.Tx) error {
+			if first {
+				stamp = stampOf(tx)
+			}
+			var err error
+			out, err = w.step(ctx, tx, out)
+			return err
+		})
+		if err != nil {
+			return nil, Stamp{}, err
+		}
+	}
+	if !w.desc {
+		slices.Reverse(out)
+	}
 	return out, stamp, nil
+}
+
+// Each calls fn with every job that matches q, newest first, as List
+// would return them, but holds at most one transaction's jobs in memory
+// and calls fn outside any transaction, so a slow fn never keeps the file
+// locked. It stops at fn's first error and returns it. q.Before is not
+// supported (ErrInvalid): page forwards with q.After.
+func (s *Store) Each(ctx context.Context, q Query, fn func(Job) error) error {
+	if q.Before != nil {
+		return fmt.Errorf("%w: Each walks newest first; page with After, not Before", ErrInvalid)
+	}
+	w, err := newWalk(q)
+	if err != nil {
+		return err
+	}
+	return s.walkEach(ctx, w, fn)
+}
+
+// walkEach runs w to its end, handing each job to fn outside the
+// transactions.
+func (s *Store) walkEach(ctx context.Context, w *walk, fn func(Job) error) error {
+	var batch []Job
+	p := pacer{since: time.Now()}
+	for !w.done {
+		p.pause()
+		err := s.view(func(tx *bolt.Tx) error {
+			var err error
+			batch, err = w.step(ctx, tx, batch[:0])
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		for _, j := range batch {
+			if err := fn(j); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Unfinished returns every job that is not terminal (submitting,
@@ -82,86 +136,4 @@ func (s *Store) ListStamped(q Query) ([]Job, Stamp, error) {
 // status index entries of those statuses, never the whole history.
 func (s *Store) Unfinished() ([]Job, error) {
 	return s.List(Query{Statuses: unfinishedStatuses})
-}
-
-func list(tx *bolt.Tx, q Query) ([]Job, error) {
-	var hi, lo []byte
-	if q.After != nil {
-		hi = cursorPosition(*q.After)
-	}
-	if !q.CreatedBefore.IsZero() {
-		// Every position with this time or later sorts at or after
-		// the bare 8-byte time.
-		cb := position(q.CreatedBefore, "")
-		if hi == nil || string(cb) < string(hi) {
-			hi = cb
-		}
-	}
-	if q.Before != nil {
-		lo = cursorPosition(*q.Before)
-	}
-	// Walking up from Before finds the jobs just newer than it; the page
-	// is reversed at the end.
-	desc := q.Before == nil
-
-	statuses := slices.Clone(q.Statuses)
-	slices.Sort(statuses)
-	statuses = slices.Compact(statuses)
-	var bucket []byte
-	var prefixes [][]byte
-	switch {
-	case len(statuses) > 0 && q.Model != "":
-		bucket = bucketModelStatus
-		for _, st := range statuses {
-			prefixes = append(prefixes, fieldPrefix(q.Model, string(st)))
-		}
-	case len(statuses) > 0:
-		bucket = bucketStatus
-		for _, st := range statuses {
-			prefixes = append(prefixes, fieldPrefix(string(st)))
-		}
-	case q.Model != "":
-		bucket, prefixes = bucketModel, [][]byte{fieldPrefix(q.Model)}
-	default:
-		bucket, prefixes = bucketCreated, [][]byte{nil}
-	}
-	b := tx.Bucket(bucket)
-	m := &mergeIter{desc: desc}
-	for _, p := range prefixes {
-		m.its = append(m.its, newIndexIter(b, p, lo, hi, desc))
-	}
-
-	search := strings.ToLower(q.Search)
-	jobs := tx.Bucket(bucketJobs)
-	var out []Job
-	for pos := m.next(); pos != nil; pos = m.next() {
-		id := idFromPosition(pos)
-		v := jobs.Get([]byte(id))
-		if v == nil {
-			return nil, fmt.Errorf("index entry for missing job %s", id)
-		}
-		j, err := decodeJob(id, v)
-		if err != nil {
-			return nil, err
-		}
-		if search != "" && !matches(&j, search) {
-			continue
-		}
-		out = append(out, j)
-		if q.Limit > 0 && len(out) == q.Limit {
-			break
-		}
-	}
-	if !desc {
-		slices.Reverse(out)
-	}
-	return out, nil
-}
-
-// matches reports whether the job's prompt, id or task id contains the
-// lowercase text.
-func matches(j *Job, lower string) bool {
-	return strings.Contains(strings.ToLower(j.Prompt), lower) ||
-		strings.Contains(strings.ToLower(j.ID), lower) ||
-		strings.Contains(strings.ToLower(j.TaskID), lower)
 }

@@ -61,7 +61,12 @@ func TestListFilters(t *testing.T) {
 				return j.Model == pro && (j.Status == StatusFinished || j.Status == StatusNotStarted)
 			}},
 		{"unknown model", Query{Model: "sora-3"}, func(*Job) bool { return false }},
-		{"search ignores case", Query{Search: "cAt"}, func(j *Job) bool { return strings.Contains(strings.ToLower(j.Prompt), "cat") }},
+		{"search ignores case, at a word start", Query{Search: "cAt"}, func(j *Job) bool {
+			return strings.HasPrefix(j.Prompt, "A cat") || strings.HasPrefix(j.Prompt, "CAT")
+		}},
+		{"search a word's start", Query{Search: "clo"}, func(j *Job) bool { return strings.Contains(j.Prompt, "clouds") }},
+		{"search words in order", Query{Search: "the clouds"}, func(j *Job) bool { return strings.Contains(j.Prompt, "the clouds") }},
+		{"search no word's middle", Query{Search: "oncat"}, func(j *Job) bool { return false }},
 		{"search non-ASCII", Query{Search: "CAFÉ"}, func(j *Job) bool { return strings.Contains(j.Prompt, "café") }},
 		{"search a quote", Query{Search: `"quoted"`}, func(j *Job) bool { return strings.Contains(j.Prompt, `"quoted"`) }},
 		{"search markup", Query{Search: "<b>tag</b> &"}, func(j *Job) bool { return strings.Contains(j.Prompt, "<b>tag</b> &") }},

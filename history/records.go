@@ -46,7 +46,7 @@ func (s *Store) CreateGroup(js []*Job) error {
 		}
 		prepared[i] = p
 	}
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *writeTx) error {
 		jobs := tx.Bucket(bucketJobs)
 		for i := range prepared {
 			p := &prepared[i]
@@ -81,7 +81,7 @@ func (s *Store) CreateGroup(js []*Job) error {
 // fn must not change the id, block, or call methods of the Store.
 func (s *Store) Update(id string, fn func(*Job) error) (Job, error) {
 	var out Job
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *writeTx) error {
 		old, err := getJob(tx, id)
 		if err != nil {
 			return err
@@ -193,7 +193,7 @@ func (s *Store) Find(ref string) (Job, error) {
 // skipped.
 func (s *Store) Delete(ids ...string) (int, error) {
 	n := 0
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *writeTx) error {
 		n = 0
 		for _, id := range ids {
 			old, err := getJob(tx, id)
@@ -219,7 +219,7 @@ func (s *Store) Delete(ids ...string) (int, error) {
 }
 
 // getJob decodes the job with local id id.
-func getJob(tx *bolt.Tx, id string) (Job, error) {
+func getJob(tx bucketer, id string) (Job, error) {
 	v := tx.Bucket(bucketJobs).Get([]byte(id))
 	if v == nil {
 		return Job{}, fmt.Errorf("job %q: %w", id, ErrNotFound)
@@ -235,7 +235,7 @@ func decodeJob(id string, v []byte) (Job, error) {
 	return j, nil
 }
 
-func jobByTask(tx *bolt.Tx, taskID string) (Job, error) {
+func jobByTask(tx bucketer, taskID string) (Job, error) {
 	id := tx.Bucket(bucketTask).Get([]byte(taskID))
 	if id == nil {
 		return Job{}, fmt.Errorf("task %q: %w", taskID, ErrNotFound)
@@ -245,10 +245,11 @@ func jobByTask(tx *bolt.Tx, taskID string) (Job, error) {
 
 // putJob writes j and its index entries; old, when non-nil, is the record
 // it replaces, whose entries are removed where they differ.
-func putJob(tx *bolt.Tx, j, old *Job) error {
+func putJob(tx *writeTx, j, old *Job) error {
 	if err := tx.Bucket(bucketJobs).Put([]byte(j.ID), encodeJob(j)); err != nil {
 		return err
 	}
+	putWords(tx, j, old)
 	newKeys := indexKeys(j)
 	var oldKeys [numIndexes]indexKey
 	if old != nil {
@@ -271,7 +272,8 @@ func putJob(tx *bolt.Tx, j, old *Job) error {
 	return nil
 }
 
-func deleteIndexes(tx *bolt.Tx, j *Job) error {
+func deleteIndexes(tx *writeTx, j *Job) error {
+	deleteWords(tx, j)
 	for _, k := range indexKeys(j) {
 		if k.key != nil {
 			if err := tx.Bucket(k.bucket).Delete(k.key); err != nil {
@@ -282,7 +284,7 @@ func deleteIndexes(tx *bolt.Tx, j *Job) error {
 	return nil
 }
 
-func addCount(tx *bolt.Tx, delta int) error {
+func addCount(tx bucketer, delta int) error {
 	if delta == 0 {
 		return nil
 	}

@@ -27,7 +27,7 @@ type Options struct {
 // DefaultTimeout is the lock wait used when Options.Timeout is zero.
 const DefaultTimeout = 5 * time.Second
 
-// Bucket and key names of the file layout (schema version 1).
+// Bucket and key names of the file layout (schema version 2).
 var (
 	bucketMeta        = []byte("meta")
 	bucketJobs        = []byte("jobs")            // id → job record (see codec.go)
@@ -36,8 +36,9 @@ var (
 	bucketModel       = []byte("by_model")        // model 0 pos → nil
 	bucketModelStatus = []byte("by_model_status") // model 0 status 0 pos → nil
 	bucketTask        = []byte("by_task")         // task id → id
+	bucketWords       = []byte("by_word")         // word 0 pos → nil (search.go)
 
-	allBuckets = [][]byte{bucketMeta, bucketJobs, bucketCreated, bucketStatus, bucketModel, bucketModelStatus, bucketTask}
+	allBuckets = [][]byte{bucketMeta, bucketJobs, bucketCreated, bucketStatus, bucketModel, bucketModelStatus, bucketTask, bucketWords}
 
 	keySchema = []byte("schema")
 	keySeq    = []byte("seq")   // bumped by every write transaction
@@ -121,7 +122,7 @@ func Open(path string, opts Options) (*Store, error) {
 			return errOr(s, err)
 		}
 	}
-	err = s.update(func(tx *bolt.Tx) error {
+	err = s.update(func(tx *writeTx) error {
 		if _, err := checkSchema(tx, path); err != nil {
 			return err
 		}
@@ -132,10 +133,17 @@ func Open(path string, opts Options) (*Store, error) {
 		}
 		meta := tx.Bucket(bucketMeta)
 		if meta.Get(keySchema) == nil {
-			return meta.Put(keySchema, u64(SchemaVersion))
+			// A new file, or one with no job worth migrating.
+			if k, _ := tx.Bucket(bucketJobs).Cursor().First(); k == nil {
+				return meta.Put(keySchema, u64(SchemaVersion))
+			}
+			return meta.Put(keySchema, u64(1))
 		}
 		return nil
 	})
+	if err == nil {
+		err = s.migrateWords()
+	}
 	return errOr(s, err)
 }
 
@@ -148,7 +156,7 @@ func errOr(s *Store, err error) (*Store, error) {
 
 // checkSchema reports whether the file has every bucket and the current
 // schema version, and fails if its schema is newer than this package's.
-func checkSchema(tx *bolt.Tx, path string) (bool, error) {
+func checkSchema(tx bucketer, path string) (bool, error) {
 	meta := tx.Bucket(bucketMeta)
 	if meta == nil {
 		return false, nil
@@ -245,15 +253,29 @@ func (s *Store) openDB(readOnly bool) (*bolt.DB, error) {
 	if s.closed.Load() {
 		return nil, fmt.Errorf("history file %s: %w", s.path, os.ErrClosed)
 	}
-	db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: s.timeout, ReadOnly: readOnly})
-	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, &LockError{Path: s.path, PID: lockHolder(s.path)}
+	deadline := time.Now().Add(s.timeout)
+	for {
+		// One attempt per Open (a timeout of 1 ns), retried here every
+		// lockPoll: bbolt's own retry sleeps 50 ms, longer than a reader
+		// lets go of the file between chunks (see chunkGap).
+		db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: time.Nanosecond, ReadOnly: readOnly})
+		if errors.Is(err, berrors.ErrTimeout) {
+			if time.Now().After(deadline) {
+				return nil, &LockError{Path: s.path, PID: lockHolder(s.path)}
+			}
+			time.Sleep(lockPoll)
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("opening history file %s: %w", s.path, err)
+		}
+		return db, nil
 	}
-	if err != nil {
-		return nil, fmt.Errorf("opening history file %s: %w", s.path, err)
-	}
-	return db, nil
 }
+
+// lockPoll is how often an operation tries again for a file another
+// process holds.
+const lockPoll = 2 * time.Millisecond
 
 // view runs fn in a read-only transaction under a shared lock.
 func (s *Store) view(fn func(*bolt.Tx) error) (err error) {
@@ -271,9 +293,23 @@ func (s *Store) view(fn func(*bolt.Tx) error) (err error) {
 	return db.View(fn)
 }
 
+// bucketer is what reading helpers need of a transaction, read or write.
+type bucketer interface {
+	Bucket(name []byte) *bolt.Bucket
+}
+
+// writeTx is a write transaction with the word index changes it has
+// collected; update applies them in key order when fn returns, because
+// bbolt inserts out of order into one page in quadratic time, and a batch
+// (an import) would otherwise spread thousands of words over few pages.
+type writeTx struct {
+	*bolt.Tx
+	words []wordOp
+}
+
 // update runs fn in a write transaction under an exclusive lock and bumps
 // the change counter when fn succeeds.
-func (s *Store) update(fn func(*bolt.Tx) error) (err error) {
+func (s *Store) update(fn func(*writeTx) error) (err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	db, err := s.openDB(false)
@@ -293,7 +329,11 @@ func (s *Store) update(fn func(*bolt.Tx) error) (err error) {
 				b.FillPercent = fillPercent
 			}
 		}
-		if err := fn(tx); err != nil {
+		wtx := &writeTx{Tx: tx}
+		if err := fn(wtx); err != nil {
+			return err
+		}
+		if err := wtx.applyWords(); err != nil {
 			return err
 		}
 		if meta := tx.Bucket(bucketMeta); meta != nil {

@@ -1,10 +1,8 @@
 package history
 
 import (
-	"bufio"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -544,27 +542,8 @@ func TestLockHeldByAnotherProcess(t *testing.T) {
 	hurried := openTestStoreAt(t, path, Options{Timeout: 100 * time.Millisecond})
 	patient := openTestStoreAt(t, path, Options{Timeout: time.Minute})
 
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), helperEnv+"=hold", helperDBEnv+"="+path, helperIDEnv+"="+j.ID)
-	cmd.Stderr = os.Stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-			cmd.Wait()
-		}
-	})
-	line, err := bufio.NewReader(stdout).ReadString('\n')
+	cmd, stdin, stdout := startHelper(t, "hold", helperDBEnv+"="+path, helperIDEnv+"="+j.ID)
+	line, err := stdout.ReadString('\n')
 	if err != nil || line != "held\n" {
 		t.Fatalf("helper said %q, %v", line, err)
 	}

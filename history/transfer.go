@@ -3,6 +3,7 @@ package history
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
@@ -12,57 +13,32 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-
-	bolt "go.etcd.io/bbolt"
 )
 
-// exportChunk is how many jobs Export reads per transaction, so that a slow
-// reader of the output never keeps the file locked for long.
-const exportChunk = 1000
-
 // Export writes every job to w as JSON Lines, one job per line with every
-// field, oldest first (by created_at, then id). It reads the file in short
-// transactions; jobs added meanwhile are included when they sort after the
-// point reached.
+// field, oldest first (by created_at, then id), through a buffer. It reads
+// the file in short transactions (as Each does) and encodes outside them;
+// jobs added meanwhile are included when they sort after the point
+// reached.
 func (s *Store) Export(w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	var after []byte
-	for {
-		var lines [][]byte
-		err := s.view(func(tx *bolt.Tx) error {
-			jobs := tx.Bucket(bucketJobs)
-			it := newIndexIter(tx.Bucket(bucketCreated), nil, slices.Clone(after), nil, false)
-			for ; it.pos != nil && len(lines) < exportChunk; it.next() {
-				id := idFromPosition(it.pos)
-				v := jobs.Get([]byte(id))
-				if v == nil {
-					return fmt.Errorf("index entry for missing job %s", id)
-				}
-				j, err := decodeJob(id, v)
-				if err != nil {
-					return err
-				}
-				line, err := j.MarshalJSON()
-				if err != nil {
-					return err
-				}
-				lines = append(lines, line)
-				after = append(after[:0], it.pos...)
-			}
-			return nil
-		})
+	wk, err := newWalk(Query{})
+	if err != nil {
+		return err
+	}
+	wk.desc = false // oldest first
+	err = s.walkEach(context.Background(), wk, func(j Job) error {
+		line, err := j.MarshalJSON()
 		if err != nil {
 			return err
 		}
-		for _, line := range lines {
-			line = append(line, '\n')
-			if _, err := bw.Write(line); err != nil {
-				return fmt.Errorf("writing export: %w", err)
-			}
+		if _, err := bw.Write(append(line, '\n')); err != nil {
+			return fmt.Errorf("writing export: %w", err)
 		}
-		if len(lines) < exportChunk {
-			break
-		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("writing export: %w", err)
@@ -106,7 +82,7 @@ func (s *Store) Import(r io.Reader) (ImportResult, error) {
 	for start := 0; start < len(recs); start += importBatch {
 		end := min(start+importBatch, len(recs))
 		var batch ImportResult
-		err := s.update(func(tx *bolt.Tx) error {
+		err := s.update(func(tx *writeTx) error {
 			batch = ImportResult{}
 			for i := start; i < end; i++ {
 				if err := importOne(tx, recs[i], &batch); err != nil {
@@ -206,7 +182,7 @@ func decodeRecord(line []byte) (*importRecord, error) {
 }
 
 // importOne merges one record into the store and counts the outcome.
-func importOne(tx *bolt.Tx, rec *importRecord, res *ImportResult) error {
+func importOne(tx *writeTx, rec *importRecord, res *ImportResult) error {
 	j := &rec.job
 	if j.TaskID != "" {
 		if id := tx.Bucket(bucketTask).Get([]byte(j.TaskID)); id != nil {
@@ -254,7 +230,7 @@ func importOne(tx *bolt.Tx, rec *importRecord, res *ImportResult) error {
 
 // mergeRecord keeps whichever of the stored job and the record was updated
 // last, under the stored job's id, but never trades a task id for none.
-func mergeRecord(tx *bolt.Tx, existing, rec *Job, res *ImportResult) error {
+func mergeRecord(tx *writeTx, existing, rec *Job, res *ImportResult) error {
 	if !rec.UpdatedAt.After(existing.UpdatedAt) || existing.TaskID != "" && rec.TaskID == "" {
 		res.Unchanged++
 		return nil

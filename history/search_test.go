@@ -1,0 +1,329 @@
+package history
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+func TestContainsAtWordStart(t *testing.T) {
+	tests := []struct {
+		s, sub string
+		want   bool
+	}{
+		{"a red fox", "red", true},
+		{"a red fox", "ed", false},
+		{"a red foxglove", "red fox", true},
+		{"concatenate cats", "cat", true},
+		{"concatenate", "cat", false},
+		{"take #12", "#1", true},
+		{"bold <b>tag</b>", "<b>tag", true},
+		{"task-017", "017", true},
+		{"東京の夜", "京", true},
+		{"naïve café", "café", true},
+		{"x", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.s+"/"+tt.sub, func(t *testing.T) {
+			if got := containsAtWordStart(tt.s, tt.sub); got != tt.want {
+				t.Errorf("containsAtWordStart(%q, %q) = %v, want %v", tt.s, tt.sub, got, tt.want)
+			}
+		})
+	}
+}
+
+// bruteSearch is what a search must return: every stored job that
+// matches, newest first, found without the index.
+func bruteSearch(t *testing.T, s *Store, text string) []string {
+	t.Helper()
+	all := mustList(t, s, Query{})
+	var out []string
+	for _, j := range all {
+		if matches(&j, strings.ToLower(text)) {
+			out = append(out, j.ID)
+		}
+	}
+	return out
+}
+
+func checkSearches(t *testing.T, s *Store, texts ...string) {
+	t.Helper()
+	for _, text := range texts {
+		got := ids(mustList(t, s, Query{Search: text}))
+		if want := bruteSearch(t, s, text); !slices.Equal(got, want) {
+			t.Errorf("search %q\n got %v\nwant %v", text, got, want)
+		}
+	}
+}
+
+func TestSearchIndexFollowsEveryWrite(t *testing.T) {
+	s := openTestStore(t)
+	js := mustCreate(t, s,
+		job(std, "Kites over the dunes", StatusRunning),
+		job(pro, "a kitten asleep", StatusFinished),
+		job(std, "skittles rain", StatusFailed),
+		job(std, "東京の夜 neon", StatusRunning))
+	texts := []string{"kit", "KITES over", "ski", "dunes", "京", "neon", "zzz", js[1].ID[:6]}
+	steps := []struct {
+		name string
+		do   func(t *testing.T)
+	}{
+		{"created", func(*testing.T) {}},
+		{"prompt changed", func(t *testing.T) {
+			if _, err := s.Update(js[0].ID, func(j *Job) error { j.Prompt = "paper boats"; return nil }); err != nil {
+				t.Fatal(err)
+			}
+			checkSearches(t, s, "paper", "kites")
+		}},
+		{"task id set", func(t *testing.T) {
+			if _, err := s.Update(js[2].ID, func(j *Job) error { j.TaskID = "task-unified-777"; return nil }); err != nil {
+				t.Fatal(err)
+			}
+			checkSearches(t, s, "777", "unified", "task-unified")
+		}},
+		{"deleted", func(t *testing.T) {
+			if _, err := s.Delete(js[1].ID); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"imported", func(t *testing.T) {
+			in := `{"task_id":"task-imp-1","status":"finished","model":"sora-2-official","prompt":"Kites at dusk","created_at":"2025-01-01T00:00:00Z"}` + "\n"
+			if _, err := s.Import(strings.NewReader(in)); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			st.do(t)
+			checkSearches(t, s, texts...)
+		})
+	}
+	if got := mustList(t, s, Query{Search: "kit", Statuses: []Status{StatusFinished}}); len(got) != 1 || got[0].Prompt != "Kites at dusk" {
+		t.Errorf("search with status = %+v, want the imported job alone", got)
+	}
+}
+
+func TestOpenBuildsTheWordIndexOfAnOldFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "history.db")
+	s := openTestStoreAt(t, path, Options{})
+	for i := range 3 {
+		var group []*Job
+		for k := range 4 {
+			group = append(group, job(std, fmt.Sprintf("lantern festival %d-%d", i, k), StatusFinished))
+		}
+		mustCreate(t, s, group...)
+	}
+	// Make it a file of schema version 1: no word index.
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket(bucketWords); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put(keySchema, u64(1))
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s = openTestStoreAt(t, path, Options{})
+	checkSearches(t, s, "lantern", "festival 1", "2-3", "zzz")
+	if got := len(mustList(t, s, Query{Search: "festival"})); got != 12 {
+		t.Errorf("search after migration found %d jobs, want 12", got)
+	}
+	err = s.view(func(tx *bolt.Tx) error {
+		if v := readU64(tx.Bucket(bucketMeta).Get(keySchema)); v != SchemaVersion {
+			return fmt.Errorf("schema %d after migration, want %d", v, SchemaVersion)
+		}
+		if n := tx.Bucket(bucketWords).Stats().KeyN; n == 0 {
+			return errors.New("no word index after migration")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Error(err)
+	}
+}
+
+func TestCommonWordsAreSearchedByWalkingTheJobs(t *testing.T) {
+	s := openTestStore(t)
+	var js []*Job
+	for i := range rareKeys + 100 {
+		j := job(std, fmt.Sprintf("common scene %d", i%7), StatusRunning)
+		j.CreatedAt = testEpoch.Add(time.Duration(i) * time.Second)
+		js = append(js, j)
+	}
+	mustCreate(t, s, js...)
+	err := s.view(func(tx *bolt.Tx) error {
+		if _, ok := wordPlan(tx, "common scene"); ok {
+			return errors.New("the index answers a text of common words; want the walk")
+		}
+		if _, ok := wordPlan(tx, "common 3"); !ok {
+			return errors.New("the walk answers a text with a rare word; want the index")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Error(err)
+	}
+	checkSearches(t, s, "common scene 3", "scene", "common 3", "cene")
+}
+
+func TestLongListsSpanSeveralTransactions(t *testing.T) {
+	s := openTestStore(t)
+	var js []*Job
+	for i := range 2*chunkJobs + 7 {
+		j := job(std, fmt.Sprintf("frame %d", i), StatusFinished)
+		j.CreatedAt = testEpoch.Add(time.Duration(i) * time.Second)
+		js = append(js, j)
+	}
+	mustCreate(t, s, js...)
+	want := newestFirst(js)
+	before, _ := s.Stamp()
+	got, stamp, err := s.ListStamped(Query{})
+	if err != nil || !slices.Equal(ids(got), want) || stamp != before {
+		t.Errorf("ListStamped: %d jobs, stamp %+v, %v; want %d jobs, stamp %+v", len(got), stamp, err, len(want), before)
+	}
+	var each []string
+	if err := s.Each(context.Background(), Query{}, func(j Job) error { each = append(each, j.ID); return nil }); err != nil || !slices.Equal(each, want) {
+		t.Errorf("Each: %d jobs, %v; want %d", len(each), err, len(want))
+	}
+	stop := errors.New("enough")
+	n := 0
+	err = s.Each(context.Background(), Query{}, func(Job) error {
+		if n++; n == 3 {
+			return stop
+		}
+		return nil
+	})
+	if !errors.Is(err, stop) || n != 3 {
+		t.Errorf("Each stopped by fn: %v after %d jobs, want its error after 3", err, n)
+	}
+	if err := s.Each(context.Background(), Query{Before: &Cursor{}}, func(Job) error { return nil }); !errors.Is(err, ErrInvalid) {
+		t.Errorf("Each with Before = %v, want ErrInvalid", err)
+	}
+}
+
+func TestCancelledSearchStops(t *testing.T) {
+	s := openTestStore(t)
+	mustCreate(t, s, job(std, "a kite", StatusRunning))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.ListContext(ctx, Query{Search: "kite"}); !errors.Is(err, context.Canceled) {
+		t.Errorf("ListContext(cancelled) = %v, want context.Canceled", err)
+	}
+	if err := s.Each(ctx, Query{}, func(Job) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Errorf("Each(cancelled) = %v, want context.Canceled", err)
+	}
+}
+
+// scanHelper runs in a child process: it says "scanning" and walks the
+// whole history again and again (a search no index can answer) until
+// stdin closes, then prints how many walks it finished.
+func scanHelper() int {
+	s, err := Open(os.Getenv(helperDBEnv), Options{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "helper:", err)
+		return 1
+	}
+	var closed atomic.Bool
+	go func() {
+		io.Copy(io.Discard, os.Stdin)
+		closed.Store(true)
+	}()
+	fmt.Println("scanning")
+	n := 0
+	for ; !closed.Load(); n++ {
+		if _, err := s.List(Query{Search: "frame #"}); err != nil {
+			fmt.Fprintln(os.Stderr, "helper:", err)
+			return 1
+		}
+	}
+	fmt.Println(n)
+	return 0
+}
+
+func TestLongScanLetsAnotherProcessWrite(t *testing.T) {
+	t.Parallel()
+	const jobs, writes = 10_000, 10
+	path := filepath.Join(t.TempDir(), "history.db")
+	s := openTestStoreAt(t, path, Options{})
+	fillFast(t, path, jobs)
+	if testing.Short() {
+		t.Skip("starts a process")
+	}
+	start := time.Now()
+	mustList(t, s, Query{Search: "frame #"})
+	walk := time.Since(start)
+	// Shorter than one whole walk, so a reader that held the lock for a
+	// whole walk would fail the writes; longer than a chunk and its gap.
+	timeout := min(max(walk/2, 80*time.Millisecond), 250*time.Millisecond)
+	t.Logf("one whole walk of %d jobs: %v; writes wait at most %v", jobs, walk, timeout)
+	s = openTestStoreAt(t, path, Options{Timeout: timeout})
+
+	cmd, stdin, out := startHelper(t, "scan", helperDBEnv+"="+path)
+	if line, err := out.ReadString('\n'); err != nil || line != "scanning\n" {
+		t.Fatalf("helper said %q, %v", line, err)
+	}
+	for i := range writes {
+		if err := s.Create(job(std, fmt.Sprintf("written during a scan %d", i), StatusSubmitting)); err != nil {
+			t.Fatalf("write %d while another process scans: %v", i, err)
+		}
+	}
+	stdin.Close()
+	line, _ := out.ReadString('\n')
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("helper: %v", err)
+	}
+	t.Logf("the helper finished %s whole walks meanwhile", strings.TrimSpace(line))
+	if got := len(mustList(t, s, Query{Search: "written during"})); got != writes {
+		t.Errorf("%d writes stored, want %d", got, writes)
+	}
+}
+
+// fillFast stores n jobs "frame i …" with 2 KB prompts, one second apart, in one transaction
+// without syncing the file: a test's large history in a fraction of the
+// time Create takes.
+func fillFast(t *testing.T, path string, n int) {
+	t.Helper()
+	// A long prompt, as real ones are, of few words.
+	filler := strings.Repeat("slow dolly in at golden hour, ", 70)
+	db, err := bolt.Open(path, 0o600, &bolt.Options{NoSync: true, InitialMmapSize: 64 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.Update(func(tx *bolt.Tx) error {
+		wtx := &writeTx{Tx: tx}
+		for i := range n {
+			at := testEpoch.Add(time.Duration(i) * time.Second)
+			j := job(std, fmt.Sprintf("frame %d %s", i, filler), StatusFinished)
+			j.ID, j.CreatedAt, j.UpdatedAt = encodeID(at, uint64(i)), at, at
+			j.StatusHistory = []StatusChange{{Status: StatusFinished, At: at}}
+			j.normalize()
+			if err := putJob(wtx, j, nil); err != nil {
+				return err
+			}
+		}
+		if err := wtx.applyWords(); err != nil {
+			return err
+		}
+		return addCount(tx, n)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

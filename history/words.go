@@ -1,0 +1,128 @@
+package history
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Search matches text at the start of a word: a job matches Query.Search
+// when its prompt, id or task id, ignoring case, contains the search text
+// at a position where a word starts (or anywhere, when the text itself
+// starts with a character that is not part of a word, such as "#" or "<").
+// A word is a run of letters and digits; a Chinese or Japanese character
+// is a word of its own, since those scripts do not separate words. So
+// "kite" finds "Kites over dunes" but not "skite", and "red fox" finds
+// "a red foxglove".
+//
+// The rule lets an index of words answer a search: every word of the text
+// starts a word of the job, so the jobs with a word that begins with the
+// rarest word of the text are the only candidates (see search.go).
+
+// maxWordLen caps the bytes of a word kept in the index; longer words are
+// indexed by their first maxWordLen bytes, which a search still finds.
+const maxWordLen = 64
+
+// isWordRune reports whether r belongs to a word.
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// isSingleRuneWord reports whether r is a word by itself: scripts written
+// without spaces between words.
+func isSingleRuneWord(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
+}
+
+// splitWords calls fn with each word of lower-case text s, in order,
+// truncated to maxWordLen bytes (on a rune boundary).
+func splitWords(s string, fn func(string)) {
+	start := -1
+	flush := func(end int) {
+		if start >= 0 {
+			fn(truncWord(s[start:end]))
+			start = -1
+		}
+	}
+	for i, r := range s {
+		switch {
+		case isSingleRuneWord(r):
+			flush(i)
+			fn(s[i : i+utf8.RuneLen(r)])
+		case isWordRune(r):
+			if start < 0 {
+				start = i
+			}
+		default:
+			flush(i)
+		}
+	}
+	flush(len(s))
+}
+
+func truncWord(w string) string {
+	if len(w) <= maxWordLen {
+		return w
+	}
+	n := maxWordLen
+	for n > 0 && !utf8.RuneStart(w[n]) {
+		n--
+	}
+	return w[:n]
+}
+
+// searchFields are the lower-case texts of a job that Search looks at.
+func searchFields(j *Job) [3]string {
+	return [3]string{strings.ToLower(j.Prompt), strings.ToLower(j.ID), strings.ToLower(j.TaskID)}
+}
+
+// jobWords are the distinct words of a job's searched fields, sorted.
+func jobWords(j *Job) []string {
+	var ws []string
+	for _, f := range searchFields(j) {
+		splitWords(f, func(w string) { ws = append(ws, w) })
+	}
+	slices.Sort(ws)
+	return slices.Compact(ws)
+}
+
+// queryWords are the distinct words of a lower-case search text.
+func queryWords(lower string) []string {
+	var ws []string
+	splitWords(lower, func(w string) { ws = append(ws, w) })
+	slices.Sort(ws)
+	return slices.Compact(ws)
+}
+
+// matches reports whether the job's prompt, id or task id contains the
+// lower-case search text at the start of a word (see the rule above).
+func matches(j *Job, lower string) bool {
+	for _, f := range searchFields(j) {
+		if containsAtWordStart(f, lower) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsAtWordStart reports whether s contains sub where a word of s
+// starts, or anywhere when sub does not start with a word character.
+func containsAtWordStart(s, sub string) bool {
+	first, _ := utf8.DecodeRuneInString(sub)
+	anywhere := sub == "" || !isWordRune(first) || isSingleRuneWord(first)
+	for off := 0; ; {
+		i := strings.Index(s[off:], sub)
+		if i < 0 {
+			return false
+		}
+		at := off + i
+		if anywhere || at == 0 {
+			return true
+		}
+		prev, _ := utf8.DecodeLastRuneInString(s[:at])
+		if !isWordRune(prev) || isSingleRuneWord(prev) {
+			return true
+		}
+		_, size := utf8.DecodeRuneInString(s[at:])
+		off = at + size
+	}
+}
