@@ -122,6 +122,7 @@ func Open(path string, opts Options) (*Store, error) {
 			return errOr(s, err)
 		}
 	}
+	migrate := false
 	err = s.update(func(tx *writeTx) error {
 		if _, err := checkSchema(tx, path); err != nil {
 			return err
@@ -133,15 +134,12 @@ func Open(path string, opts Options) (*Store, error) {
 		}
 		meta := tx.Bucket(bucketMeta)
 		if meta.Get(keySchema) == nil {
-			// A new file, or one with no job worth migrating.
-			if k, _ := tx.Bucket(bucketJobs).Cursor().First(); k == nil {
-				return meta.Put(keySchema, u64(SchemaVersion))
-			}
-			return meta.Put(keySchema, u64(1))
+			return meta.Put(keySchema, u64(SchemaVersion))
 		}
+		migrate = readU64(meta.Get(keySchema)) < SchemaVersion
 		return nil
 	})
-	if err == nil {
+	if err == nil && migrate {
 		err = s.migrateWords()
 	}
 	return errOr(s, err)
