@@ -49,7 +49,7 @@ const (
 	DefaultTimeout = time.Minute
 	DefaultWidth   = 640
 	stripFrameW    = 256 // pixels per frame of a strip
-	stripGap       = 4   // pixels between strip frames
+	stripGap       = 16  // pixels between strip frames: about a column at 100
 	waitDelay      = 2 * time.Second
 )
 
