@@ -42,7 +42,7 @@ func newListCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func runList(_ context.Context, a *app, o listOptions) error {
+func runList(ctx context.Context, a *app, o listOptions) error {
 	q, err := o.query()
 	if err != nil {
 		return err
@@ -51,7 +51,13 @@ func runList(_ context.Context, a *app, o listOptions) error {
 	if err != nil {
 		return err
 	}
-	js, err := store.List(q)
+	if err := o.out.compile(); err != nil {
+		return &UsageError{Err: err}
+	}
+	if d := a.stdoutDisplay(); o.streams(d) {
+		return streamList(ctx, a.env.Stdout, store, q, o.out.enabled())
+	}
+	js, err := store.ListContext(ctx, q)
 	if err != nil {
 		return err
 	}

@@ -132,3 +132,27 @@ func TestExportImportRoundTrip(t *testing.T) {
 		t.Errorf("a failed import stored %d jobs", n)
 	}
 }
+
+func TestListOfEveryJobStreamsTheSameBytes(t *testing.T) {
+	h := newHarness(t, apidottest.Options{})
+	seed(t, h)
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"json", []string{"--json"}},
+		{"rows on a pipe", nil},
+		{"json, search", []string{"--json", "--search", "neon"}},
+		{"json, nothing found", []string{"--json", "--search", "zebra"}},
+		{"rows, status", []string{"--status", "finished"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			all := h.run("", append([]string{"list", "--limit", "0"}, tt.args...)...)
+			paged := h.run("", append([]string{"list", "--limit", "1000"}, tt.args...)...)
+			if all.code != 0 || all.stdout != paged.stdout {
+				t.Errorf("list --limit 0 (exit %d):\n%s\nwant what --limit 1000 prints:\n%s", all.code, all.stdout, paged.stdout)
+			}
+		})
+	}
+}
