@@ -18,7 +18,12 @@ var version = "dev"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	width, _, _ := term.GetSize(int(os.Stdout.Fd()))
+	// The width of whichever stream is a terminal: stdout for lists,
+	// stderr for progress when stdout is piped.
+	width, _, sizeErr := term.GetSize(int(os.Stdout.Fd()))
+	if sizeErr != nil {
+		width, _, _ = term.GetSize(int(os.Stderr.Fd()))
+	}
 	err := cli.Run(ctx, os.Args[1:], cli.Env{
 		Stdin:            os.Stdin,
 		Stdout:           os.Stdout,

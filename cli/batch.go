@@ -136,7 +136,7 @@ func (a *app) sendBatch(ctx context.Context, o batchOptions, plan batch.Plan) er
 	}
 	var stop func()
 	if o.wait {
-		listen, notified := a.withNotify(newBatchView(a.env.Stderr, a.env.StderrIsTerminal).event)
+		listen, notified := a.withNotify(a.newProgressView().event)
 		defer notified()
 		stop = svc.Listen(listen)
 	}

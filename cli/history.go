@@ -177,7 +177,7 @@ func runWatch(ctx context.Context, a *app, o watchOptions) error {
 	if err != nil {
 		return err
 	}
-	listen, notified := a.withNotify((&progressPrinter{w: a.env.Stderr}).event)
+	listen, notified := a.withNotify(a.newProgressView().event)
 	defer notified()
 	stop := svc.Listen(listen)
 	defer stop()

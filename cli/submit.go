@@ -7,13 +7,11 @@ import (
 	"io"
 	"os"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
 
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/history"
-	"github.com/soratui/soratui/internal/inert"
 	"github.com/soratui/soratui/jobs"
 )
 
@@ -167,9 +165,9 @@ func runSubmit(ctx context.Context, a *app, o submitOptions) error {
 	if err != nil {
 		return err
 	}
-	var progress *progressPrinter
+	var progress *progressView
 	if o.wait {
-		progress = &progressPrinter{w: stderr}
+		progress = a.newProgressView()
 	}
 	listen, notified := a.withNotify(progress.event)
 	defer notified()
@@ -262,42 +260,4 @@ func failedJobs(js []history.Job) error {
 		return nil
 	}
 	return &SilentError{Code: 1, Err: fmt.Errorf("not finished: %s", strings.Join(bad, ", "))}
-}
-
-// progressPrinter writes one line on stderr per change of a followed job.
-// A nil printer prints nothing.
-type progressPrinter struct {
-	mu   sync.Mutex
-	w    io.Writer
-	last map[string]string
-}
-
-func (p *progressPrinter) event(e jobs.Event) {
-	if p == nil {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	switch {
-	case e.Kind == jobs.DownloadFinished:
-		fmt.Fprintf(p.w, "%s: saved to %s\n", e.Job.ID, e.Job.LocalPath)
-		return
-	case e.Kind == jobs.DownloadFailed:
-		fmt.Fprintf(p.w, "%s: download failed, the job is still finished: %s\n", e.Job.ID, describe(autoDownloadFailure(e.Job, e.Err)))
-		return
-	case e.Kind != jobs.JobChanged:
-		return
-	case e.Err != nil:
-		fmt.Fprintf(p.w, "%s: status read failed, retrying: %s\n", e.Job.ID, inert.Line(e.Err.Error()))
-		return
-	}
-	line := describeJob(e.Job)
-	if p.last == nil {
-		p.last = map[string]string{}
-	}
-	if p.last[e.Job.ID] == line {
-		return
-	}
-	p.last[e.Job.ID] = line
-	fmt.Fprintln(p.w, line)
 }
