@@ -61,6 +61,7 @@ func distinctColours(img image.Image) int {
 }
 
 func TestFrameComesFromTheRealClip(t *testing.T) {
+	t.Parallel()
 	tools := framestest.Tools(t)
 	for _, tc := range []struct {
 		kind       frames.Kind
@@ -88,6 +89,7 @@ func TestFrameComesFromTheRealClip(t *testing.T) {
 }
 
 func TestSecondViewUsesTheCacheAndNoFFmpeg(t *testing.T) {
+	t.Parallel()
 	tools := framestest.Tools(t)
 	dir := t.TempDir()
 	var c counter
@@ -123,6 +125,7 @@ func TestSecondViewUsesTheCacheAndNoFFmpeg(t *testing.T) {
 }
 
 func TestMissingFFmpegSaysInstallIt(t *testing.T) {
+	t.Parallel()
 	empty := t.TempDir()
 	if _, err := frames.LookTools(empty); !errors.Is(err, frames.ErrNoFFmpeg) {
 		t.Fatalf("LookTools without ffmpeg: %v", err)
@@ -142,6 +145,7 @@ func TestMissingFFmpegSaysInstallIt(t *testing.T) {
 }
 
 func TestFrameFromTheResultURLFetchesOnceAndFillsEveryKind(t *testing.T) {
+	t.Parallel()
 	tools := framestest.Tools(t)
 	srv := apidottest.NewTestServer(t, apidottest.Options{})
 	task, err := apidot.NewClient("sk-test-1234", apidot.WithBaseURL(srv.URL)).
@@ -176,6 +180,7 @@ func TestFrameFromTheResultURLFetchesOnceAndFillsEveryKind(t *testing.T) {
 }
 
 func TestFrameRefusesWhatItMustNotFetch(t *testing.T) {
+	t.Parallel()
 	tools := framestest.Tools(t)
 	for _, tc := range []struct {
 		name string
@@ -205,6 +210,7 @@ func TestFrameRefusesWhatItMustNotFetch(t *testing.T) {
 }
 
 func TestOneExtractionAtATimePerJob(t *testing.T) {
+	t.Parallel()
 	tools := framestest.Tools(t)
 	var c counter
 	e := frames.New(frames.Config{Cache: t.TempDir(), Tools: tools, Run: c.run})
@@ -231,6 +237,7 @@ func TestOneExtractionAtATimePerJob(t *testing.T) {
 }
 
 func TestExtractionStopsAtTheTimeout(t *testing.T) {
+	t.Parallel()
 	hang := func(ctx context.Context, _ string, _ ...string) ([]byte, error) {
 		<-ctx.Done()
 		return nil, ctx.Err()

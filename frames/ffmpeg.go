@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -129,9 +130,13 @@ func seeks(k Kind, d float64) []float64 {
 // decode runs one ffmpeg for every frame that kinds need, in a temporary
 // folder under dir, and returns the frames by seek time.
 func (e *Extractor) decode(ctx context.Context, video, dir string, kinds []Kind) (map[Kind][]image.Image, error) {
-	d, err := e.duration(ctx, video)
-	if err != nil {
-		return nil, err
+	var d float64
+	if !slices.Equal(kinds, []Kind{First}) {
+		// Only the first frame is found without the length.
+		var err error
+		if d, err = e.duration(ctx, video); err != nil {
+			return nil, err
+		}
 	}
 	tmp, err := os.MkdirTemp(dir, ".extract-*")
 	if err != nil {
