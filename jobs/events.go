@@ -65,8 +65,9 @@ type Event struct {
 // hub hands every published event to every open subscription. Publishing
 // never blocks: each subscription queues what its consumer has not taken.
 type hub struct {
-	mu   sync.Mutex
-	subs map[*Subscription]struct{}
+	mu     sync.Mutex
+	subs   map[*Subscription]struct{}
+	closed bool // no new subscription receives anything
 }
 
 func (h *hub) publish(e Event) {
@@ -80,6 +81,11 @@ func (h *hub) publish(e Event) {
 func (h *hub) subscribe(ctx context.Context) *Subscription {
 	s := &Subscription{ctx: ctx, hub: h, ready: make(chan struct{}, 1)}
 	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		s.closed = true
+		return s
+	}
 	if h.subs == nil {
 		h.subs = map[*Subscription]struct{}{}
 	}
@@ -102,6 +108,7 @@ func (h *hub) remove(s *Subscription) {
 // closeAll ends every subscription; their queued events stay readable.
 func (h *hub) closeAll() {
 	h.mu.Lock()
+	h.closed = true
 	subs := make([]*Subscription, 0, len(h.subs))
 	for s := range h.subs {
 		subs = append(subs, s)

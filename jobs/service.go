@@ -52,7 +52,7 @@ type Service struct {
 	closed      bool
 	follows     map[string]*following
 	deleted     map[string]bool
-	downloading map[string]bool
+	downloading map[string]context.CancelFunc // stops a download
 }
 
 // following is one background follow of a job; done closes when it ends,
@@ -88,7 +88,7 @@ func NewService(cfg ServiceConfig) *Service {
 		auto:        cfg.AutoDownload,
 		follows:     map[string]*following{},
 		deleted:     map[string]bool{},
-		downloading: map[string]bool{},
+		downloading: map[string]context.CancelFunc{},
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	tc := cfg.Tracker
@@ -282,7 +282,8 @@ func (s *Service) Await(ctx context.Context, ids []string) []Outcome {
 	return out
 }
 
-// Delete stops following the jobs with these local ids, removes them from
+// Delete stops following (and downloading) the jobs with these local ids,
+// removes them from
 // the history in one transaction, and publishes a JobDeleted event for
 // each one removed. It returns how many it removed; ids not stored are
 // skipped. Saved video files stay.
@@ -297,6 +298,9 @@ func (s *Service) Delete(ids ...string) (int, error) {
 	s.mu.Lock()
 	for _, id := range ids {
 		s.deleted[id] = true
+		if stop := s.downloading[id]; stop != nil {
+			stop()
+		}
 		if f := s.follows[id]; f != nil {
 			f.deleted = true
 			f.cancel()

@@ -93,10 +93,10 @@ func (s *Service) claimDownload(ref string, o DownloadOptions) (history.Job, str
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.downloading[j.ID] {
+	if _, busy := s.downloading[j.ID]; busy {
 		return j, "", fmt.Errorf("job %s: %w", j.ID, ErrDownloading)
 	}
-	s.downloading[j.ID] = true
+	s.downloading[j.ID] = func() {}
 	return j, dest, nil
 }
 
@@ -110,9 +110,18 @@ func (s *Service) download(ctx context.Context, j history.Job, dest string, o Do
 	d.Progress = func(done, total int64) {
 		s.events.publish(Event{Kind: DownloadProgress, Job: j, Done: done, Total: total})
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s.mu.Lock()
+	s.downloading[j.ID] = cancel
+	s.mu.Unlock()
 	saved, err := d.Job(ctx, s.store, j.ID, dest)
 	if err != nil {
-		s.events.publish(Event{Kind: DownloadFailed, Job: saved, Err: err})
+		// A job deleted meanwhile was reported gone; its download
+		// stopped with it.
+		if !s.isDeleted(j.ID) {
+			s.events.publish(Event{Kind: DownloadFailed, Job: saved, Err: err})
+		}
 		return saved, err
 	}
 	s.events.publish(Event{Kind: DownloadFinished, Job: saved})
@@ -123,7 +132,14 @@ func (s *Service) download(ctx context.Context, j history.Job, dest string, o Do
 func (s *Service) Downloading(id string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.downloading[id]
+	_, ok := s.downloading[id]
+	return ok
+}
+
+func (s *Service) isDeleted(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.deleted[id]
 }
 
 func (s *Service) release(id string) {

@@ -3,6 +3,8 @@ package jobs_test
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"testing"
 	"time"
@@ -240,5 +242,59 @@ func TestStartDownloadReportsFailureAsAnEvent(t *testing.T) {
 	failed := rec.WaitFor(t, "a download-failed event", func(e jobs.Event) bool { return e.Kind == jobs.DownloadFailed })
 	if !errors.Is(failed.Err, download.ErrExpired) || failed.Job.ID != job.ID {
 		t.Errorf("failed event = %+v, want the job and ErrExpired", failed)
+	}
+}
+
+func TestDeleteStopsADownloadUnderWay(t *testing.T) {
+	arrived := make(chan struct{}, 1)
+	hold := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "video/mp4")
+		w.Header().Set("Content-Length", "1000000")
+		w.Write(make([]byte, 1000))
+		w.(http.Flusher).Flush()
+		arrived <- struct{}{}
+		<-r.Context().Done()
+	}))
+	defer hold.Close()
+	rig := jobstest.New(t, apidottest.Options{})
+	svc := rig.Service(t, jobs.ServiceConfig{Downloader: download.Downloader{Client: hold.Client()}})
+	rec := jobstest.Record(t, svc)
+	j := history.Job{Status: history.StatusFinished, TaskID: "task-held", VideoURLs: []string{hold.URL + "/v.mp4"}}
+	if err := rig.Store.Create(&j); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.StartDownload(j.ID, jobs.DownloadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	<-arrived
+	if _, err := svc.Delete(j.ID); err != nil {
+		t.Fatal(err)
+	}
+	jobstest.Eventually(t, "the download to stop", func() bool { return !svc.Downloading(j.ID) })
+	rec.WaitFor(t, "a deleted event", func(e jobs.Event) bool { return e.Kind == jobs.JobDeleted })
+	for _, e := range rec.Events() {
+		if e.Kind == jobs.DownloadFailed || e.Kind == jobs.DownloadFinished {
+			t.Errorf("a %s event for a deleted job: %v", e.Kind, e.Err)
+		}
+	}
+}
+
+func TestSubscribingToAClosedServiceEndsAtOnce(t *testing.T) {
+	rig := jobstest.New(t, apidottest.Options{})
+	svc := rig.Service(t, jobs.ServiceConfig{})
+	j := history.Job{Status: history.StatusFinished, VideoURLs: []string{rig.Server.VideoURL("task-x")}}
+	if err := rig.Store.Create(&j); err != nil {
+		t.Fatal(err)
+	}
+	svc.Close()
+	if _, ok := svc.Subscribe(context.Background()).Next(); ok {
+		t.Error("a subscription to a closed service received an event")
+	}
+	if err := svc.StartDownload(j.ID, jobs.DownloadOptions{}); !errors.Is(err, jobs.ErrClosed) {
+		t.Errorf("StartDownload on a closed service = %v, want ErrClosed", err)
+	}
+	svc.Follow(j.ID)
+	if svc.Following(j.ID) {
+		t.Error("a closed service follows a job")
 	}
 }
