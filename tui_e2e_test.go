@@ -148,7 +148,8 @@ func TestTUISubmitsAndFollowsAJobInARealTerminal(t *testing.T) {
 
 func TestTUIDemoNeedsNoKey(t *testing.T) {
 	dir := t.TempDir()
-	env := []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color", "XDG_DATA_HOME=" + filepath.Join(dir, "data")}
+	env := []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color", "XDG_DATA_HOME=" + filepath.Join(dir, "data"),
+		"SORATUI_DEMO_SPEED=20"}
 	term := startTerminal(t, env, 80, 24, "--demo")
 	term.waitScreen("demo")
 	term.keys("-l", "a paper boat in a storm drain")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/soratui/soratui/apidot"
@@ -14,11 +15,24 @@ import (
 	"github.com/soratui/soratui/jobs"
 )
 
-// Demo timings: a demo job waits in the queue a few seconds, then runs.
+// Demo timings: a demo job waits in the queue a few seconds, then runs;
+// the demo reads its status every demoPoll.
 const (
 	demoQueueTime = 4 * time.Second
 	demoRunTime   = 10 * time.Second
+	demoPoll      = time.Second
 )
+
+// demoSpeed is SORATUI_DEMO_SPEED, a factor (1 to 1000) that makes the
+// demo's jobs and polling that much faster, so that tests of the demo
+// need not wait through its timings; 1 when unset or invalid.
+func (a *app) demoSpeed() time.Duration {
+	n, err := strconv.Atoi(a.env.getenv("SORATUI_DEMO_SPEED"))
+	if err != nil || n < 1 || n > 1000 {
+		return 1
+	}
+	return time.Duration(n)
+}
 
 // demoAddr is where the demo's simulator serves when the port is free, so
 // the result links of earlier demo runs still open.
@@ -82,8 +96,8 @@ func (a *app) apiBase() string {
 func (a *app) demoServer() *apidottest.Server {
 	if a.res.sim == nil {
 		a.res.sim = apidottest.NewServer(apidottest.Options{
-			QueueTime: demoQueueTime,
-			RunTime:   demoRunTime,
+			QueueTime: demoQueueTime / a.demoSpeed(),
+			RunTime:   demoRunTime / a.demoSpeed(),
 			Stateless: true,
 			Listen:    demoAddr,
 		})
@@ -202,7 +216,7 @@ func (a *app) trackerConfig(store *history.Store, client jobs.API) (jobs.Config,
 	case interval != 0:
 	case a.global.demo:
 		// Demo jobs take seconds; a steady second keeps the bars moving.
-		sched = jobs.Fixed{Interval: time.Second}
+		sched = jobs.Fixed{Interval: max(demoPoll/a.demoSpeed(), minPollInterval)}
 	default:
 		// Priors only sharpen the schedule: without them it uses
 		// DefaultPrior.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"time"
 
 	"golang.org/x/term"
 
@@ -11,12 +12,23 @@ import (
 )
 
 // keyring is where the API key is stored: Env.Keyring when a test sets one,
-// else the OS keyring. Every call is bounded by keys.DefaultTimeout.
+// else the OS keyring. Every call is bounded by keyringTimeout.
 func (a *app) keyring() keys.Keyring {
 	if a.env.Keyring != nil {
-		return keys.WithTimeout(a.env.Keyring, keys.DefaultTimeout)
+		return keys.WithTimeout(a.env.Keyring, a.keyringTimeout())
 	}
-	return keys.NewOSKeyring(keys.DefaultTimeout)
+	return keys.NewOSKeyring(a.keyringTimeout())
+}
+
+// keyringTimeout is SORATUI_KEYRING_TIMEOUT (a duration up to a minute),
+// for a keyring slower than usual or a test of a hung one, else
+// keys.DefaultTimeout.
+func (a *app) keyringTimeout() time.Duration {
+	d, err := time.ParseDuration(a.env.getenv("SORATUI_KEYRING_TIMEOUT"))
+	if err != nil || d <= 0 || d > time.Minute {
+		return keys.DefaultTimeout
+	}
+	return d
 }
 
 // resolveKey finds the API key: demo mode's fixed key, else APIDOT_API_KEY,

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -156,7 +157,9 @@ func TestKeyCommandsWithHungDBusTimeOut(t *testing.T) {
 			held = append(held, c)
 		}
 	}()
-	env := append(isolatedEnv(t), "DBUS_SESSION_BUS_ADDRESS=unix:path="+sock)
+	// A short bound on each keyring call: the test is about the bound, not
+	// its length.
+	env := append(isolatedEnv(t), "DBUS_SESSION_BUS_ADDRESS=unix:path="+sock, "SORATUI_KEYRING_TIMEOUT=300ms")
 
 	r := runCommand(t, env, ssKey+"\n", bin, "key", "set")
 	r.wantExit(t, 1)
@@ -344,12 +347,36 @@ func requireTools(t *testing.T, names ...string) {
 func buildSoratui(t *testing.T) string {
 	t.Helper()
 	requireTools(t, "go")
-	bin := filepath.Join(t.TempDir(), "soratui")
-	cmd := exec.Command("go", "build", "-o", bin, "github.com/soratui/soratui")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	bin, err := builtSoratui()
+	if err != nil {
+		t.Fatal(err)
 	}
 	return bin
+}
+
+// binDir holds the binary that builtSoratui links once for all the tests
+// that run it (each link takes seconds); TestMain makes and removes it.
+var binDir string
+
+var builtSoratui = sync.OnceValues(func() (string, error) {
+	bin := filepath.Join(binDir, "soratui")
+	cmd := exec.Command("go", "build", "-o", bin, "github.com/soratui/soratui")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "soratui-keys-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
 type cmdResult struct {
