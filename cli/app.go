@@ -183,11 +183,13 @@ func (a *app) serviceWith(store *history.Store, client jobs.API, autoDownload bo
 	if err != nil && autoDownload {
 		return nil, err
 	}
+	auto := a.autoSettings()
 	svc := jobs.NewService(jobs.ServiceConfig{
 		Tracker:      cfg,
-		Downloader:   download.Downloader{Client: a.resultClient()},
+		Downloader:   download.Downloader{Client: a.resultClient(), MaxSize: auto.MaxDownload},
 		VideosDir:    videos,
 		AutoDownload: autoDownload,
+		AutoDest:     auto.dest,
 	})
 	a.res.onClose(svc.Close)
 	return svc, nil

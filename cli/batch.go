@@ -130,7 +130,7 @@ func (a *app) batchPlan(ctx context.Context, file string) (batch.Plan, error) {
 
 // sendBatch runs the plan through the job service and prints the jobs.
 func (a *app) sendBatch(ctx context.Context, o batchOptions, plan batch.Plan) error {
-	svc, err := a.service(ctx, o.download)
+	svc, err := a.service(ctx, a.autoDownload(o.download, o.wait))
 	if err != nil {
 		return err
 	}

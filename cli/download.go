@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -45,6 +46,11 @@ nothing behind. Result links expire (APIDot keeps them about a day).`,
 		Args: usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.ref = args[0]
+			if !cmd.Flags().Changed("max-size") {
+				if max := a.autoSettings().MaxDownload; max > 0 {
+					o.maxSize = strconv.FormatInt(max, 10) // max_download from the settings
+				}
+			}
 			return runDownload(cmd.Context(), a, o)
 		},
 	}

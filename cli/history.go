@@ -173,7 +173,7 @@ they may exist on the server, so they are never resent.`,
 }
 
 func runWatch(ctx context.Context, a *app, o watchOptions) error {
-	svc, err := a.service(ctx, o.download)
+	svc, err := a.service(ctx, a.autoDownload(o.download, true))
 	if err != nil {
 		return err
 	}

@@ -106,6 +106,7 @@ or use the commands below in scripts.`,
 		newSpendCmd(a),
 		newPreviewCmd(a),
 		newBatchCmd(a),
+		newRerunCmd(a),
 	)
 	root.Version = a.version().String()
 	root.SetVersionTemplate("soratui {{.Version}}\n")

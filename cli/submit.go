@@ -161,7 +161,7 @@ func runSubmit(ctx context.Context, a *app, o submitOptions) error {
 	if err := a.checkBudget(reqs, o.overBudget, stderr); err != nil {
 		return err
 	}
-	svc, err := a.service(ctx, o.download)
+	svc, err := a.service(ctx, a.autoDownload(o.download, o.wait))
 	if err != nil {
 		return err
 	}

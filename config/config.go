@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/soratui/soratui/apidot"
+	"github.com/soratui/soratui/download"
 )
 
 // Settings are the values the commands and the interface start from.
@@ -262,7 +263,11 @@ func (e *Effective) set(key, v string) string {
 		}
 		s.MonthlyBudget = n
 	case "max_download":
-		n, err := ParseSize(v)
+		if v == "0" {
+			s.MaxDownload = 0
+			break
+		}
+		n, err := download.ParseSize(v)
 		if err != nil {
 			return err.Error()
 		}

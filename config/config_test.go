@@ -110,20 +110,3 @@ func TestBadConfigNamesLineAndKey(t *testing.T) {
 		})
 	}
 }
-
-func TestParseSize(t *testing.T) {
-	tests := []struct {
-		in   string
-		want int64
-		ok   bool
-	}{
-		{"2GB", 2e9, true}, {"500 MiB", 500 << 20, true}, {"1048576", 1 << 20, true},
-		{"1.5gb", 1.5e9, true}, {"-1MB", 0, false}, {"huge", 0, false},
-	}
-	for _, tt := range tests {
-		got, err := config.ParseSize(tt.in)
-		if (err == nil) != tt.ok || got != tt.want {
-			t.Errorf("ParseSize(%q) = %d, %v; want %d, ok=%v", tt.in, got, err, tt.want, tt.ok)
-		}
-	}
-}

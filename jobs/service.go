@@ -26,8 +26,10 @@ type ServiceConfig struct {
 	// (download.DefaultPath); empty means a download must name one.
 	VideosDir string
 	// AutoDownload saves every job that finishes while the service
-	// follows it to its default path under VideosDir.
+	// follows it to its default path under VideosDir, or to AutoDest's
+	// path when that is set.
 	AutoDownload bool
+	AutoDest     func(history.Job) string
 }
 
 // Service is the one route for a job, shared by the CLI and the terminal
@@ -42,6 +44,7 @@ type Service struct {
 	dl      download.Downloader
 	videos  string
 	auto    bool
+	autoTo  func(history.Job) string
 	events  hub
 
 	ctx    context.Context // ends with Close: background work stops
@@ -86,6 +89,7 @@ func NewService(cfg ServiceConfig) *Service {
 		dl:          cfg.Downloader,
 		videos:      cfg.VideosDir,
 		auto:        cfg.AutoDownload,
+		autoTo:      cfg.AutoDest,
 		follows:     map[string]*following{},
 		deleted:     map[string]bool{},
 		downloading: map[string]context.CancelFunc{},
@@ -244,7 +248,11 @@ func (s *Service) run(ctx context.Context, id string) Outcome {
 	job, err := s.tracker.Follow(ctx, id)
 	out := Outcome{Job: job, Err: err}
 	if err == nil && s.auto && job.Status == history.StatusFinished && job.LocalPath == "" {
-		saved, derr := s.Download(ctx, id, DownloadOptions{})
+		var o DownloadOptions
+		if s.autoTo != nil {
+			o.Dest = s.autoTo(job)
+		}
+		saved, derr := s.Download(ctx, id, o)
 		if unrec := (*download.UnrecordedError)(nil); errors.As(derr, &unrec) {
 			saved.LocalPath = unrec.Path
 		}

@@ -1,0 +1,140 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/soratui/soratui/apidot"
+	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/jobs"
+)
+
+type rerunOptions struct {
+	ref        string
+	model      string
+	duration   int
+	aspect     string
+	resolution string
+	wait       bool
+	download   bool
+	overBudget bool
+	out        *jsonOutput
+	changed    func(string) bool
+}
+
+func newRerunCmd(a *app) *cobra.Command {
+	var o rerunOptions
+	cmd := &cobra.Command{
+		Use:   "rerun ID [flags]",
+		Short: "Submit a job again: the same prompt and parameters, as a new job",
+		Long: `Rerun submits a new job with the prompt, image and parameters of job ID (its
+local id, a unique prefix, or its task id); --model, --duration, --aspect and
+--resolution change them. A job that was part of a comparison joins the same
+group, so the new take shows beside the others. It is validated, checked
+against the monthly budget and recorded before it is sent, like submit.`,
+		Example: `  soratui rerun 01jx8k2m --wait
+  soratui rerun 01jx8k2m --model pro --resolution 1080p --json`,
+		Args: usageArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.ref, o.changed = args[0], cmd.Flags().Changed
+			return runRerun(cmd.Context(), a, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.model, "model", "", "standard, pro, or an API model name (default: the job's)")
+	f.IntVarP(&o.duration, "duration", "d", 0, "seconds: 4, 8, 12, 16 or 20 (default: the job's)")
+	f.StringVar(&o.aspect, "aspect", "", "16:9, 9:16 or auto (default: the job's)")
+	f.StringVar(&o.resolution, "resolution", "", "Pro only: 720p, 1024p or 1080p (default: the job's)")
+	f.BoolVarP(&o.wait, "wait", "w", false, "follow the new job until it is finished or failed")
+	f.BoolVar(&o.download, "download", false, "with --wait: save the finished video")
+	f.BoolVar(&o.overBudget, "over-budget", false, "send even when it passes monthly_budget")
+	o.out = addJSONFlags(cmd, "print the new job as JSON", a.env.Now)
+	return cmd
+}
+
+// request is the original's request with the flags laid over it.
+func (o rerunOptions) request(orig history.Job) (apidot.Request, error) {
+	r := jobs.Request(orig)
+	if o.changed("model") {
+		m, err := apidot.ParseModel(o.model)
+		if err != nil {
+			return r, &UsageError{Err: fmt.Errorf("--model: %w", err)}
+		}
+		if !apidot.IsPro(m) {
+			r.Resolution = "" // Standard takes none
+		}
+		r.Model = m
+	}
+	if o.changed("duration") {
+		r.Duration = o.duration
+	}
+	if o.changed("aspect") {
+		r.AspectRatio = o.aspect
+	}
+	if o.changed("resolution") {
+		r.Resolution = o.resolution
+	}
+	return r.WithDefaults(), r.Validate()
+}
+
+func runRerun(ctx context.Context, a *app, o rerunOptions) error {
+	if o.download && !o.wait {
+		return usageErrorf("--download needs --wait")
+	}
+	store, err := a.openStore()
+	if err != nil {
+		return err
+	}
+	orig, err := findJob(store, o.ref)
+	if err != nil {
+		return err
+	}
+	req, err := o.request(orig)
+	if err != nil {
+		return err
+	}
+	if err := a.checkBudget([]apidot.Request{req}, o.overBudget, a.env.Stderr); err != nil {
+		return err
+	}
+	if img := req.ImageURL(); img != "" {
+		if err := apidot.CheckImage(ctx, nil, img); err != nil {
+			return &UsageError{Err: err, Help: "Nothing was sent: the original's image is no longer usable."}
+		}
+	}
+	svc, err := a.service(ctx, a.autoDownload(o.download, o.wait))
+	if err != nil {
+		return err
+	}
+	var progress *progressPrinter
+	if o.wait {
+		progress = &progressPrinter{w: a.env.Stderr}
+	}
+	listen, notified := a.withNotify(progress.event)
+	defer notified()
+	stop := svc.Listen(listen)
+	defer stop()
+	js, submitErr := svc.SubmitTagged(ctx, []apidot.Request{req}, func(j *history.Job) { j.GroupID = orig.GroupID })
+	if len(js) == 0 {
+		return submitErr
+	}
+	final, dlErr := js, error(nil)
+	if o.wait && submitErr == nil {
+		if final, dlErr, err = awaitJobs(ctx, svc, js); err != nil {
+			return err
+		}
+	}
+	stop()
+	if o.out.enabled() {
+		err = o.out.write(a.env.Stdout, final[0])
+	} else {
+		writeSubmitted(a.env.Stdout, final)
+	}
+	for _, e := range []error{err, submitErr, failedJobs(final), dlErr} {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
