@@ -158,7 +158,7 @@ func (a *app) downloadTarget(j history.Job, output string) (string, error) {
 // notDownloadable explains why a job has nothing to download (exit 2).
 func notDownloadable(j history.Job, err error) error {
 	switch {
-	case j.Status == history.StatusFailed || j.Status == history.StatusRejected:
+	case j.Status == history.StatusFailed || j.Status == history.StatusRejected || j.Status == history.StatusExpired:
 		return &UsageError{Err: fmt.Errorf("job %s %s: it has no video to download", j.ID, j.Status),
 			Help: "'soratui show " + j.ID + "' says why."}
 	case errors.Is(err, download.ErrNotFinished):

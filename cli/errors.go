@@ -46,7 +46,7 @@ func ExitCode(err error) int {
 		return silent.Code
 	}
 	var usage *UsageError
-	if errors.As(err, &usage) || apidot.IsInvalid(err) {
+	if errors.As(err, &usage) || apidot.IsInvalid(err) || apidot.IsModelUnavailable(err) {
 		return 2
 	}
 	return 1
@@ -71,6 +71,8 @@ func explain(err error) string {
 	switch {
 	case errors.Is(err, context.Canceled):
 		return "interrupted: every job stays in the history, and 'soratui watch' (or the interface) resumes the unfinished ones"
+	case apidot.IsModelUnavailable(err):
+		return err.Error() + "\n" + modelUnavailable
 	case apidot.IsAuth(err):
 		return err.Error() + "\nThe API key was refused: set a valid one with 'soratui key set' or the APIDOT_API_KEY variable."
 	case apidot.IsInsufficientCredits(err):
@@ -80,6 +82,10 @@ func explain(err error) string {
 	}
 	return err.Error()
 }
+
+// modelUnavailable explains a submit refused because the server does not serve the model.
+const modelUnavailable = "This model is not available from APIDot now: OpenAI retired Sora 2 on its own API in " +
+	"September 2026, and resellers may follow. Nothing was billed. Try the offline demo with 'soratui --demo'."
 
 // flagFor names the command-line flag of a request field.
 func flagFor(field string) string {

@@ -196,13 +196,20 @@ func runWatch(ctx context.Context, a *app, o watchOptions) error {
 	if err != nil {
 		return err
 	}
-	done := 0
+	done, expired := 0, 0
 	for _, j := range final {
-		if j.Status == history.StatusFinished {
+		switch j.Status {
+		case history.StatusFinished:
 			done++
+		case history.StatusExpired:
+			expired++
 		}
 	}
-	fmt.Fprintf(a.env.Stderr, "All done: %d finished, %d failed.\n", done, len(final)-done)
+	summary := fmt.Sprintf("All done: %d finished, %d failed", done, len(final)-done-expired)
+	if expired > 0 {
+		summary += fmt.Sprintf(", %d expired (%s)", expired, history.ExpiredNote)
+	}
+	fmt.Fprintln(a.env.Stderr, summary+".")
 	if done < len(final) {
 		return &SilentError{Code: 1, Err: errors.New("some jobs failed")}
 	}

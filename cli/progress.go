@@ -129,6 +129,8 @@ func eventMessage(e jobs.Event) string {
 		return fmt.Sprintf("%s: saved to %s", e.Job.ID, inert.Line(e.Job.LocalPath))
 	case e.Kind == jobs.DownloadFailed:
 		return fmt.Sprintf("%s: download failed, the job is still finished: %s", e.Job.ID, describe(autoDownloadFailure(e.Job, e.Err)))
+	case e.Kind == jobs.JobDeleted:
+		return fmt.Sprintf("%s deleted from the history; no longer followed", e.Job.ID)
 	case e.Kind == jobs.JobChanged && e.Err != nil:
 		return fmt.Sprintf("%s: status read failed, retrying: %s", e.Job.ID, inert.Line(e.Err.Error()))
 	}

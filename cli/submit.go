@@ -228,11 +228,16 @@ func awaitJobs(ctx context.Context, svc *jobs.Service, js []history.Job) (final 
 	for i, j := range js {
 		ids[i] = j.ID
 	}
-	final = make([]history.Job, len(js))
+	final = make([]history.Job, 0, len(js))
 	var errs []error
 	var failed []string
-	for i, o := range svc.Await(ctx, ids) {
-		final[i] = o.Job
+	for _, o := range svc.Await(ctx, ids) {
+		if errors.Is(o.Err, jobs.ErrDeleted) {
+			// Deleted meanwhile (here or by another process): followed no
+			// more and left out; the progress printer has said so.
+			continue
+		}
+		final = append(final, o.Job)
 		if o.Err != nil {
 			errs = append(errs, o.Err)
 		}
@@ -252,7 +257,7 @@ func failedJobs(js []history.Job) error {
 	var bad []string
 	for _, j := range js {
 		switch j.Status {
-		case history.StatusFailed, history.StatusRejected, history.StatusUnconfirmed:
+		case history.StatusFailed, history.StatusRejected, history.StatusUnconfirmed, history.StatusExpired:
 			bad = append(bad, j.ID+" "+string(j.Status))
 		}
 	}

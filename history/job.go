@@ -36,12 +36,19 @@ const (
 	StatusFinished Status = "finished"
 	// StatusFailed means the server gave up on the task.
 	StatusFailed Status = "failed"
+	// StatusExpired means the server no longer knows a task it once
+	// accepted (it answered 404 several times); APIDot keeps results for
+	// 24 hours to 3 days. Nothing more will come of it.
+	StatusExpired Status = "expired"
 )
+
+// ExpiredNote explains StatusExpired to a person.
+const ExpiredNote = "the server no longer knows this task; results are kept 24 h to 3 days"
 
 // allStatuses lists every valid status in the order a job moves through them.
 var allStatuses = [...]Status{
 	StatusSubmitting, StatusUnconfirmed, StatusRejected,
-	StatusNotStarted, StatusRunning, StatusFinished, StatusFailed,
+	StatusNotStarted, StatusRunning, StatusFinished, StatusFailed, StatusExpired,
 }
 
 // unfinishedStatuses are the statuses Unfinished reports.
@@ -59,7 +66,7 @@ func Statuses() []Status {
 // Terminal reports whether a job in this status will never change again.
 func (s Status) Terminal() bool {
 	switch s {
-	case StatusRejected, StatusFinished, StatusFailed:
+	case StatusRejected, StatusFinished, StatusFailed, StatusExpired:
 		return true
 	}
 	return false

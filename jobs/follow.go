@@ -15,8 +15,9 @@ var errUnchanged = errors.New("unchanged")
 // Follow polls the job until it is finished or failed, recording every
 // change, and returns the final record. It never gives up on transient
 // failures; it returns early when ctx ends, when the key is refused (no
-// read can succeed until the user fixes it), or when the job has no task
-// id (ErrNoTask).
+// read can succeed until the user fixes it), when the job has no task id
+// (ErrNoTask), or when the job left the history (ErrDeleted, after a
+// JobDeleted event). ExpireAfter 404s in a row end it as StatusExpired.
 func (t *Tracker) Follow(ctx context.Context, id string) (history.Job, error) {
 	job, err := t.store.Get(id)
 	if err != nil {
@@ -26,6 +27,7 @@ func (t *Tracker) Follow(ctx context.Context, id string) (history.Job, error) {
 	defer t.dropWaker(id)
 	p := Poll{Job: job}
 	slow := false
+	var gone goneWatch
 	for !job.Status.Terminal() {
 		if job.TaskID == "" {
 			return job, ErrNoTask
@@ -52,6 +54,13 @@ func (t *Tracker) Follow(ctx context.Context, id string) (history.Job, error) {
 		sent := t.now()
 		task, err := t.api.Status(ctx, job.TaskID)
 		p.Reads++
+		if gone.answer(err) {
+			job, err = t.expire(job)
+			if isGone(err) {
+				return t.deleted(job)
+			}
+			return job, err
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return job, ctx.Err()
@@ -65,6 +74,12 @@ func (t *Tracker) Follow(ctx context.Context, id string) (history.Job, error) {
 			continue
 		}
 		updated, changed, err := t.record(id, job, task)
+		if err == nil && !changed && gone.due() {
+			_, err = t.store.Get(id)
+		}
+		if isGone(err) {
+			return t.deleted(job)
+		}
 		if err != nil {
 			// The store is busy or failing; the server keeps the state,
 			// so the next read records it.

@@ -10,8 +10,8 @@ import (
 	"github.com/soratui/soratui/history"
 )
 
-// ErrDeleted means the job was deleted through the service while it was
-// followed, so following it stopped.
+// ErrDeleted means the job was deleted while it was followed (through the
+// service, or by another process), so following it stopped.
 var ErrDeleted = errors.New("the job was deleted")
 
 // ServiceConfig builds a Service.

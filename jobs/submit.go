@@ -120,7 +120,7 @@ func (t *Tracker) SubmitTagged(ctx context.Context, reqs []apidot.Request, tag f
 		out[i] = job
 		if err != nil {
 			errs = append(errs, err)
-			if apidot.IsAuth(err) || apidot.IsInsufficientCredits(err) || ctx.Err() != nil {
+			if apidot.IsAuth(err) || apidot.IsInsufficientCredits(err) || apidot.IsModelUnavailable(err) || ctx.Err() != nil {
 				stop = err
 			}
 		}

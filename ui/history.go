@@ -26,7 +26,7 @@ var statusFilters = []struct {
 	{"all", nil},
 	{"pending", []history.Status{history.StatusSubmitting, history.StatusUnconfirmed, history.StatusNotStarted, history.StatusRunning}},
 	{"finished", []history.Status{history.StatusFinished}},
-	{"failed", []history.Status{history.StatusFailed, history.StatusRejected}},
+	{"failed", []history.Status{history.StatusFailed, history.StatusRejected, history.StatusExpired}},
 }
 
 // modelFilters are the model filter's steps.

@@ -110,6 +110,7 @@ func newStyles(isDark bool) styles {
 			history.StatusRunning:     lipgloss.NewStyle().Foreground(blue),
 			history.StatusFinished:    lipgloss.NewStyle().Foreground(green),
 			history.StatusFailed:      lipgloss.NewStyle().Foreground(red),
+			history.StatusExpired:     lipgloss.NewStyle().Foreground(subtle),
 		},
 		help: help.DefaultStyles(isDark),
 	}

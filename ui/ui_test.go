@@ -64,6 +64,7 @@ func everyStatus() []history.Job {
 		{Model: apidot.ModelPro, Resolution: "1024p", Status: history.StatusRunning, Prompt: "neon koi pond at night, overhead drone shot", Duration: 8, Credits: 640, TaskID: "task-unified-5", Progress: intp(45), CreatedAt: at(5)},
 		{Model: apidot.ModelStandard, Status: history.StatusNotStarted, Prompt: "a paper boat in a storm drain", Duration: 16, Credits: 192, TaskID: "task-unified-6", Progress: intp(0), CreatedAt: at(4)},
 		{Model: apidot.ModelStandard, Status: history.StatusSubmitting, Prompt: "a lighthouse keeper's morning", Duration: 20, Credits: 240, CreatedAt: at(3)},
+		{Model: apidot.ModelStandard, Status: history.StatusExpired, Prompt: "an old harbour at dusk", Duration: 4, Credits: 48, TaskID: "task-unified-8", Error: history.ExpiredNote, CreatedAt: at(10)},
 	}
 }
 

@@ -1,0 +1,122 @@
+package jobs_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/soratui/soratui/apidot"
+	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/jobs"
+)
+
+func TestATaskTheServerForgotEndsExpired(t *testing.T) {
+	e := newEnv(t, apidottest.Options{QueueTime: time.Hour})
+	tr := e.tracker(jobs.Config{})
+	job, err := tr.Submit(context.Background(), pro1080("a harbour"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.server.Forget(job.TaskID)
+	before := e.server.StatusReads(job.TaskID)
+
+	final, err := tr.Follow(context.Background(), job.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if final.Status != history.StatusExpired || final.Error != history.ExpiredNote {
+		t.Fatalf("job ended %s (%q), want expired with the note", final.Status, final.Error)
+	}
+	if reads := e.server.StatusReads(job.TaskID) - before; reads != jobs.ExpireAfter {
+		t.Errorf("%d reads answered 404 before expiring, want %d", reads, jobs.ExpireAfter)
+	}
+	if !final.Status.Terminal() {
+		t.Error("expired is not terminal")
+	}
+	unfinished, err := e.store.Unfinished()
+	if err != nil || len(unfinished) != 0 {
+		t.Errorf("unfinished after expiry: %v %v", unfinished, err)
+	}
+	byStatus, err := e.store.List(history.Query{Statuses: []history.Status{history.StatusExpired}})
+	if err != nil || len(byStatus) != 1 {
+		t.Errorf("status filter expired: %d jobs, %v", len(byStatus), err)
+	}
+}
+
+func TestFewer404sThanExpireAfterDoNotExpire(t *testing.T) {
+	e := newEnv(t, apidottest.Options{RunTime: 50 * time.Millisecond})
+	var mu sync.Mutex
+	reads := 0
+	// The server answers 404 once less than ExpireAfter, then knows the task again.
+	api := apiFunc{submit: e.client.Submit, status: func(ctx context.Context, id string) (apidot.Task, error) {
+		mu.Lock()
+		reads++
+		n := reads
+		mu.Unlock()
+		if n < jobs.ExpireAfter {
+			return apidot.Task{}, &apidot.APIError{Op: apidot.OpStatus, HTTPStatus: 404, Code: 404}
+		}
+		return e.client.Status(ctx, id)
+	}}
+	tr := jobs.New(jobs.Config{Store: e.store, API: api, RequestsPerSecond: 1000,
+		Scheduler: jobs.Fixed{Interval: 20 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}})
+	job, err := tr.Submit(context.Background(), pro1080("a pier"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	final, err := tr.Follow(context.Background(), job.ID)
+	if err != nil || final.Status != history.StatusFinished {
+		t.Fatalf("job ended %s, %v; want finished once the server knew it again", final.Status, err)
+	}
+}
+
+func TestAJobDeletedElsewhereIsFollowedNoMore(t *testing.T) {
+	e := newEnv(t, apidottest.Options{QueueTime: time.Hour})
+	var mu sync.Mutex
+	var kinds []jobs.EventKind
+	tr := e.tracker(jobs.Config{OnEvent: func(ev jobs.Event) {
+		mu.Lock()
+		kinds = append(kinds, ev.Kind)
+		mu.Unlock()
+	}})
+	job, err := tr.Submit(context.Background(), pro1080("a pier at night"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another handle on the same file, as another process has.
+	other, err := history.Open(e.store.Path(), history.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	done := make(chan error, 1)
+	go func() {
+		_, err := tr.Follow(context.Background(), job.ID)
+		done <- err
+	}()
+	for deadline := time.Now().Add(10 * time.Second); e.server.StatusReads(job.TaskID) == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the job was never read")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if _, err := other.Delete(job.ID); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if !errors.Is(err, jobs.ErrDeleted) {
+			t.Fatalf("Follow = %v, want ErrDeleted", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the deleted job is still followed")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(kinds) == 0 || kinds[len(kinds)-1] != jobs.JobDeleted {
+		t.Errorf("events %v, want a JobDeleted last", kinds)
+	}
+}
