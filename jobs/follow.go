@@ -20,6 +20,9 @@ var errUnchanged = errors.New("unchanged")
 // JobDeleted event). ExpireAfter 404s in a row end it as StatusExpired.
 func (t *Tracker) Follow(ctx context.Context, id string) (history.Job, error) {
 	job, err := t.store.Get(id)
+	if isGone(err) {
+		return t.deleted(history.Job{ID: id}) // listed by the caller, gone since
+	}
 	if err != nil {
 		return job, err
 	}

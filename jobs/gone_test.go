@@ -11,17 +11,18 @@ import (
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/history"
 	"github.com/soratui/soratui/jobs"
+	"github.com/soratui/soratui/jobs/jobstest"
 )
 
 func TestATaskTheServerForgotEndsExpired(t *testing.T) {
-	e := newEnv(t, apidottest.Options{QueueTime: time.Hour})
-	tr := e.tracker(jobs.Config{})
+	e := jobstest.New(t, apidottest.Options{QueueTime: time.Hour})
+	tr := e.Tracker(jobs.Config{})
 	job, err := tr.Submit(context.Background(), pro1080("a harbour"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.server.Forget(job.TaskID)
-	before := e.server.StatusReads(job.TaskID)
+	e.Server.Forget(job.TaskID)
+	before := e.Server.StatusReads(job.TaskID)
 
 	final, err := tr.Follow(context.Background(), job.ID)
 	if err != nil {
@@ -30,28 +31,28 @@ func TestATaskTheServerForgotEndsExpired(t *testing.T) {
 	if final.Status != history.StatusExpired || final.Error != history.ExpiredNote {
 		t.Fatalf("job ended %s (%q), want expired with the note", final.Status, final.Error)
 	}
-	if reads := e.server.StatusReads(job.TaskID) - before; reads != jobs.ExpireAfter {
+	if reads := e.Server.StatusReads(job.TaskID) - before; reads != jobs.ExpireAfter {
 		t.Errorf("%d reads answered 404 before expiring, want %d", reads, jobs.ExpireAfter)
 	}
 	if !final.Status.Terminal() {
 		t.Error("expired is not terminal")
 	}
-	unfinished, err := e.store.Unfinished()
+	unfinished, err := e.Store.Unfinished()
 	if err != nil || len(unfinished) != 0 {
 		t.Errorf("unfinished after expiry: %v %v", unfinished, err)
 	}
-	byStatus, err := e.store.List(history.Query{Statuses: []history.Status{history.StatusExpired}})
+	byStatus, err := e.Store.List(history.Query{Statuses: []history.Status{history.StatusExpired}})
 	if err != nil || len(byStatus) != 1 {
 		t.Errorf("status filter expired: %d jobs, %v", len(byStatus), err)
 	}
 }
 
 func TestFewer404sThanExpireAfterDoNotExpire(t *testing.T) {
-	e := newEnv(t, apidottest.Options{RunTime: 50 * time.Millisecond})
+	e := jobstest.New(t, apidottest.Options{RunTime: 50 * time.Millisecond})
 	var mu sync.Mutex
 	reads := 0
 	// The server answers 404 once less than ExpireAfter, then knows the task again.
-	api := apiFunc{submit: e.client.Submit, status: func(ctx context.Context, id string) (apidot.Task, error) {
+	api := apiFunc{submit: e.Client.Submit, status: func(ctx context.Context, id string) (apidot.Task, error) {
 		mu.Lock()
 		reads++
 		n := reads
@@ -59,10 +60,9 @@ func TestFewer404sThanExpireAfterDoNotExpire(t *testing.T) {
 		if n < jobs.ExpireAfter {
 			return apidot.Task{}, &apidot.APIError{Op: apidot.OpStatus, HTTPStatus: 404, Code: 404}
 		}
-		return e.client.Status(ctx, id)
+		return e.Client.Status(ctx, id)
 	}}
-	tr := jobs.New(jobs.Config{Store: e.store, API: api, RequestsPerSecond: 1000,
-		Scheduler: jobs.Fixed{Interval: 20 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}})
+	tr := e.Tracker(jobs.Config{API: api})
 	job, err := tr.Submit(context.Background(), pro1080("a pier"))
 	if err != nil {
 		t.Fatal(err)
@@ -74,10 +74,10 @@ func TestFewer404sThanExpireAfterDoNotExpire(t *testing.T) {
 }
 
 func TestAJobDeletedElsewhereIsFollowedNoMore(t *testing.T) {
-	e := newEnv(t, apidottest.Options{QueueTime: time.Hour})
+	e := jobstest.New(t, apidottest.Options{QueueTime: time.Hour})
 	var mu sync.Mutex
 	var kinds []jobs.EventKind
-	tr := e.tracker(jobs.Config{OnEvent: func(ev jobs.Event) {
+	tr := e.Tracker(jobs.Config{OnEvent: func(ev jobs.Event) {
 		mu.Lock()
 		kinds = append(kinds, ev.Kind)
 		mu.Unlock()
@@ -87,7 +87,7 @@ func TestAJobDeletedElsewhereIsFollowedNoMore(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Another handle on the same file, as another process has.
-	other, err := history.Open(e.store.Path(), history.Options{})
+	other, err := history.Open(e.Store.Path(), history.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,12 +97,7 @@ func TestAJobDeletedElsewhereIsFollowedNoMore(t *testing.T) {
 		_, err := tr.Follow(context.Background(), job.ID)
 		done <- err
 	}()
-	for deadline := time.Now().Add(10 * time.Second); e.server.StatusReads(job.TaskID) == 0; {
-		if time.Now().After(deadline) {
-			t.Fatal("the job was never read")
-		}
-		time.Sleep(time.Millisecond)
-	}
+	jobstest.Eventually(t, "the first status read", func() bool { return e.Server.StatusReads(job.TaskID) > 0 })
 	if _, err := other.Delete(job.ID); err != nil {
 		t.Fatal(err)
 	}
