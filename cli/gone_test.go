@@ -7,6 +7,7 @@ import (
 
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/jobs/jobstest"
 )
 
 func TestWatchDropsJobsDeletedMeanwhileAndExits(t *testing.T) {
@@ -16,13 +17,13 @@ func TestWatchDropsJobsDeletedMeanwhileAndExits(t *testing.T) {
 		ids = append(ids, submitJob(t, h, "--prompt", p).ID)
 	}
 	stderr, stop := h.background("watch")
-	waitFor(t, "watch to follow both jobs", func() bool { return strings.Contains(stderr.String(), "Following 2 unfinished jobs.") })
+	jobstest.Eventually(t, "watch to follow both jobs", func() bool { return strings.Contains(stderr.String(), "Following 2 unfinished jobs.") })
 	for _, id := range ids {
 		if r := h.run("", "delete", id, "--yes", "--force"); r.code != 0 {
 			t.Fatalf("delete %s: exit %d:\n%s", id, r.code, r.stderr)
 		}
 	}
-	waitFor(t, "watch to end", func() bool { return strings.Contains(stderr.String(), "All done") })
+	jobstest.Eventually(t, "watch to end", func() bool { return strings.Contains(stderr.String(), "All done") })
 	if code := stop(); code != 0 {
 		t.Fatalf("watch exit %d, want 0:\n%s", code, stderr.String())
 	}
