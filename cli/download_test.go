@@ -2,7 +2,6 @@ package cli_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -14,55 +13,7 @@ import (
 	"github.com/soratui/soratui/assets"
 	"github.com/soratui/soratui/cli"
 	"github.com/soratui/soratui/history"
-	"github.com/soratui/soratui/keys/keystest"
 )
-
-// runEnv is run with changes to the environment, such as a terminal.
-func (h *harness) runEnv(stdin string, set func(*cli.Env), args ...string) result {
-	h.t.Helper()
-	var out, errb bytes.Buffer
-	env := cli.Env{
-		Stdin:   strings.NewReader(stdin),
-		Stdout:  &out,
-		Stderr:  &errb,
-		Getenv:  func(k string) string { return h.env[k] },
-		Version: "test",
-		Keyring: keystest.New(),
-	}
-	set(&env)
-	err := cli.Run(context.Background(), args, env)
-	cli.Report(&errb, err)
-	return result{code: cli.ExitCode(err), stdout: out.String(), stderr: errb.String(), err: err}
-}
-
-// withVideos points the Videos folder of the harness at a fresh folder.
-func withVideos(t *testing.T, h *harness) string {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), "Videos")
-	h.env["XDG_VIDEOS_DIR"] = dir
-	return dir
-}
-
-// submitJob submits a prompt and returns the job printed.
-func submitJob(t *testing.T, h *harness, args ...string) history.Job {
-	t.Helper()
-	r := h.run("", append([]string{"submit", "--json"}, args...)...)
-	var j history.Job
-	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil {
-		t.Fatalf("submit %v: exit %d, %v\n%s\n%s", args, r.code, err, r.stdout, r.stderr)
-	}
-	return j
-}
-
-func showJob(t *testing.T, h *harness, id string) history.Job {
-	t.Helper()
-	r := h.run("", "show", id, "--json")
-	var j history.Job
-	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil {
-		t.Fatalf("show %s: %v\n%s", id, err, r.stderr)
-	}
-	return j
-}
 
 func requireClip(t *testing.T, path string) {
 	t.Helper()

@@ -13,75 +13,8 @@ import (
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/cli"
 	"github.com/soratui/soratui/history"
-	"github.com/soratui/soratui/history/historytest"
 	"github.com/soratui/soratui/keys/keystest"
 )
-
-const cliKey = "sk-cli-test-key-0123456789abcd"
-
-// harness runs commands in-process against a simulator and a history file
-// of its own.
-type harness struct {
-	t      *testing.T
-	server *apidottest.Server
-	db     string
-	env    map[string]string
-}
-
-func newHarness(t *testing.T, opts apidottest.Options) *harness {
-	t.Helper()
-	if opts.Key == "" {
-		opts.Key = cliKey
-	}
-	s := apidottest.NewTestServer(t, opts)
-	dir := t.TempDir()
-	return &harness{t: t, server: s, db: filepath.Join(dir, "data", "history.db"), env: map[string]string{
-		"APIDOT_API_KEY":        cliKey,
-		"APIDOT_BASE_URL":       s.URL,
-		"SORATUI_DB":            filepath.Join(dir, "data", "history.db"),
-		"SORATUI_POLL_INTERVAL": "50ms",
-		"HOME":                  dir,
-	}}
-}
-
-type result struct {
-	code           int
-	stdout, stderr string
-	err            error
-}
-
-func (h *harness) run(stdin string, args ...string) result {
-	h.t.Helper()
-	var out, errb bytes.Buffer
-	err := cli.Run(context.Background(), args, cli.Env{
-		Stdin:   strings.NewReader(stdin),
-		Stdout:  &out,
-		Stderr:  &errb,
-		Getenv:  func(k string) string { return h.env[k] },
-		Version: "test",
-		Keyring: keystest.New(),
-	})
-	cli.Report(&errb, err)
-	r := result{code: cli.ExitCode(err), stdout: out.String(), stderr: errb.String(), err: err}
-	for _, s := range []string{r.stdout, r.stderr} {
-		if strings.Contains(s, cliKey) {
-			h.t.Errorf("output of %v holds the API key:\n%s", args, s)
-		}
-	}
-	return r
-}
-
-func (h *harness) jobs() []history.Job {
-	h.t.Helper()
-	if _, err := os.Stat(h.db); os.IsNotExist(err) {
-		return nil
-	}
-	js, err := historytest.OpenAt(h.t, h.db).List(history.Query{})
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return js
-}
 
 func TestSubmitWaitFinishesAProJob(t *testing.T) {
 	h := newHarness(t, apidottest.Options{QueueTime: 50 * time.Millisecond, RunTime: 150 * time.Millisecond})

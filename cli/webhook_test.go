@@ -1,7 +1,6 @@
 package cli_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"regexp"
@@ -10,47 +9,9 @@ import (
 	"time"
 
 	"github.com/soratui/soratui/apidot/apidottest"
-	"github.com/soratui/soratui/cli"
 	"github.com/soratui/soratui/history"
-	"github.com/soratui/soratui/internal/lockedio"
 	"github.com/soratui/soratui/jobs/jobstest"
-	"github.com/soratui/soratui/keys/keystest"
 )
-
-// background runs a long-lived command until the returned stop is called;
-// stop returns its exit code.
-func (h *harness) background(args ...string) (stderr *lockedio.Buffer, stop func() int) {
-	h.t.Helper()
-	stderr = &lockedio.Buffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- cli.Run(ctx, args, cli.Env{
-			Stdout:  &lockedio.Buffer{},
-			Stderr:  stderr,
-			Getenv:  func(k string) string { return h.env[k] },
-			Version: "test",
-			Keyring: keystest.New(),
-		})
-	}()
-	stopped := false
-	stop = func() int {
-		if stopped {
-			return -1
-		}
-		stopped = true
-		cancel()
-		select {
-		case err := <-done:
-			return cli.ExitCode(err)
-		case <-time.After(15 * time.Second):
-			h.t.Fatal("the command did not stop")
-			return -1
-		}
-	}
-	h.t.Cleanup(func() { stop() })
-	return stderr, stop
-}
 
 var listening = regexp.MustCompile(`callbacks on (http://[^/ ]+)/`)
 

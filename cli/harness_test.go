@@ -1,0 +1,160 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/cli"
+	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/history/historytest"
+	"github.com/soratui/soratui/internal/lockedio"
+	"github.com/soratui/soratui/keys/keystest"
+)
+
+const cliKey = "sk-cli-test-key-0123456789abcd"
+
+// harness runs commands in-process against a simulator and a history file
+// of its own.
+type harness struct {
+	t      *testing.T
+	server *apidottest.Server
+	db     string
+	env    map[string]string
+}
+
+func newHarness(t *testing.T, opts apidottest.Options) *harness {
+	t.Helper()
+	if opts.Key == "" {
+		opts.Key = cliKey
+	}
+	s := apidottest.NewTestServer(t, opts)
+	dir := t.TempDir()
+	return &harness{t: t, server: s, db: filepath.Join(dir, "data", "history.db"), env: map[string]string{
+		"APIDOT_API_KEY":        cliKey,
+		"APIDOT_BASE_URL":       s.URL,
+		"SORATUI_DB":            filepath.Join(dir, "data", "history.db"),
+		"SORATUI_POLL_INTERVAL": "50ms",
+		"HOME":                  dir,
+	}}
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+	err            error
+}
+
+func (h *harness) run(stdin string, args ...string) result {
+	h.t.Helper()
+	return h.runEnv(stdin, nil, args...)
+}
+
+func (h *harness) jobs() []history.Job {
+	h.t.Helper()
+	if _, err := os.Stat(h.db); os.IsNotExist(err) {
+		return nil
+	}
+	js, err := historytest.OpenAt(h.t, h.db).List(history.Query{})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return js
+}
+
+// runEnv is run with changes to the environment, such as a terminal; set
+// may be nil. No output may hold the API key.
+func (h *harness) runEnv(stdin string, set func(*cli.Env), args ...string) result {
+	h.t.Helper()
+	var out, errb bytes.Buffer
+	env := cli.Env{
+		Stdin:   strings.NewReader(stdin),
+		Stdout:  &out,
+		Stderr:  &errb,
+		Getenv:  func(k string) string { return h.env[k] },
+		Version: "test",
+		Keyring: keystest.New(),
+	}
+	if set != nil {
+		set(&env)
+	}
+	err := cli.Run(context.Background(), args, env)
+	cli.Report(&errb, err)
+	r := result{code: cli.ExitCode(err), stdout: out.String(), stderr: errb.String(), err: err}
+	for _, s := range []string{r.stdout, r.stderr} {
+		if strings.Contains(s, cliKey) {
+			h.t.Errorf("output of %v holds the API key:\n%s", args, s)
+		}
+	}
+	return r
+}
+
+// withVideos points the Videos folder of the harness at a fresh folder.
+func withVideos(t *testing.T, h *harness) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "Videos")
+	h.env["XDG_VIDEOS_DIR"] = dir
+	return dir
+}
+
+// submitJob submits a prompt and returns the job printed.
+func submitJob(t *testing.T, h *harness, args ...string) history.Job {
+	t.Helper()
+	r := h.run("", append([]string{"submit", "--json"}, args...)...)
+	var j history.Job
+	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil {
+		t.Fatalf("submit %v: exit %d, %v\n%s\n%s", args, r.code, err, r.stdout, r.stderr)
+	}
+	return j
+}
+
+func showJob(t *testing.T, h *harness, id string) history.Job {
+	t.Helper()
+	r := h.run("", "show", id, "--json")
+	var j history.Job
+	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil {
+		t.Fatalf("show %s: %v\n%s", id, err, r.stderr)
+	}
+	return j
+}
+
+// background runs a long-lived command until the returned stop is called;
+// stop returns its exit code.
+func (h *harness) background(args ...string) (stderr *lockedio.Buffer, stop func() int) {
+	h.t.Helper()
+	stderr = &lockedio.Buffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- cli.Run(ctx, args, cli.Env{
+			Stdout:  &lockedio.Buffer{},
+			Stderr:  stderr,
+			Getenv:  func(k string) string { return h.env[k] },
+			Version: "test",
+			Keyring: keystest.New(),
+		})
+	}()
+	stopped := false
+	stop = func() int {
+		if stopped {
+			return -1
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-done:
+			return cli.ExitCode(err)
+		case <-time.After(15 * time.Second):
+			h.t.Fatal("the command did not stop")
+			return -1
+		}
+	}
+	h.t.Cleanup(func() { stop() })
+	return stderr, stop
+}
