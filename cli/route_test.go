@@ -58,7 +58,11 @@ func TestCLIAndServiceTakeOneRoute(t *testing.T) {
 	byCLI := js[0]
 
 	rig := jobstest.Attach(h.server, historytest.OpenAt(t, h.db), cliKey)
-	svc := rig.Service(t, jobs.ServiceConfig{VideosDir: videos, AutoDownload: true})
+	// Automatic downloads go to download_dir (by default <videos>/soratui)
+	// under the variant name, for the CLI as for a service told so.
+	dir := filepath.Join(videos, "soratui")
+	svc := rig.Service(t, jobs.ServiceConfig{VideosDir: videos, AutoDownload: true,
+		AutoDest: func(j history.Job) string { return download.FreePath(dir, j) }})
 	j := jobstest.Submit(t, svc, "one route for a fox")
 	out := svc.Await(context.Background(), []string{j.ID})[0]
 	if out.Err != nil || out.DownloadErr != nil {
@@ -74,7 +78,8 @@ func TestCLIAndServiceTakeOneRoute(t *testing.T) {
 		{"printed trail", strings.Join(printedTrail(r.stderr, byCLI.ID), ","), strings.Join(statusTrail(bySvc), ",")},
 		{"credits", byCLI.Credits, bySvc.Credits},
 		{"video folder", filepath.Dir(byCLI.LocalPath), filepath.Dir(bySvc.LocalPath)},
-		{"video name", byCLI.LocalPath == download.DefaultPath(videos, byCLI), bySvc.LocalPath == download.DefaultPath(videos, bySvc)},
+		{"video name", filepath.Base(byCLI.LocalPath), download.VariantName(byCLI)},
+		{"service's video name", filepath.Base(bySvc.LocalPath), strings.TrimSuffix(download.VariantName(bySvc), ".mp4") + "-2.mp4"},
 		{"saved line", strings.Contains(r.stderr, byCLI.ID+": saved to "+byCLI.LocalPath), true},
 	}
 	for _, tt := range tests {
