@@ -10,6 +10,7 @@ import (
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/history/historytest"
 	"github.com/soratui/soratui/jobs"
 	"github.com/soratui/soratui/jobs/jobstest"
 )
@@ -75,23 +76,14 @@ func TestFewer404sThanExpireAfterDoNotExpire(t *testing.T) {
 
 func TestAJobDeletedElsewhereIsFollowedNoMore(t *testing.T) {
 	e := jobstest.New(t, apidottest.Options{QueueTime: time.Hour})
-	var mu sync.Mutex
-	var kinds []jobs.EventKind
-	tr := e.Tracker(jobs.Config{OnEvent: func(ev jobs.Event) {
-		mu.Lock()
-		kinds = append(kinds, ev.Kind)
-		mu.Unlock()
-	}})
+	rec := &jobstest.Recorder{}
+	tr := e.Tracker(jobs.Config{OnEvent: rec.Add})
 	job, err := tr.Submit(context.Background(), pro1080("a pier at night"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Another handle on the same file, as another process has.
-	other, err := history.Open(e.Store.Path(), history.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	other := historytest.OpenAt(t, e.Store.Path())
 	done := make(chan error, 1)
 	go func() {
 		_, err := tr.Follow(context.Background(), job.ID)
@@ -109,9 +101,8 @@ func TestAJobDeletedElsewhereIsFollowedNoMore(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the deleted job is still followed")
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(kinds) == 0 || kinds[len(kinds)-1] != jobs.JobDeleted {
-		t.Errorf("events %v, want a JobDeleted last", kinds)
+	events := rec.Events()
+	if len(events) == 0 || events[len(events)-1].Kind != jobs.JobDeleted {
+		t.Errorf("%d events, want a JobDeleted last", len(events))
 	}
 }
