@@ -145,7 +145,7 @@ func TestBatchReadsCSVFromStdinWithLiveLinesOnATerminal(t *testing.T) {
 	if r.code != 0 || h.server.Submits() != 2 {
 		t.Fatalf("exit %d, %d submits: %s", r.code, h.server.Submits(), r.stderr)
 	}
-	if !strings.Contains(r.stderr, "\x1b[2A") || !strings.Contains(r.stderr, "[####################] 100%") {
+	if !strings.Contains(r.stderr, "\x1b[2A") || !strings.Contains(r.stderr, "#] 100%") {
 		t.Errorf("no live lines redrawn in place on a terminal:\n%q", r.stderr)
 	}
 }

@@ -97,14 +97,16 @@ func (v *progressView) draw() {
 	for _, id := range v.order {
 		// One cell short of the width, so no terminal wraps the line and
 		// the redraw stays in place.
-		b.WriteString("\r\x1b[2K" + ansi.Truncate(liveLine(v.rows[id]), v.width-1, "…") + "\n")
+		b.WriteString("\r\x1b[2K" + ansi.Truncate(liveLine(v.rows[id], v.width), v.width-1, "…") + "\n")
 	}
 	v.drawn = len(v.order)
 	io.WriteString(v.w, b.String())
 }
 
-// liveLine is one job as a live line: id, bar, status, variant, prompt.
-func liveLine(j history.Job) string {
+// liveLine is one job as a live line for a terminal width wide: id, bar,
+// percent, variant, status and as much of the prompt as fits. The bar
+// narrows, then goes, before the prompt drops under minPromptWidth.
+func liveLine(j history.Job, width int) string {
 	pct := 0
 	switch {
 	case j.Status == history.StatusFinished:
@@ -112,13 +114,19 @@ func liveLine(j history.Job) string {
 	case j.Progress != nil:
 		pct = *j.Progress
 	}
-	fill := min(max(pct, 0), 100) * barWidth / 100
-	bar := "[" + strings.Repeat("#", fill) + strings.Repeat(".", barWidth-fill) + "]"
+	pct = min(max(pct, 0), 100)
 	status := string(j.Status)
 	if j.Error != "" && j.Status.Terminal() {
 		status += ": " + excerpt(j.Error, 30)
 	}
-	return inert.Line(fmt.Sprintf("%s %s %3d%% %-13s %s  %s", j.ID, bar, pct, variantLabel(j), status, excerpt(j.Prompt, 60)))
+	head := fmt.Sprintf("%s %3d%% %-13s %-11s ", j.ID, pct, variantLabel(j), status)
+	bar := ""
+	if n := min(barWidth, width-1-ansi.StringWidth(head)-minPromptWidth-3); n >= 5 {
+		fill := pct * n / 100
+		bar = "[" + strings.Repeat("#", fill) + strings.Repeat(".", n-fill) + "] "
+	}
+	id, rest, _ := strings.Cut(head, " ")
+	return inert.Line(id + " " + bar + rest + excerpt(j.Prompt, 200))
 }
 
 // eventMessage is the line an event prints on its own (a download's end,
