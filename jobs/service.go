@@ -29,7 +29,9 @@ type ServiceConfig struct {
 	// follows it to its default path under VideosDir, or to AutoDest's
 	// path when that is set.
 	AutoDownload bool
-	AutoDest     func(history.Job) string
+	// AutoDest, when set, names the file an automatic download of a
+	// job goes to (a variant-named file, say).
+	AutoDest func(history.Job) string
 }
 
 // Service is the one route for a job, shared by the CLI and the terminal
