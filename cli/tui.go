@@ -59,6 +59,10 @@ func (a *app) tuiBackend() (ui.Backend, error) {
 	if err != nil {
 		videos = ""
 	}
+	var previews ui.Previewer // nil, not a nil *Extractor, turns them off
+	if ex, err := a.frameExtractor(); err == nil {
+		previews = ex
+	}
 	return ui.Backend{
 		Store: store,
 		NewTracker: func(key string, onEvent func(jobs.Event)) (*jobs.Tracker, error) {
@@ -70,5 +74,6 @@ func (a *app) tuiBackend() (ui.Backend, error) {
 		},
 		VideosDir: videos,
 		Demo:      a.global.demo,
+		Frames:    previews,
 	}, nil
 }

@@ -37,12 +37,19 @@ type detailScreen struct {
 	lines int
 	// dl is the download pane: a download of this job, if any.
 	dl *downloadState
+	// preview is the picture pane: the job's frame, or its group's.
+	preview detailPreview
 }
 
-func newDetailScreen(sh *shared) *detailScreen { return &detailScreen{sh: sh} }
+func newDetailScreen(sh *shared) *detailScreen {
+	return &detailScreen{sh: sh, preview: newDetailPreview()}
+}
 
 // SetSize is the body's size.
-func (s *detailScreen) SetSize(w, h int) { s.width, s.height = w, h }
+func (s *detailScreen) SetSize(w, h int) {
+	s.width, s.height = w, h
+	s.preview.setSize(w, h)
+}
 
 // Keys offer only the actions that apply to the job on show.
 func (s *detailScreen) Keys() help.KeyMap {
@@ -58,7 +65,7 @@ func (s *detailScreen) Keys() help.KeyMap {
 			b = append(b, km.Download)
 		}
 	}
-	b = append(b, km.Duplicate)
+	b = append(b, km.Duplicate, km.Preview)
 	if len(s.group) > 1 {
 		b = append(b, km.PrevMember)
 	}
@@ -75,12 +82,19 @@ func (s *detailScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		if msg.group == s.job.GroupID {
 			s.group = msg.jobs
 		}
+		return s, s.previewCmd()
 	case jobEventMsg:
 		if msg.ev.Err == nil {
 			s.refresh(msg.ev.Job)
 		}
+		return s, s.previewCmd()
 	case jobChangedMsg:
 		s.refresh(msg.job)
+		return s, s.previewCmd()
+	case frameLoadedMsg:
+		s.preview.pane.loaded(msg)
+	case tea.ColorProfileMsg:
+		s.preview.setProfile(msg.Profile)
 	case downloadProgressMsg:
 		return s, s.downloadProgress(msg)
 	case downloadDoneMsg:
@@ -103,9 +117,9 @@ func (s *detailScreen) show(j history.Job) tea.Cmd {
 	}
 	s.job = j
 	if s.group != nil {
-		return nil
+		return s.previewCmd()
 	}
-	return s.loadGroup(j)
+	return tea.Batch(s.loadGroup(j), s.previewCmd())
 }
 
 // refresh takes a newer record of the shown job or a group member.
@@ -160,6 +174,8 @@ func (s *detailScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		return s.member(-1)
 	case key.Matches(msg, km.NextMember):
 		return s.member(1)
+	case key.Matches(msg, km.Preview):
+		return s.togglePreview()
 	case key.Matches(msg, km.New):
 		return navigate(composeID, focusPromptMsg{})
 	case key.Matches(msg, km.History):
@@ -303,7 +319,7 @@ func (s *detailScreen) content() []string {
 	for _, c := range j.StatusHistory {
 		lines = append(lines, truncate(statusChangeLine(st, c), w))
 	}
-	return lines
+	return s.withPreview(lines)
 }
 
 // statusChangeLine is one line of a job's status history.

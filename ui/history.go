@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/history"
@@ -68,6 +69,8 @@ type historyScreen struct {
 	loading bool
 	seq     int
 	err     error
+	// thumbs is the optional column of tiny frames (t).
+	thumbs thumbColumn
 
 	width, height int
 }
@@ -78,7 +81,7 @@ func newHistoryScreen(sh *shared) *historyScreen {
 	in.Placeholder = "text in the prompt or id"
 	in.CharLimit = 200
 	in.SetStyles(sh.st.textinput())
-	return &historyScreen{sh: sh, input: in}
+	return &historyScreen{sh: sh, input: in, thumbs: newThumbColumn(colorprofile.TrueColor)}
 }
 
 // SetSize is the body's size.
@@ -101,8 +104,8 @@ func (h *historyScreen) Keys() help.KeyMap {
 		}
 		return keyHelp{short: b, full: [][]key.Binding{b}}
 	}
-	short := []key.Binding{km.Open, km.Filter, km.Status, km.Model, km.Bottom, km.Back, km.Help, km.Quit}
-	return keyHelp{short: short, full: [][]key.Binding{km.movement(), {km.Open, km.Filter, km.Status, km.Model, km.Back}}}
+	short := []key.Binding{km.Open, km.Filter, km.Status, km.Model, km.Thumbs, km.Bottom, km.Back, km.Help, km.Quit}
+	return keyHelp{short: short, full: [][]key.Binding{km.movement(), {km.Open, km.Filter, km.Status, km.Model, km.Thumbs, km.Back}}}
 }
 
 // pageSize is how many rows fit under the filter and summary lines.
@@ -123,6 +126,11 @@ func (h *historyScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		return h, h.reload()
 	case historyPageMsg:
 		h.loaded(msg)
+		return h, h.moreThumbs()
+	case thumbLoadedMsg:
+		return h, h.thumbLoaded(msg)
+	case tea.ColorProfileMsg:
+		h.setThumbProfile(msg.Profile)
 	case searchDueMsg:
 		if msg.seq == h.seq {
 			return h, h.reload()
@@ -262,6 +270,8 @@ func (h *historyScreen) key(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, km.Model):
 		h.model = (h.model + 1) % len(modelFilters)
 		return h.reload()
+	case key.Matches(k, km.Thumbs):
+		return h.toggleThumbs()
 	case key.Matches(k, km.Up):
 		return h.step(-1)
 	case key.Matches(k, km.Down):
@@ -364,10 +374,12 @@ func (h *historyScreen) View() string {
 	default:
 		b.WriteString(st.faint.Render(truncate(h.summary(), w)))
 	}
-	b.WriteString("\n" + st.faint.Render(rowHeader(w)))
+	b.WriteString("\n" + h.thumbRow(func(w int) string { return st.faint.Render(rowHeader(w)) }, strings.Repeat(" ", thumbWidth), w))
 	now, marks := h.sh.now(), groupMarks(h.page)
 	for i, j := range h.page {
-		b.WriteString("\n" + jobRow(st, j, w, marks[i], h.sh.frame, now, i == h.cursor))
+		b.WriteString("\n" + h.thumbRow(func(w int) string {
+			return jobRow(st, j, w, marks[i], h.sh.frame, now, i == h.cursor)
+		}, h.thumbs.cell(j), w))
 	}
 	return b.String()
 }
@@ -381,5 +393,5 @@ func (h *historyScreen) summary() string {
 	if h.hasNext {
 		more = " · more below (pgdn, G for the oldest)"
 	}
-	return fmt.Sprintf("%d on this page, %s%s", len(h.page), apidot.Credits(credits), more)
+	return fmt.Sprintf("%d on this page, %s%s%s", len(h.page), apidot.Credits(credits), more, h.thumbNote())
 }

@@ -54,6 +54,10 @@ type keyMap struct {
 	Delete     key.Binding
 	Retry      key.Binding
 	Confirm    key.Binding
+	Preview    key.Binding
+
+	// History.
+	Thumbs key.Binding
 
 	// Key screen.
 	SaveKey key.Binding
@@ -103,6 +107,8 @@ func newKeyMap() keyMap {
 		Delete:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "delete")),
 		Retry:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resolve")),
 		Confirm:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
+		Preview:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "frame")),
+		Thumbs:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "thumbnails")),
 
 		SaveKey: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save key")),
 		Demo:    key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "try the demo")),

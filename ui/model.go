@@ -158,6 +158,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.sh.st = newStyles(msg.IsDark())
 		m.help.Styles = m.sh.st.help
 		return m.broadcast(stylesMsg{})
+	case tea.ColorProfileMsg:
+		// Pictures need to know whether colours reach the terminal at all.
+		return m.broadcast(msg)
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
 	case tea.MouseMsg:

@@ -26,6 +26,9 @@ type Backend struct {
 	Download func(ctx context.Context, id, dest string, progress func(done, total int64)) (history.Job, error)
 	// VideosDir is where downloads go by default.
 	VideosDir string
+	// Frames takes frames of finished videos for Detail and History
+	// (package frames); nil turns previews off.
+	Frames Previewer
 	// Demo is true for the built-in simulator.
 	Demo bool
 }

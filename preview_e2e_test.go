@@ -1,0 +1,90 @@
+package main_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/frames/framestest"
+)
+
+var sgrColour = regexp.MustCompile(`[34]8;2;\d+;\d+;\d+`)
+
+// colourScreen is the screen with its colours, as tmux holds it.
+func (term *terminal) colourScreen() string {
+	out, _ := exec.Command("tmux", "-L", term.socket, "capture-pane", "-e", "-p", "-t", "app").CombinedOutput()
+	return string(out)
+}
+
+// waitFor polls the screen until ok holds, failing at the deadline.
+func (term *terminal) waitFor(what string, ok func(screen string) bool) string {
+	term.t.Helper()
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		s := term.screen()
+		if ok(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			term.t.Fatalf("the screen never showed %s:\n%s", what, s)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// framesSideBySide reports a line with half-blocks in both its halves.
+func framesSideBySide(screen string) bool {
+	for _, l := range strings.Split(screen, "\n") {
+		r := []rune(l)
+		if strings.Contains(string(r[:len(r)/2]), "▀") && strings.Contains(string(r[len(r)/2:]), "▀") {
+			return true
+		}
+	}
+	return false
+}
+
+func TestTUIDetailShowsTheFramesOfACompareGroup(t *testing.T) {
+	requireTool(t, "tmux")
+	framestest.Tools(t)
+	e := newE2E(t, apidottest.Options{})
+	if _, errs, code := e.run("submit", "--compare", "standard,pro-1080p", "--prompt", "a red fox in fresh snow", "--wait"); code != 0 {
+		t.Fatalf("submit: exit %d %s", code, errs)
+	}
+	env := []string{
+		"HOME=" + e.dir, "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color", "COLORTERM=truecolor",
+		"XDG_CACHE_HOME=" + filepath.Join(e.dir, "cache"),
+		"APIDOT_API_KEY=" + e2eKey, "APIDOT_BASE_URL=" + e.server.URL,
+		"SORATUI_DB=" + e.db, "SORATUI_POLL_INTERVAL=200ms",
+	}
+	term := startTerminal(t, env, 120, 40)
+	term.waitScreen("Prompt")
+	term.keys("Escape")
+	term.waitScreen("finished")
+	term.keys("Enter")
+	term.waitScreen("Comparison group")
+	screen := term.waitFor("two frames side by side", framesSideBySide)
+	if !strings.Contains(screen, "Standard 720p") || !strings.Contains(screen, "Pro 1080p") {
+		t.Errorf("the frames have no variant labels:\n%s", screen)
+	}
+	colours := map[string]bool{}
+	for _, c := range sgrColour.FindAllString(term.colourScreen(), -1) {
+		colours[c[1:]] = true
+	}
+	if len(colours) < 50 {
+		t.Errorf("%d distinct colours on the screen, want frames of the clip (≥ 50)", len(colours))
+	}
+	term.keys("p")
+	term.waitFor("the frames hidden by p", func(s string) bool { return !strings.Contains(s, "▀") })
+	term.keys("q")
+	if code := term.exitCode(); code != 0 {
+		t.Errorf("q exited %d", code)
+	}
+	if cached, _ := filepath.Glob(filepath.Join(e.dir, "cache", "soratui", "frames", "*", "middle.png")); len(cached) != 2 {
+		t.Errorf("%d frames cached, want one per member", len(cached))
+	}
+}
