@@ -90,3 +90,49 @@ func TestNotificationsReachARealTerminalThroughTmux(t *testing.T) {
 		})
 	}
 }
+
+func TestTUINotifiesInARealTerminal(t *testing.T) {
+	tests := []struct {
+		name     string
+		config   string
+		notified bool
+	}{
+		{"notify on", "", true},
+		{"notify = false", "notify = false\n", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newE2E(t, apidottest.Options{QueueTime: 100 * time.Millisecond, RunTime: 500 * time.Millisecond})
+			cfg := filepath.Join(e.dir, "config.toml")
+			if err := os.WriteFile(cfg, []byte(tt.config), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			env := []string{
+				"HOME=" + e.dir, "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color",
+				"APIDOT_API_KEY=" + e2eKey, "APIDOT_BASE_URL=" + e.server.URL,
+				"SORATUI_DB=" + e.db, "SORATUI_POLL_INTERVAL=100ms", "SORATUI_CONFIG=" + cfg,
+			}
+			term, raw := rawPane(t, env)
+			term.waitScreen("Prompt")
+			term.keys("-l", "a heron at dusk")
+			term.keys("C-s")
+			term.waitScreen("✓ finished")
+			term.waitScreen("month 48 cr")
+			term.keys("q")
+			if code := term.exitCode(); code != 0 {
+				t.Fatalf("q exited %d", code)
+			}
+			b, _ := os.ReadFile(raw)
+			out := string(b)
+			for _, seq := range []string{
+				"\x1bPtmux;\x1b\x1b]777;notify;soratui ",
+				"Finished: Standard 720p · a heron at dusk",
+				"\x1bPtmux;\x1b\x1b]9;4;0\x07\x1b\\",
+			} {
+				if strings.Contains(out, seq) != tt.notified {
+					t.Errorf("raw pane output holds %q: %v, want %v", seq, !tt.notified, tt.notified)
+				}
+			}
+		})
+	}
+}

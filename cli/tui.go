@@ -9,6 +9,7 @@ import (
 	"github.com/soratui/soratui/history"
 	"github.com/soratui/soratui/jobs"
 	"github.com/soratui/soratui/keys"
+	"github.com/soratui/soratui/notify"
 	"github.com/soratui/soratui/ui"
 )
 
@@ -30,6 +31,7 @@ func runTUI(ctx context.Context, a *app) error {
 	cfg := ui.Config{
 		Settings:    eff.Settings,
 		SettingsErr: settingsErr,
+		Terminal:    notify.Detect(a.env.getenv),
 		Version:     a.env.Version,
 		Backend:     backend,
 		Key:         key,

@@ -94,13 +94,17 @@ func (m Model) header() string {
 // spaces (add one here, e.g. the month's spend).
 func (m Model) headerRight() string {
 	st := m.sh.st
+	var conn string
 	switch {
 	case m.sh.backend.Demo:
-		return st.warn.Render("demo: simulator, no key, no network")
+		conn = st.warn.Render("demo: simulator, no key, no network")
 	case m.sh.key.Value != "":
-		return st.faint.Render("key " + m.sh.key.Masked() + " (" + string(m.sh.key.Source) + ")")
+		conn = st.faint.Render("key " + m.sh.key.Masked() + " (" + string(m.sh.key.Source) + ")")
 	}
-	return ""
+	if sp := m.spendSegment(); sp != "" {
+		return strings.TrimSpace(sp + "  " + conn)
+	}
+	return conn
 }
 
 // tab is the header tab to underline: the screen on show, or the tab it

@@ -148,6 +148,9 @@ func (c *composeScreen) submit() tea.Cmd {
 			}
 		}
 	}
+	if r := c.budgetProblem(); r != "" {
+		return flash("Cannot submit: "+r, true)
+	}
 	tr := c.sh.tracker
 	if tr == nil {
 		return flashErr(errors.New("not connected to APIDot yet"))

@@ -57,6 +57,9 @@ func (c *composeScreen) View() string {
 	row(c.label(fieldImage, "Image URL")+img, fieldImage)
 	row(c.label(fieldCompare, "Compare")+c.compareView(), fieldCompare)
 	b.WriteString("\n" + c.estimateLine() + "\n")
+	if bl := c.budgetLine(); bl != "" {
+		b.WriteString(bl + "\n")
+	}
 	if c.notice != "" {
 		for _, l := range wrapLines(c.notice, w) {
 			b.WriteString(st.notice.Render(l) + "\n")

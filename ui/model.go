@@ -68,6 +68,9 @@ func New(ctx context.Context, cfg Config) Model {
 	sh := &shared{ctx: ctx, cfg: cfg, backend: cfg.Backend, key: cfg.Key, st: newStyles(true), km: newKeyMap(), now: now, wait: realWaiter()}
 	m := Model{sh: sh, help: help.New(), width: 80, height: 24, events: make(chan jobs.Event, 64)}
 	m.help.Styles = sh.st.help
+	if cfg.Settings.Notify {
+		sh.notes = newNoteSink(cfg.Terminal)
+	}
 	m.screens = [numScreens]screen{
 		keyID:     newKeyScreen(sh, cfg.KeyErr),
 		composeID: newComposeScreen(sh),
@@ -94,7 +97,7 @@ func New(ctx context.Context, cfg Config) Model {
 // Init asks for the background colour, connects when there is a key, and
 // starts the clock.
 func (m Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.waitEvent(), m.tick()}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.waitEvent(), m.tick(), m.loadSpend()}
 	if m.sh.key.Value != "" {
 		cmds = append(cmds, m.connect(m.sh.backend, m.sh.key))
 	}
@@ -182,6 +185,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.connect(m.sh.backend, msg.key)
 	case demoMsg:
 		return m.handleDemo(msg)
+	case spendMsg:
+		return m.handleSpend(msg)
 	case resumedMsg:
 		if msg.err != nil {
 			return m, flashErr(fmt.Errorf("resuming unfinished jobs: %w", msg.err))
@@ -255,6 +260,9 @@ func (m Model) handleTick(msg tickMsg) (tea.Model, tea.Cmd) {
 		m.flash = ""
 	}
 	m, cmd := m.broadcast(msg)
+	if m.sh.frame%spendRefreshTicks == 0 {
+		cmd = tea.Batch(cmd, m.loadSpend())
+	}
 	return m, tea.Batch(m.tick(), cmd)
 }
 
@@ -263,7 +271,7 @@ func (m Model) handleEvent(msg jobEventMsg) (tea.Model, tea.Cmd) {
 		m.flash, m.flashBad, m.flashAt = "The API key was refused while following "+ev.Job.ID+": set a valid one with 'soratui key set' or APIDOT_API_KEY.", true, m.sh.now()
 	}
 	m, cmd := m.broadcast(msg)
-	return m, tea.Batch(m.waitEvent(), cmd)
+	return m, tea.Batch(m.waitEvent(), cmd, m.afterEvent(msg.ev))
 }
 
 func (m Model) handleConnected(msg connectedMsg) (tea.Model, tea.Cmd) {
@@ -308,14 +316,14 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case key.Matches(msg, km.ForceQuit):
 		m.quitting = true
-		return m, tea.Quit
+		return m, tea.Sequence(m.sh.notes.done(), tea.Quit)
 	case key.Matches(msg, km.Suspend):
 		return m, tea.Suspend
 	case m.typing():
 		return m.deliver(m.current, msg)
 	case key.Matches(msg, km.Quit):
 		m.quitting = true
-		return m, tea.Quit
+		return m, tea.Sequence(m.sh.notes.done(), tea.Quit)
 	case key.Matches(msg, km.Help) && m.current == helpID:
 		return m.show(m.back[helpID], nil, false)
 	case key.Matches(msg, km.Help):

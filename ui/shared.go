@@ -26,6 +26,10 @@ type shared struct {
 	frame int
 	// wait makes the commands that wait; tests swap it so none does.
 	wait waiter
+	// spend is this month's spend; notes, when notifications are on,
+	// tells the terminal of finished jobs.
+	spend spendState
+	notes *noteSink
 }
 
 // waiter makes the commands that wait: for a delay, for the next whole

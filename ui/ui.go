@@ -10,6 +10,7 @@ import (
 	"github.com/soratui/soratui/history"
 	"github.com/soratui/soratui/jobs"
 	"github.com/soratui/soratui/keys"
+	"github.com/soratui/soratui/notify"
 )
 
 // Backend is what the interface works on: a history, and how to reach the
@@ -53,6 +54,9 @@ type Config struct {
 	// when set, is a bad config file the interface reports on start.
 	Settings    config.Settings
 	SettingsErr error
+	// Terminal is how to reach the terminal's notifications (tmux or
+	// not); used when Settings.Notify is on.
+	Terminal notify.Terminal
 }
 
 // Run shows the interface until the user quits. Unfinished jobs stay in
