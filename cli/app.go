@@ -71,7 +71,7 @@ func (a *app) openStore() (*history.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := history.Open(path, history.Options{Now: a.env.Now})
+	s, err := history.Open(path, history.Options{Now: a.env.Now, Timeout: a.env.LockTimeout})
 	if err != nil {
 		return nil, err
 	}

@@ -41,6 +41,9 @@ type Env struct {
 	Width int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// LockTimeout is how long one history operation waits for another
+	// process's lock; 0 means history.DefaultTimeout.
+	LockTimeout time.Duration
 	// Keyring holds the API key; nil means the OS keyring with
 	// keys.DefaultTimeout. Whatever is set, every call is still bounded.
 	Keyring keys.Keyring

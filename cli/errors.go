@@ -8,6 +8,7 @@ import (
 
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/internal/inert"
+	"github.com/soratui/soratui/jobs"
 )
 
 // UsageError marks bad usage or invalid input: the command line is wrong,
@@ -68,7 +69,10 @@ func explain(err error) string {
 		}
 		return b.String()
 	}
+	var unrecorded *jobs.UnrecordedTaskError
 	switch {
+	case errors.As(err, &unrecorded):
+		return unrecorded.Error() // the task id and how to recover it come first
 	case errors.Is(err, context.Canceled):
 		return "interrupted: every job stays in the history, and 'soratui watch' (or the interface) resumes the unfinished ones"
 	case apidot.IsModelUnavailable(err):

@@ -137,6 +137,9 @@ func eventMessage(e jobs.Event) string {
 		return fmt.Sprintf("%s: saved to %s", e.Job.ID, inert.Line(e.Job.LocalPath))
 	case e.Kind == jobs.DownloadFailed:
 		return fmt.Sprintf("%s: download failed, the job is still finished: %s", e.Job.ID, describe(autoDownloadFailure(e.Job, e.Err)))
+	case e.Kind == jobs.RecordWaiting:
+		return fmt.Sprintf("%s: the server accepted task %s; still trying to record it: %s",
+			e.Job.ID, inert.Line(e.Job.TaskID), inert.Line(e.Err.Error()))
 	case e.Kind == jobs.JobDeleted:
 		return fmt.Sprintf("%s deleted from the history; no longer followed", e.Job.ID)
 	case e.Kind == jobs.JobChanged && e.Err != nil:
@@ -186,4 +189,17 @@ func stateLine(j history.Job) string {
 		s += ": " + inert.Line(j.Error)
 	}
 	return s
+}
+
+// recordWaits is progress.event, except that without a progress view (no --wait) it still
+// says why a submit whose task the server accepted is waiting on a locked history.
+func recordWaits(stderr io.Writer, progress *progressView) func(jobs.Event) {
+	if progress != nil {
+		return progress.event
+	}
+	return func(e jobs.Event) {
+		if e.Kind == jobs.RecordWaiting {
+			fmt.Fprintln(stderr, eventMessage(e))
+		}
+	}
 }

@@ -169,7 +169,7 @@ func runSubmit(ctx context.Context, a *app, o submitOptions) error {
 	if o.wait {
 		progress = a.newProgressView()
 	}
-	listen, notified := a.withNotify(progress.event)
+	listen, notified := a.withNotify(recordWaits(stderr, progress))
 	defer notified()
 	stop := svc.Listen(listen)
 	defer stop()

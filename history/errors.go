@@ -15,7 +15,7 @@ var (
 	ErrAmbiguous = errors.New("id prefix matches several jobs")
 	// ErrLocked means another process held the history file for longer
 	// than Options.Timeout; the error is a *LockError.
-	ErrLocked = errors.New("history file is busy in another soratui process")
+	ErrLocked = errors.New("history file is busy in another process")
 	// ErrExists means a job with that id or task id is already stored.
 	ErrExists = errors.New("job already exists")
 	// ErrInvalid means a job, status or import record breaks the rules of
@@ -30,14 +30,23 @@ var (
 type LockError struct {
 	Path string // the history file
 	PID  int    // the process holding the lock; 0 when unknown
+	Name string // that process's command name when known, e.g. "soratui"
 }
 
-// Error names the file and, when known, the process holding it.
+// Error names the file and, when known, the process holding it; it says
+// "soratui" only when the holder is one.
 func (e *LockError) Error() string {
-	if e.PID > 0 {
-		return fmt.Sprintf("history file %s is busy in another soratui process (pid %d)", e.Path, e.PID)
+	who := "another process"
+	if e.Name == "soratui" {
+		who = "another soratui process"
 	}
-	return fmt.Sprintf("history file %s is busy in another soratui process", e.Path)
+	switch {
+	case e.PID > 0 && e.Name != "" && e.Name != "soratui":
+		who += fmt.Sprintf(" (pid %d, %s)", e.PID, e.Name)
+	case e.PID > 0:
+		who += fmt.Sprintf(" (pid %d)", e.PID)
+	}
+	return fmt.Sprintf("history file %s is busy in %s", e.Path, who)
 }
 
 // Unwrap makes errors.Is(err, ErrLocked) true.

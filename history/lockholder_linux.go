@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/soratui/soratui/internal/inert"
 )
 
 // lockHolder returns the pid of a process holding a lock on the file at path,
@@ -61,4 +63,17 @@ func lockHolder(path string) int {
 		}
 	}
 	return best
+}
+
+// processName is the command name of pid from /proc (e.g. "soratui"); "" when unknown.
+// It is shown inert, since any process may choose its name.
+func processName(pid int) string {
+	if pid <= 0 {
+		return ""
+	}
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/comm")
+	if err != nil {
+		return ""
+	}
+	return inert.Clip(strings.TrimSpace(string(b)), 32)
 }

@@ -259,7 +259,8 @@ func (s *Store) openDB(readOnly bool) (*bolt.DB, error) {
 		db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: time.Nanosecond, ReadOnly: readOnly})
 		if errors.Is(err, berrors.ErrTimeout) {
 			if time.Now().After(deadline) {
-				return nil, &LockError{Path: s.path, PID: lockHolder(s.path)}
+				pid := lockHolder(s.path)
+				return nil, &LockError{Path: s.path, PID: pid, Name: processName(pid)}
 			}
 			time.Sleep(lockPoll)
 			continue

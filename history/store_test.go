@@ -519,8 +519,8 @@ func TestLockHeldInThisProcess(t *testing.T) {
 	if runtime.GOOS == "linux" && lerr != nil && lerr.PID != os.Getpid() {
 		t.Errorf("LockError.PID = %d, want this process %d", lerr.PID, os.Getpid())
 	}
-	if err != nil && (!strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "another soratui process")) {
-		t.Errorf("message %q should name the file and another soratui process", err)
+	if err != nil && (!strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "another process (pid ")) {
+		t.Errorf("message %q should name the file and the process holding it", err)
 	}
 	close(release)
 	if err := <-done; err != nil {

@@ -27,6 +27,10 @@ const (
 	// DownloadFailed: Job's video was not saved, for the reason in Err;
 	// the job itself is unchanged (still finished).
 	DownloadFailed
+	// RecordWaiting: the server accepted Job's task (Job.TaskID) but the
+	// history stays locked (Err, a *history.LockError naming the holder);
+	// recording it is retried until it lands or the context ends.
+	RecordWaiting
 )
 
 // String names the kind for logs and test failures.
@@ -42,6 +46,8 @@ func (k EventKind) String() string {
 		return "download-finished"
 	case DownloadFailed:
 		return "download-failed"
+	case RecordWaiting:
+		return "record-waiting"
 	}
 	return "unknown"
 }

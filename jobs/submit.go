@@ -117,6 +117,13 @@ func (t *Tracker) SubmitTagged(ctx context.Context, reqs []apidot.Request, tag f
 			continue
 		}
 		job, err := t.send(ctx, rec.ID, reqs[i])
+		if job.ID == "" {
+			job = *rec // never a zero-valued job, whatever the store said
+			var u *UnrecordedTaskError
+			if errors.As(err, &u) {
+				job.TaskID = u.TaskID
+			}
+		}
 		out[i] = job
 		if err != nil {
 			errs = append(errs, err)
@@ -134,7 +141,7 @@ func (t *Tracker) send(ctx context.Context, id string, r apidot.Request) (histor
 	for attempt := 1; ; attempt++ {
 		task, err := t.api.Submit(ctx, r)
 		if err == nil {
-			return t.accept(id, task)
+			return t.accept(ctx, id, task)
 		}
 		if apidot.NotSent(err) && attempt <= t.retries && ctx.Err() == nil {
 			wait := Backoff(time.Second, attempt, 30*time.Second, err)
@@ -157,23 +164,6 @@ func (t *Tracker) send(ctx context.Context, id string, r apidot.Request) (histor
 		job, serr := t.finishSubmit(id, history.StatusRejected, reason)
 		return job, errors.Join(err, serr)
 	}
-}
-
-// accept stores the task id the moment it arrives.
-func (t *Tracker) accept(id string, task apidot.Task) (history.Job, error) {
-	job, err := t.store.Update(id, func(j *history.Job) error {
-		j.TaskID = task.ID
-		j.Error = ""
-		apply(j, task, t.now())
-		return nil
-	})
-	if err != nil {
-		// The id must not be lost: say it in the error so the user can
-		// still find the task.
-		return job, fmt.Errorf("the server accepted task %s but recording it failed: %w", task.ID, err)
-	}
-	t.emit(Event{Job: job})
-	return job, nil
 }
 
 func (t *Tracker) finishSubmit(id string, s history.Status, reason string) (history.Job, error) {
