@@ -43,6 +43,22 @@ func rawPane(t *testing.T, env []string, args ...string) (term *terminal, raw st
 	return term, raw
 }
 
+// notifyEnv starts a simulator whose jobs run for run, and returns the
+// environment of a soratui that uses it with config as its config file.
+func notifyEnv(t *testing.T, config string, run time.Duration) []string {
+	t.Helper()
+	e := newE2E(t, apidottest.Options{QueueTime: 100 * time.Millisecond, RunTime: run})
+	cfg := filepath.Join(e.dir, "config.toml")
+	if err := os.WriteFile(cfg, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return []string{
+		"HOME=" + e.dir, "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color",
+		"APIDOT_API_KEY=" + e2eKey, "APIDOT_BASE_URL=" + e.server.URL,
+		"SORATUI_DB=" + e.db, "SORATUI_POLL_INTERVAL=100ms", "SORATUI_CONFIG=" + cfg,
+	}
+}
+
 func TestNotificationsReachARealTerminalThroughTmux(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -54,16 +70,7 @@ func TestNotificationsReachARealTerminalThroughTmux(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newE2E(t, apidottest.Options{QueueTime: 100 * time.Millisecond, RunTime: 300 * time.Millisecond})
-			cfg := filepath.Join(e.dir, "config.toml")
-			if err := os.WriteFile(cfg, []byte(tt.config), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			env := []string{
-				"HOME=" + e.dir, "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color",
-				"APIDOT_API_KEY=" + e2eKey, "APIDOT_BASE_URL=" + e.server.URL,
-				"SORATUI_DB=" + e.db, "SORATUI_POLL_INTERVAL=100ms", "SORATUI_CONFIG=" + cfg,
-			}
+			env := notifyEnv(t, tt.config, 300*time.Millisecond)
 			term, raw := rawPane(t, env, "submit", "--prompt", "'a red fox in snow'", "--wait")
 			if code := term.exitCode(); code != 0 {
 				t.Fatalf("submit --wait exited %d:\n%s", code, term.screen())
@@ -102,16 +109,7 @@ func TestTUINotifiesInARealTerminal(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newE2E(t, apidottest.Options{QueueTime: 100 * time.Millisecond, RunTime: 500 * time.Millisecond})
-			cfg := filepath.Join(e.dir, "config.toml")
-			if err := os.WriteFile(cfg, []byte(tt.config), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			env := []string{
-				"HOME=" + e.dir, "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color",
-				"APIDOT_API_KEY=" + e2eKey, "APIDOT_BASE_URL=" + e.server.URL,
-				"SORATUI_DB=" + e.db, "SORATUI_POLL_INTERVAL=100ms", "SORATUI_CONFIG=" + cfg,
-			}
+			env := notifyEnv(t, tt.config, 500*time.Millisecond)
 			term, raw := rawPane(t, env)
 			term.waitScreen("Prompt")
 			term.keys("-l", "a heron at dusk")
