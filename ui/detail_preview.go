@@ -41,14 +41,16 @@ func (p *detailPreview) visible() bool {
 }
 
 // paneSize is the picture's area: a single frame takes two fifths of the
-// width beside the metadata, a group's frames the whole width above it;
-// either at most half the body high.
+// width beside the metadata (as high as a 16:9 frame of that width), a
+// group's frames the whole width above it; either at most half the body
+// high.
 func (p *detailPreview) paneSize() (w, h int) {
 	h = min(previewMaxH, max(p.h/2, 4))
 	if len(p.pane.tiles) > 1 {
 		return p.w, h
 	}
-	return max(p.w*2/5, 16), h
+	w = max(p.w*2/5, 16)
+	return w, min(h, (w*9+31)/32)
 }
 
 func (p *detailPreview) setSize(w, h int) {

@@ -152,7 +152,7 @@ func (p *framePane) tileSize() (w, h int) {
 	return max(w, 0), max(h, 0)
 }
 
-// drawTile renders one tile into lines of exactly the tile's width.
+// drawTile renders one tile into lines of exactly the tile's size.
 func (p *framePane) drawTile(t frameTile) []string {
 	w, h := p.tileSize()
 	if w <= 0 || h <= 0 {
@@ -174,6 +174,10 @@ func (p *framePane) drawTile(t frameTile) []string {
 			break
 		}
 		lines = append(lines, l)
+	}
+	// A note keeps the picture's place, so nothing jumps when it arrives.
+	for len(lines) < h+min(len(p.tiles)-1, 1) {
+		lines = append(lines, "")
 	}
 	for i, l := range lines {
 		lines[i] = l + strings.Repeat(" ", max(w-ansi.StringWidth(l), 0))
