@@ -103,38 +103,16 @@ func runRerun(ctx context.Context, a *app, o rerunOptions) error {
 			return &UsageError{Err: err, Help: "Nothing was sent: the original's image is no longer usable."}
 		}
 	}
-	svc, err := a.service(ctx, a.autoDownload(o.download, o.wait))
+	final, submitErr, dlErr, err := a.sendJobs(ctx, o.wait, o.download, func(svc *jobs.Service) ([]history.Job, error) {
+		return svc.SubmitTagged(ctx, []apidot.Request{req}, func(j *history.Job) { j.GroupID = orig.GroupID })
+	})
 	if err != nil {
 		return err
 	}
-	var progress *progressPrinter
-	if o.wait {
-		progress = &progressPrinter{w: a.env.Stderr}
-	}
-	listen, notified := a.withNotify(progress.event)
-	defer notified()
-	stop := svc.Listen(listen)
-	defer stop()
-	js, submitErr := svc.SubmitTagged(ctx, []apidot.Request{req}, func(j *history.Job) { j.GroupID = orig.GroupID })
-	if len(js) == 0 {
-		return submitErr
-	}
-	final, dlErr := js, error(nil)
-	if o.wait && submitErr == nil {
-		if final, dlErr, err = awaitJobs(ctx, svc, js); err != nil {
-			return err
-		}
-	}
-	stop()
 	if o.out.enabled() {
 		err = o.out.write(a.env.Stdout, final[0])
 	} else {
 		writeSubmitted(a.env.Stdout, final)
 	}
-	for _, e := range []error{err, submitErr, failedJobs(final), dlErr} {
-		if e != nil {
-			return e
-		}
-	}
-	return nil
+	return firstError(err, submitErr, failedJobs(final), dlErr)
 }

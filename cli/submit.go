@@ -161,44 +161,24 @@ func runSubmit(ctx context.Context, a *app, o submitOptions) error {
 	if err := a.checkBudget(reqs, o.overBudget, stderr); err != nil {
 		return err
 	}
-	svc, err := a.service(ctx, a.autoDownload(o.download, o.wait))
+	final, submitErr, dlErr, err := a.sendJobs(ctx, o.wait, o.download, func(svc *jobs.Service) ([]history.Job, error) {
+		if img := reqs[0].ImageURL(); img != "" {
+			if err := apidot.CheckImage(ctx, nil, img); err != nil {
+				return nil, &UsageError{Err: err, Help: "Nothing was sent. Use a public http(s) link to a PNG, JPEG or WebP image."}
+			}
+		}
+		if len(reqs) > 1 {
+			total := apidot.Credits(0)
+			for _, r := range reqs {
+				total += apidot.Price(r)
+			}
+			fmt.Fprintf(stderr, "Submitting %d variants: %s in total (%s)\n", len(reqs), total, apidot.EstimateNote)
+		}
+		return svc.SubmitGroup(ctx, reqs)
+	})
 	if err != nil {
 		return err
 	}
-	var progress *progressView
-	if o.wait {
-		progress = a.newProgressView()
-	}
-	listen, notified := a.withNotify(recordWaits(stderr, progress))
-	defer notified()
-	stop := svc.Listen(listen)
-	defer stop()
-	if img := reqs[0].ImageURL(); img != "" {
-		if err := apidot.CheckImage(ctx, nil, img); err != nil {
-			return &UsageError{Err: err, Help: "Nothing was sent. Use a public http(s) link to a PNG, JPEG or WebP image."}
-		}
-	}
-	if len(reqs) > 1 {
-		total := apidot.Credits(0)
-		for _, r := range reqs {
-			total += apidot.Price(r)
-		}
-		fmt.Fprintf(stderr, "Submitting %d variants: %s in total (%s)\n", len(reqs), total, apidot.EstimateNote)
-	}
-
-	submitted, submitErr := svc.SubmitGroup(ctx, reqs)
-	if len(submitted) == 0 {
-		return submitErr
-	}
-	final := submitted
-	var dlErr error
-	if o.wait && submitErr == nil {
-		final, dlErr, err = awaitJobs(ctx, svc, submitted)
-		if err != nil {
-			return err
-		}
-	}
-	stop() // every progress line is out before the result
 	if o.out.enabled() {
 		if o.compare != "" {
 			err = o.out.write(a.env.Stdout, final)
@@ -208,16 +188,49 @@ func runSubmit(ctx context.Context, a *app, o submitOptions) error {
 	} else {
 		writeSubmitted(a.env.Stdout, final)
 	}
+	return firstError(err, submitErr, failedJobs(final), dlErr)
+}
+
+// firstError is the first of errs that is not nil: a command's result
+// error, then the submit's, then the jobs', then the downloads'.
+func firstError(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// sendJobs sends jobs through the job service with send and, with wait,
+// follows them to their end (saving each finished video with download),
+// showing their progress and notifications on stderr; every line is out
+// when it returns. final is the jobs' last records; submitErr is send's
+// error (jobs may have been recorded anyway), dlErr an automatic
+// download's (already reported), and err why nothing could be shown.
+func (a *app) sendJobs(ctx context.Context, wait, download bool, send func(*jobs.Service) ([]history.Job, error)) (final []history.Job, submitErr, dlErr, err error) {
+	svc, err := a.service(ctx, a.autoDownload(download, wait))
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
-	if submitErr != nil {
-		return submitErr
+	var progress *progressView
+	if wait {
+		progress = a.newProgressView()
 	}
-	if err := failedJobs(final); err != nil {
-		return err
+	listen, notified := a.withNotify(recordWaits(a.env.Stderr, progress))
+	defer notified()
+	stop := svc.Listen(listen)
+	defer stop()
+	final, submitErr = send(svc)
+	if len(final) == 0 {
+		return nil, nil, nil, submitErr
 	}
-	return dlErr
+	if wait && submitErr == nil {
+		if final, dlErr, err = awaitJobs(ctx, svc, final); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return final, submitErr, dlErr, nil
 }
 
 // awaitJobs follows js through the service until each is finished or
