@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -31,13 +30,10 @@ func TestAnAcceptedTaskWaitsOutALockedHistory(t *testing.T) {
 	e := jobstest.New(t, apidottest.Options{QueueTime: time.Hour}, history.Options{Timeout: 30 * time.Millisecond})
 	var pid int
 	var release func()
-	var mu sync.Mutex
-	var waits []jobs.Event
+	rec := &jobstest.Recorder{}
 	tr := e.Tracker(jobs.Config{API: lockedAtAnswer(t, e, &pid, &release), OnEvent: func(ev jobs.Event) {
 		if ev.Kind == jobs.RecordWaiting {
-			mu.Lock()
-			waits = append(waits, ev)
-			mu.Unlock()
+			rec.Add(ev)
 			release()
 		}
 	}})
@@ -52,8 +48,7 @@ func TestAnAcceptedTaskWaitsOutALockedHistory(t *testing.T) {
 	if stored, err := e.Store.Get(job.ID); err != nil || stored.TaskID != task {
 		t.Fatalf("stored task id %q, %v; want %q", stored.TaskID, err, task)
 	}
-	mu.Lock()
-	defer mu.Unlock()
+	waits := rec.Events()
 	if len(waits) == 0 {
 		t.Fatal("no RecordWaiting event while the history was locked")
 	}
