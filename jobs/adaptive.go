@@ -50,10 +50,8 @@ const (
 	allowance    = 50 * time.Millisecond  // a read's own latency
 	minGap       = 2 * time.Second        // second look at a running job, to measure its rate
 	maxGap       = 10 * time.Second
-	windowReads  = 4                // reads spread across a prior's window
-	maxWindowStp = 10 * time.Second // longest step inside a prior's window
-	firstReadMax = 2 * time.Second  // a resumed, stale job is read within this
-	fitPoints    = 6                // latest distinct progress values fitted
+	firstReadMax = 2 * time.Second // a resumed, stale job is read within this
+	fitPoints    = 6               // latest distinct progress values fitted
 )
 
 // Next implements Scheduler.
@@ -186,12 +184,17 @@ func (a Adaptive) secondLook(now, acc time.Time, pt point, obs []Sample) (plan, 
 	return plan{wait: max(due.Sub(now), a.scaled(minStep)), end: pt.t.Add(ub)}, true
 }
 
-// byPrior places reads around the end that past jobs of the kind (or the
-// default) suggest: sparse before the window, a few across it, thinning
-// out after it.
+// byPrior places reads around the end that past jobs of the kind suggest:
+// sparse before their window, dense across it, a little denser than fixed
+// polling after it, spending about the reads fixed polling would on a job
+// ending at the window's far side. Without past jobs of the kind, DefaultPrior is only a
+// guess: it reads a queued job every QueuedInterval and a running one a
+// little more often than fixed polling (and flags a slow job by the
+// guess).
 func (a Adaptive) byPrior(now time.Time, j history.Job, obs []Sample, acc time.Time) plan {
 	base, sp := acc, a.scaledSpread(DefaultPrior())
-	if pr, ok := a.Priors.For(j); ok && pr.Total.Median > 0 {
+	pr, learned := a.Priors.For(j)
+	if learned = learned && pr.Total.Median > 0; learned {
 		sp = pr.Total
 		if run, ok := runStart(obs); ok && pr.Run.Median > 0 && run.Add(pr.Run.Median).After(acc.Add(sp.Median)) {
 			// A long queue: count from the start of the run instead.
@@ -201,12 +204,22 @@ func (a Adaptive) byPrior(now time.Time, j history.Job, obs []Sample, acc time.T
 	pad := max(sp.Median*3/100, a.scaled(300*time.Millisecond))
 	lo := base.Add(min(sp.Low, sp.Median-pad))
 	hi := base.Add(max(sp.High, sp.Median+pad))
-	step := min(max(hi.Sub(lo)/windowReads, a.scaled(minStep)), a.scaled(maxWindowStp))
+	fixed := a.scaled(DefaultInterval)
 	pl := plan{end: base.Add(sp.Median)}
 	slowAt := hi.Add(max(a.scaled(SlowGrace), hi.Sub(acc)/2))
 	switch {
 	case !now.Before(slowAt):
 		pl.wait, pl.slow = a.jitter(SlowInterval), true
+	case !learned && !seenRunning(obs):
+		// Queued: progress, if the server reports it, comes once the
+		// job runs and aims the reads better than any guess.
+		pl.wait = a.jitter(QueuedInterval)
+	case !learned || now.After(hi):
+		// Running with no progress and nothing learned, or past the
+		// window: on the grid fixed polling from acceptance reads on,
+		// so no job is noticed later than it would be.
+		next := acc.Add((now.Sub(acc)/fixed + 1) * fixed)
+		pl.wait = max(next.Sub(now), a.scaled(minStep))
 	case now.Before(lo):
 		wait := a.jitter(QueuedInterval)
 		if runningWithoutProgress(obs) {
@@ -216,12 +229,27 @@ func (a Adaptive) byPrior(now time.Time, j history.Job, obs []Sample, acc time.T
 			wait = max(wait, lo.Sub(now)/4)
 		}
 		pl.wait = max(min(wait, lo.Sub(now)), a.scaled(minStep))
-	case !now.After(hi):
-		pl.wait = step
 	default:
-		pl.wait = min(max(now.Sub(hi), step), a.scaled(SlowInterval))
+		pl.wait = a.windowStep(base, lo, hi)
 	}
 	return pl
+}
+
+// windowStep is the wait between reads inside a prior's window: the reads
+// fixed polling would make up to the window's end, less those made before
+// the window, spread evenly across it.
+func (a Adaptive) windowStep(base, lo, hi time.Time) time.Duration {
+	fixed := a.scaled(DefaultInterval)
+	budget := float64(hi.Sub(base)) / float64(fixed)
+	before := float64(lo.Sub(base))/float64(a.scaled(QueuedInterval)) + 1
+	left := budget - before
+	if left < 1 {
+		return fixed
+	}
+	// Jobs that end before the window's far side leave reads unspent:
+	// a third more density is paid for.
+	step := time.Duration(float64(hi.Sub(lo)) / left * 3 / 4)
+	return min(max(step, a.scaled(minStep)), fixed)
 }
 
 // runningWithoutProgress reports a job seen running with no progress: the
@@ -233,6 +261,12 @@ func runningWithoutProgress(obs []Sample) bool {
 		}
 	}
 	return false
+}
+
+// seenRunning reports whether a read saw the job running.
+func seenRunning(obs []Sample) bool {
+	_, ok := runStart(obs)
+	return ok
 }
 
 // runStart estimates when the job started running: between the last read

@@ -55,7 +55,7 @@ func (t *Tracker) Follow(ctx context.Context, id string) (history.Job, error) {
 			return job, err
 		}
 		sent := t.now()
-		task, err := t.api.Status(ctx, job.TaskID)
+		task, err := t.status(ctx, job.TaskID)
 		p.Reads++
 		if gone.answer(err) {
 			job, err = t.expire(job)
@@ -124,7 +124,7 @@ func (t *Tracker) Check(ctx context.Context, id string) (history.Job, bool, erro
 	if err := t.limiter.Wait(ctx); err != nil {
 		return job, false, err
 	}
-	task, err := t.api.Status(ctx, job.TaskID)
+	task, err := t.status(ctx, job.TaskID)
 	if err != nil {
 		t.emit(Event{Job: job, Err: err})
 		return job, false, err
@@ -138,6 +138,18 @@ func (t *Tracker) Check(ctx context.Context, id string) (history.Job, bool, erro
 		t.wake(id)
 	}
 	return updated, changed, nil
+}
+
+// status reads a task and tells the rate cap how the server took it.
+func (t *Tracker) status(ctx context.Context, taskID string) (apidot.Task, error) {
+	task, err := t.api.Status(ctx, taskID)
+	switch {
+	case apidot.IsRateLimited(err):
+		t.limiter.Limited(time.Now())
+	case err == nil:
+		t.limiter.Answered(time.Now())
+	}
+	return task, err
 }
 
 // slow asks the scheduler, when it can tell, whether the job is late.

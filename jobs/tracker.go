@@ -6,8 +6,6 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/history"
 )
@@ -25,8 +23,9 @@ type Config struct {
 	// Scheduler picks the wait between status reads; default Fixed at
 	// DefaultInterval.
 	Scheduler Scheduler
-	// RequestsPerSecond caps status reads across every job of the
-	// process; default 4, with a burst of as many.
+	// RequestsPerSecond is where the cap on status reads across every
+	// job of the process starts (default StartRate); it grows while the
+	// server answers and halves on a 429 (see RateCap).
 	RequestsPerSecond float64
 	// SubmitRetries is how many times a submit that provably reached
 	// nothing (refused connection, 429) is tried again; default 3.
@@ -44,7 +43,7 @@ type Tracker struct {
 	store   *history.Store
 	api     API
 	sched   Scheduler
-	limiter *rate.Limiter
+	limiter *RateCap
 	retries int
 	onEvent func(Event)
 	now     func() time.Time
@@ -80,11 +79,7 @@ func New(cfg Config) *Tracker {
 	if t.sched == nil {
 		t.sched = Fixed{Interval: DefaultInterval}
 	}
-	rps := cfg.RequestsPerSecond
-	if rps <= 0 {
-		rps = 4
-	}
-	t.limiter = rate.NewLimiter(rate.Limit(rps), max(1, int(rps)))
+	t.limiter = NewRateCap(cfg.RequestsPerSecond)
 	if t.retries <= 0 {
 		t.retries = 3
 	}
