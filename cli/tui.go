@@ -2,11 +2,9 @@ package cli
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/soratui/soratui/apidot"
-	"github.com/soratui/soratui/download"
-	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/internal/draft"
 	"github.com/soratui/soratui/jobs"
 	"github.com/soratui/soratui/keys"
 	"github.com/soratui/soratui/notify"
@@ -42,6 +40,9 @@ func runTUI(ctx context.Context, a *app) error {
 		OpenURL: a.open,
 		Now:     a.env.Now,
 	}
+	if path, err := draft.Path(a.env.getenv); err == nil {
+		cfg.Drafts = draft.New(path)
+	}
 	if !a.global.demo {
 		cfg.Demo = func() (ui.Backend, keys.Key, error) {
 			b, err := a.withDemo().tuiBackend()
@@ -51,15 +52,12 @@ func runTUI(ctx context.Context, a *app) error {
 	return ui.Run(ctx, cfg)
 }
 
-// tuiBackend opens the history and says how to reach the API.
+// tuiBackend opens the history and says how to build the job service the
+// interface works through.
 func (a *app) tuiBackend() (ui.Backend, error) {
 	store, err := a.openStore()
 	if err != nil {
 		return ui.Backend{}, err
-	}
-	videos, err := download.VideosDir(a.env.getenv)
-	if err != nil {
-		videos = ""
 	}
 	var previews ui.Previewer // nil, not a nil *Extractor, turns them off
 	if ex, err := a.frameExtractor(); err == nil {
@@ -67,15 +65,11 @@ func (a *app) tuiBackend() (ui.Backend, error) {
 	}
 	return ui.Backend{
 		Store: store,
-		NewTracker: func(key string, onEvent func(jobs.Event)) (*jobs.Tracker, error) {
-			return a.trackerWith(store, a.clientFor(key), onEvent)
+		NewService: func(key string) (*jobs.Service, error) {
+			return a.serviceWith(store, a.clientFor(key), false)
 		},
 		CheckImage: func(ctx context.Context, url string) error { return apidot.CheckImage(ctx, nil, url) },
-		Download: func(ctx context.Context, id, dest string, progress func(done, total int64)) (history.Job, error) {
-			return download.Job(ctx, store, http.DefaultClient, id, dest, progress)
-		},
-		VideosDir: videos,
-		Demo:      a.global.demo,
-		Frames:    previews,
+		Demo:       a.global.demo,
+		Frames:     previews,
 	}, nil
 }

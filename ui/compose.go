@@ -61,7 +61,10 @@ type composeScreen struct {
 	// an error rather than a hint.
 	tried bool
 	// sent is the prompt of the submit in flight, cleared on success.
-	sent   string
+	sent string
+	// draftSeq numbers draft saves; only the latest is written.
+	draftSeq uint64
+
 	width  int
 	height int
 }
@@ -93,7 +96,7 @@ func newComposeScreen(sh *shared) *composeScreen {
 	return c
 }
 
-func (c *composeScreen) init() tea.Cmd { return c.focusField(c.focus) }
+func (c *composeScreen) init() tea.Cmd { return tea.Batch(c.focusField(c.focus), c.loadDraft()) }
 
 // SetSize gives the prompt the rows the other fields leave.
 func (c *composeScreen) SetSize(w, h int) {
@@ -128,32 +131,47 @@ func (c *composeScreen) Keys() help.KeyMap {
 	}}
 }
 
-// Update handles the form's keys, pastes, the image check and submits.
+// Update handles the form's keys, pastes, the image check, submits and
+// the draft, which is saved whenever the form changed.
 func (c *composeScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	before := c.snapshot()
+	cmd := c.update(msg)
+	return c, tea.Batch(cmd, c.draftChanged(before))
+}
+
+func (c *composeScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case shownMsg:
-		return c, c.focusField(c.focus)
+		return c.focusField(c.focus)
 	case focusPromptMsg:
-		return c, c.focusField(fieldPrompt)
+		return c.focusField(fieldPrompt)
 	case fillMsg:
-		return c, c.fill(msg.job)
+		return c.fill(msg.job)
 	case stylesMsg:
 		c.prompt.SetStyles(c.sh.st.textarea())
 		c.image.SetStyles(c.sh.st.textinput())
 	case imageCheckDueMsg:
-		return c, c.imageDue(msg)
+		return c.imageDue(msg)
 	case imageCheckedMsg:
 		c.imageChecked(msg)
+	case draftLoadedMsg:
+		return c.restore(msg)
+	case draftDueMsg:
+		return c.saveDraft(msg)
+	case draftSavedMsg:
+		if msg.err != nil {
+			return flashErr(msg.err)
+		}
 	case submittedMsg:
-		return c, c.submitted(msg)
+		return c.submitted(msg)
 	case tea.PasteMsg:
-		return c, c.paste(msg)
+		return c.paste(msg)
 	case tea.KeyPressMsg:
-		return c, c.key(msg)
+		return c.key(msg)
 	default:
-		return c, c.updateInputs(msg)
+		return c.updateInputs(msg)
 	}
-	return c, nil
+	return nil
 }
 
 // fill loads a job's prompt and parameters for editing as a new job.
@@ -232,7 +250,7 @@ func (c *composeScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, km.Submit):
 		return c.submit()
 	case key.Matches(msg, km.Back):
-		return goBack
+		return goBack(composeID)
 	case key.Matches(msg, km.NextField):
 		return c.move(1)
 	case key.Matches(msg, km.PrevField):

@@ -151,25 +151,24 @@ func (c *composeScreen) submit() tea.Cmd {
 	if r := c.budgetProblem(); r != "" {
 		return flash("Cannot submit: "+r, true)
 	}
-	tr := c.sh.tracker
-	if tr == nil {
+	svc := c.sh.svc
+	if svc == nil {
 		return flashErr(errors.New("not connected to APIDot yet"))
 	}
 	reqs := c.requests()
 	c.sent = c.prompt.Value()
 	focus := c.focusField(fieldPrompt)
-	return tea.Batch(focus, submitCmd(c.sh.ctx, tr, c.sent, reqs),
-		navigate(jobsID, listTopMsg{}), flash("Submitting…", false))
+	return tea.Batch(focus, submitCmd(c.sh.ctx, svc, c.sent, reqs), navigate(jobsID, listTopMsg{}))
 }
 
-// submitCmd sends the form's requests through the tracker, which then
-// follows what was accepted.
-func submitCmd(ctx context.Context, tr *jobs.Tracker, prompt string, reqs []apidot.Request) tea.Cmd {
+// submitCmd sends the form's requests through the job service, which
+// then follows what was accepted; the jobs reach the lists as its events.
+func submitCmd(ctx context.Context, svc *jobs.Service, prompt string, reqs []apidot.Request) tea.Cmd {
 	return func() tea.Msg {
-		js, err := tr.SubmitGroup(ctx, reqs)
+		js, err := svc.SubmitGroup(ctx, reqs)
 		for _, j := range js {
 			if !j.Status.Terminal() && j.TaskID != "" {
-				tr.Start(ctx, j.ID)
+				svc.Follow(j.ID)
 			}
 		}
 		return submittedMsg{prompt: prompt, jobs: js, err: err}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/history"
 	"github.com/soratui/soratui/internal/inert"
+	"github.com/soratui/soratui/jobs"
 )
 
 // openDetailMsg is the payload that opens a job in the detail screen.
@@ -84,21 +86,13 @@ func (s *detailScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		return s, s.previewCmd()
 	case jobEventMsg:
-		if msg.ev.Err == nil {
-			s.refresh(msg.ev.Job)
-		}
-		return s, s.previewCmd()
-	case jobChangedMsg:
-		s.refresh(msg.job)
-		return s, s.previewCmd()
+		return s, tea.Batch(s.event(msg.ev), s.previewCmd())
 	case frameLoadedMsg:
 		s.preview.pane.loaded(msg)
 	case tea.ColorProfileMsg:
 		s.preview.setProfile(msg.Profile)
-	case downloadProgressMsg:
-		return s, s.downloadProgress(msg)
-	case downloadDoneMsg:
-		return s, s.downloadDone(msg)
+	case downloadStartedMsg:
+		return s, s.downloadStarted(msg)
 	case tea.KeyPressMsg:
 		return s, s.key(msg)
 	case tea.MouseWheelMsg:
@@ -120,6 +114,22 @@ func (s *detailScreen) show(j history.Job) tea.Cmd {
 		return s.previewCmd()
 	}
 	return tea.Batch(s.loadGroup(j), s.previewCmd())
+}
+
+// event follows the service: a newer record, the job's deletion, or its
+// download.
+func (s *detailScreen) event(ev jobs.Event) tea.Cmd {
+	switch {
+	case ev.Kind == jobs.JobDeleted:
+		s.group = slices.DeleteFunc(s.group, func(g history.Job) bool { return g.ID == ev.Job.ID })
+		if ev.Job.ID == s.job.ID {
+			s.job = history.Job{}
+			return goBack(detailID)
+		}
+	case ev.Kind == jobs.JobChanged && ev.Err == nil, ev.Kind == jobs.DownloadFinished:
+		s.refresh(ev.Job)
+	}
+	return s.downloadEvent(ev)
 }
 
 // refresh takes a newer record of the shown job or a group member.
@@ -161,7 +171,7 @@ func (s *detailScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	j := s.job
 	switch {
 	case key.Matches(msg, km.Back):
-		return goBack
+		return goBack(detailID)
 	case key.Matches(msg, km.Duplicate):
 		return navigate(composeID, fillMsg{job: j})
 	case key.Matches(msg, km.Copy):

@@ -4,109 +4,84 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
-	"charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/soratui/soratui/download"
 	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/internal/inert"
+	"github.com/soratui/soratui/jobs"
 )
 
 // downloadState is a download in progress or just ended: the detail
 // screen's download pane.
 type downloadState struct {
 	id          string
-	done, total int64
+	done, total int64 // total is -1 when the server does not say
 	finished    bool
 	err         error
-	bar         progress.Model
 }
 
-// Download messages, addressed to the detail screen. Progress comes
-// through ch while the download command runs; the command's own result
-// is the done message, so nothing is left sending after quit.
-type (
-	downloadProgressMsg struct {
-		id          string
-		done, total int64
-		ch          <-chan downloadProgressMsg
-		end         <-chan struct{}
-	}
-	downloadDoneMsg struct {
-		id  string
-		job history.Job
-		err error
-	}
-)
+// downloadStartedMsg says whether the service took the download on; its
+// progress and end arrive as job events.
+type downloadStartedMsg struct {
+	id  string
+	err error
+}
 
-func (downloadProgressMsg) owner() screenID { return detailID }
-func (downloadDoneMsg) owner() screenID     { return detailID }
+func (downloadStartedMsg) owner() screenID { return detailID }
 
-// downloadCmd saves a finished job's video under the videos folder; its
-// progress reaches the detail screen's bar.
+// downloadCmd has the job service save a finished job's video under the
+// videos folder; the pane follows its events.
 func (s *detailScreen) downloadCmd(j history.Job) tea.Cmd {
 	if _, err := download.VideoURL(j); err != nil {
 		return flash("Nothing to download yet: "+err.Error(), true)
 	}
-	b := s.sh.backend
-	if b.VideosDir == "" || b.Download == nil {
-		return flash("No videos folder is known; use 'soratui download "+j.ID+" -o PATH'.", true)
+	svc := s.sh.svc
+	if svc == nil {
+		return flash("Not connected to APIDot yet; try again in a moment.", true)
 	}
-	dest := download.DefaultPath(b.VideosDir, j)
-	ctx, fetch := s.sh.ctx, b.Download
-	ch, end := make(chan downloadProgressMsg, 1), make(chan struct{})
-	run := func() tea.Msg {
-		defer close(end)
-		if j.LocalPath != "" {
-			if _, err := os.Stat(j.LocalPath); err == nil {
-				return flashMsg{text: "Already saved to " + j.LocalPath + " (o opens it)."}
-			}
-		}
-		saved, err := fetch(ctx, j.ID, dest, func(done, total int64) {
-			select {
-			case ch <- downloadProgressMsg{id: j.ID, done: done, total: total, ch: ch, end: end}:
-			default: // the screen is behind; the next report will do
-			}
-		})
-		return downloadDoneMsg{id: j.ID, job: saved, err: err}
-	}
-	s.dl = &downloadState{id: j.ID, bar: progress.New(progress.WithoutPercentage())}
-	return tea.Batch(run, waitProgress(ch, end))
-}
-
-// waitProgress reads the next progress report until the download ends.
-func waitProgress(ch <-chan downloadProgressMsg, end <-chan struct{}) tea.Cmd {
+	s.dl = &downloadState{id: j.ID}
 	return func() tea.Msg {
-		select {
-		case p := <-ch:
-			return p
-		case <-end:
-			return nil
-		}
+		return downloadStartedMsg{id: j.ID, err: svc.StartDownload(j.ID, jobs.DownloadOptions{})}
 	}
 }
 
-func (s *detailScreen) downloadProgress(msg downloadProgressMsg) tea.Cmd {
-	if dl := s.dl; dl != nil && dl.id == msg.id && !dl.finished {
-		dl.done, dl.total = msg.done, msg.total
+func (s *detailScreen) downloadStarted(msg downloadStartedMsg) tea.Cmd {
+	if msg.err == nil {
+		return nil
 	}
-	return waitProgress(msg.ch, msg.end)
-}
-
-func (s *detailScreen) downloadDone(msg downloadDoneMsg) tea.Cmd {
 	if dl := s.dl; dl != nil && dl.id == msg.id {
 		dl.finished, dl.err = true, msg.err
-		if msg.err == nil {
-			dl.done = dl.total
+	}
+	if errors.Is(msg.err, jobs.ErrNoVideosDir) {
+		return flash("No videos folder is known; use 'soratui download "+msg.id+" -o PATH'.", true)
+	}
+	return flashErr(fmt.Errorf("not downloaded: %w", downloadReason(msg.err)))
+}
+
+// downloadEvent moves the pane along with the service's download events.
+func (s *detailScreen) downloadEvent(ev jobs.Event) tea.Cmd {
+	dl := s.dl
+	if dl == nil || dl.id != ev.Job.ID {
+		if ev.Job.ID != s.job.ID || ev.Kind != jobs.DownloadProgress {
+			return nil
 		}
+		dl = &downloadState{id: ev.Job.ID}
+		s.dl = dl
 	}
-	if msg.err != nil {
-		return flashErr(fmt.Errorf("download failed: %w", downloadReason(msg.err)))
+	switch ev.Kind {
+	case jobs.DownloadProgress:
+		dl.done, dl.total = ev.Done, ev.Total
+	case jobs.DownloadFinished:
+		dl.finished, dl.done = true, dl.total
+		return flash("Saved to "+inert.Line(ev.Job.LocalPath), false)
+	case jobs.DownloadFailed:
+		dl.finished, dl.err = true, ev.Err
+		return flashErr(fmt.Errorf("download failed: %w", downloadReason(ev.Err)))
 	}
-	s.refresh(msg.job)
-	return tea.Batch(flash("Saved to "+msg.job.LocalPath, false), func() tea.Msg { return jobChangedMsg{job: msg.job} })
+	return nil
 }
 
 // downloadReason keeps the sentence a person needs from a download error.
@@ -132,8 +107,7 @@ func (d *downloadState) view(st styles, w int) string {
 	if d.total > 0 {
 		pct = float64(d.done) / float64(d.total)
 	}
-	d.bar.SetWidth(max(10, min(40, w-34)))
-	return label + d.bar.ViewAs(pct) + fmt.Sprintf(" %3.0f%% %s", pct*100, sizes(d.done, d.total))
+	return label + bar(st, int(pct*100), max(10, min(40, w-34))) + fmt.Sprintf(" %3.0f%% %s", pct*100, sizes(d.done, d.total))
 }
 
 func sizes(done, total int64) string {

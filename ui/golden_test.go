@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"charm.land/bubbles/v2/progress"
-
 	"github.com/soratui/soratui/history"
 	"github.com/soratui/soratui/keys"
 )
@@ -126,7 +124,7 @@ func TestGoldenDetailDownloadProgress(t *testing.T) {
 		m := newTestModel(t, store, nil, w, h)
 		m = send(t, m, press("esc"))
 		m = send(t, m, press("enter"))
-		detailOf(m).dl = &downloadState{id: detailOf(m).job.ID, done: 1200 << 10, total: 2600 << 10, bar: progress.New(progress.WithoutPercentage())}
+		detailOf(m).dl = &downloadState{id: detailOf(m).job.ID, done: 1200 << 10, total: 2600 << 10}
 		golden(t, m)
 		if !strings.Contains(screenText(m), "46% 1.2 MB/2.5 MB") {
 			t.Errorf("no download progress:\n%s", screenText(m))

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/jobs"
 )
 
 // searchDebounce is how long typing in the search must pause before the
@@ -136,9 +138,7 @@ func (h *historyScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return h, h.reload()
 		}
 	case jobEventMsg:
-		h.refresh(msg.ev.Job)
-	case jobChangedMsg:
-		h.refresh(msg.job)
+		h.event(msg.ev)
 	case stylesMsg:
 		h.input.SetStyles(h.sh.st.textinput())
 	case tea.MouseWheelMsg:
@@ -210,6 +210,17 @@ func (h *historyScreen) loaded(msg historyPageMsg) {
 	h.cursor = min(max(msg.cursor, 0), max(0, len(h.page)-1))
 }
 
+// event applies a change the job service reports to the page on show.
+func (h *historyScreen) event(ev jobs.Event) {
+	switch {
+	case ev.Kind == jobs.JobDeleted:
+		h.page = slices.DeleteFunc(h.page, func(j history.Job) bool { return j.ID == ev.Job.ID })
+		h.cursor = min(h.cursor, max(0, len(h.page)-1))
+	case ev.Kind == jobs.JobChanged && ev.Err == nil, ev.Kind == jobs.DownloadFinished:
+		h.refresh(ev.Job)
+	}
+}
+
 func (h *historyScreen) refresh(j history.Job) {
 	for i := range h.page {
 		if h.page[i].ID == j.ID {
@@ -258,7 +269,7 @@ func (h *historyScreen) key(k tea.KeyPressMsg) tea.Cmd {
 			return navigate(detailID, openDetailMsg{job: j})
 		}
 	case key.Matches(k, km.Back):
-		return goBack
+		return goBack(historyID)
 	case key.Matches(k, km.New):
 		return navigate(composeID, focusPromptMsg{})
 	case key.Matches(k, km.Filter):

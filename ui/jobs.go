@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/jobs"
 )
 
 // Timings and sizes of the live list.
@@ -85,11 +86,7 @@ func (s *jobsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	case tea.MouseClickMsg:
 		return s, s.click(msg)
 	case jobEventMsg:
-		if msg.ev.Err == nil {
-			s.list.upsert(msg.ev.Job)
-		}
-	case jobChangedMsg:
-		s.list.upsert(msg.job)
+		s.event(msg.ev)
 	case recentMsg:
 		return s, s.loaded(msg)
 	case stampMsg:
@@ -180,24 +177,32 @@ func (s *jobsScreen) loaded(msg recentMsg) tea.Cmd {
 	s.stamp = msg.stamp
 	var cmds []tea.Cmd
 	if msg.merge {
-		for _, j := range msg.jobs {
-			s.list.upsert(j)
-		}
+		s.list.merge(msg.jobs, len(msg.jobs) < msg.limit)
 	} else {
 		s.list.replace(msg.jobs)
 		if msg.limit < recentLimit && len(msg.jobs) == msg.limit {
 			cmds = append(cmds, s.loadRecent(recentLimit, false))
 		}
 	}
-	// Follow jobs another process added.
-	if tr := s.sh.tracker; tr != nil {
+	// The service follows jobs another process added.
+	if svc := s.sh.svc; svc != nil {
 		for _, j := range msg.jobs {
-			if !j.Status.Terminal() && j.TaskID != "" && !tr.Following(j.ID) {
-				tr.Start(s.sh.ctx, j.ID)
+			if !j.Status.Terminal() && j.TaskID != "" && !svc.Following(j.ID) {
+				svc.Follow(j.ID)
 			}
 		}
 	}
 	return tea.Batch(cmds...)
+}
+
+// event applies a change the job service reports.
+func (s *jobsScreen) event(ev jobs.Event) {
+	switch {
+	case ev.Kind == jobs.JobDeleted:
+		s.list.remove(ev.Job.ID)
+	case ev.Kind == jobs.JobChanged && ev.Err == nil, ev.Kind == jobs.DownloadFinished:
+		s.list.upsert(ev.Job)
+	}
 }
 
 // ticked looks for other processes' writes every couple of seconds,

@@ -73,6 +73,42 @@ func (l *listModel) upsert(j history.Job) {
 	l.clamp()
 }
 
+// remove drops a deleted job.
+func (l *listModel) remove(id string) {
+	i, ok := l.index[id]
+	if !ok {
+		return
+	}
+	l.jobs = append(l.jobs[:i], l.jobs[i+1:]...)
+	if l.cursor > i {
+		l.cursor--
+	}
+	l.reindex()
+	l.clamp()
+}
+
+// merge folds a fresh read of the newest jobs into the list: rows it
+// holds are updated, and rows inside the range it covers that it lacks
+// were deleted by another process, so they go. complete says the read
+// holds every job (it was shorter than asked).
+func (l *listModel) merge(js []history.Job, complete bool) {
+	fresh := make(map[string]bool, len(js))
+	for _, j := range js {
+		fresh[j.ID] = true
+		l.upsert(j)
+	}
+	var oldest history.Job
+	if len(js) > 0 {
+		oldest = js[len(js)-1]
+	}
+	for i := len(l.jobs) - 1; i >= 0; i-- {
+		j := l.jobs[i]
+		if !fresh[j.ID] && (complete || !newer(oldest, j)) {
+			l.remove(j.ID)
+		}
+	}
+}
+
 // newer reports whether a sorts before b (newest first).
 func newer(a, b history.Job) bool {
 	if !a.CreatedAt.Equal(b.CreatedAt) {

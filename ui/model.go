@@ -52,6 +52,8 @@ type Model struct {
 
 	width, height int
 	events        chan jobs.Event
+	// stopListen ends the service listener that feeds events.
+	stopListen func()
 
 	flash    string
 	flashBad bool
@@ -109,17 +111,20 @@ func (m Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// wait lets background follows finish writing after the program ends.
-func (m Model) wait() {
-	if m.sh.tracker != nil {
-		m.sh.tracker.Wait()
+// close lets each screen finish its work when the program has ended:
+// compose writes the draft.
+func (m Model) close() {
+	for _, s := range m.screens {
+		if c, ok := s.(interface{ close() error }); ok {
+			_ = c.close() // the program has ended: nowhere to show an error
+		}
 	}
 }
 
-func (m Model) onEvent(ev jobs.Event) {
-	select {
-	case m.events <- ev:
-	case <-m.sh.ctx.Done():
+// stop stops listening to the job service; the command line closes it.
+func (m Model) stop() {
+	if m.stopListen != nil {
+		m.stopListen()
 	}
 }
 
@@ -131,22 +136,34 @@ func (m Model) tick() tea.Cmd {
 	return m.sh.wait.every(idleInterval, func(t time.Time) tea.Msg { return tickMsg{at: t} })
 }
 
+// connect builds the job service and hands its events to the program
+// through the events channel.
 func (m Model) connect(b Backend, k keys.Key) tea.Cmd {
-	onEvent := m.onEvent
+	ch, ctx := m.events, m.sh.ctx
 	return func() tea.Msg {
-		if b.NewTracker == nil {
+		if b.NewService == nil {
 			return connectedMsg{err: errors.New("no API connection configured")}
 		}
-		tr, err := b.NewTracker(k.Value, onEvent)
-		return connectedMsg{tracker: tr, key: k, backend: &b, err: err}
+		svc, err := b.NewService(k.Value)
+		if err != nil {
+			return connectedMsg{err: err}
+		}
+		stop := svc.Listen(func(ev jobs.Event) {
+			select {
+			case ch <- ev:
+			case <-ctx.Done():
+			}
+		})
+		return connectedMsg{svc: svc, stop: stop, key: k, backend: &b}
 	}
 }
 
+// resume has the service follow every unfinished job of the history.
 func (m Model) resume() tea.Cmd {
-	tr, ctx := m.sh.tracker, m.sh.ctx
+	svc := m.sh.svc
 	return func() tea.Msg {
-		n, err := tr.Resume(ctx)
-		return resumedMsg{n: n, err: err}
+		js, err := svc.Resume()
+		return resumedMsg{n: len(js), err: err}
 	}
 }
 
@@ -171,6 +188,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case navMsg:
 		return m.show(msg.to, msg.payload, true)
 	case backMsg:
+		if msg.from != m.current {
+			return m, nil
+		}
 		return m.show(m.back[m.current], nil, false)
 	case flashMsg:
 		m.flash, m.flashBad, m.flashAt = msg.text, msg.bad, m.sh.now()
@@ -267,7 +287,7 @@ func (m Model) handleTick(msg tickMsg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) handleEvent(msg jobEventMsg) (tea.Model, tea.Cmd) {
-	if ev := msg.ev; ev.Err != nil && apidot.IsAuth(ev.Err) {
+	if ev := msg.ev; ev.Kind == jobs.JobChanged && ev.Err != nil && apidot.IsAuth(ev.Err) {
 		m.flash, m.flashBad, m.flashAt = "The API key was refused while following "+ev.Job.ID+": set a valid one with 'soratui key set' or APIDOT_API_KEY.", true, m.sh.now()
 	}
 	m, cmd := m.broadcast(msg)
@@ -276,7 +296,8 @@ func (m Model) handleEvent(msg jobEventMsg) (tea.Model, tea.Cmd) {
 
 func (m Model) handleConnected(msg connectedMsg) (tea.Model, tea.Cmd) {
 	if msg.err == nil {
-		m.sh.tracker, m.sh.key = msg.tracker, msg.key
+		m.stop()
+		m.sh.svc, m.sh.key, m.stopListen = msg.svc, msg.key, msg.stop
 		if msg.backend != nil {
 			m.sh.backend = *msg.backend
 		}

@@ -33,17 +33,10 @@ func TestSubmitPutsTheJobAtTheTopAndFollowsIt(t *testing.T) {
 	if composeOf(m).prompt.Value() != "" {
 		t.Error("compose kept the submitted prompt")
 	}
-	// Events from the tracker move the job to finished.
-	deadline := time.After(30 * time.Second)
-	for top.Status != history.StatusFinished {
-		select {
-		case ev := <-m.events:
-			m = send(t, m, jobEventMsg{ev: ev})
-			top = jobsOf(m).list.jobs[jobsOf(m).list.index[top.ID]]
-		case <-deadline:
-			t.Fatalf("job stuck at %s", top.Status)
-		}
-	}
+	// Events from the job service move the job to finished.
+	m = await(t, m, "the job finishes", func(m Model) bool {
+		return jobsOf(m).list.jobs[jobsOf(m).list.index[top.ID]].Status == history.StatusFinished
+	})
 	if !strings.Contains(screenText(m), "✓ finished") {
 		t.Errorf("screen does not show it finished:\n%s", screenText(m))
 	}
@@ -131,11 +124,7 @@ func isQuit(cmd tea.Cmd) bool {
 
 func TestHistoryPagesThroughEveryJobOnce(t *testing.T) {
 	store := openStore(t)
-	var js []history.Job
-	for i := range 95 {
-		js = append(js, history.Job{Model: apidot.ModelStandard, Status: history.StatusFinished, Prompt: fmt.Sprintf("prompt %03d", i), Duration: 4, Credits: 48, CreatedAt: testNow.Add(-time.Duration(i) * time.Minute)})
-	}
-	seedStore(t, store, js)
+	seedStore(t, store, numberedJobs(95))
 	m := newTestModel(t, store, nil, 80, 24)
 	m = send(t, m, press("esc"))
 	m = send(t, m, press("h"))
@@ -279,8 +268,8 @@ func TestKeyScreenSavesAndConnects(t *testing.T) {
 	if saved != "sk-live-0123456789abcd" {
 		t.Fatalf("saved %q", saved)
 	}
-	if m.current != composeID || m.sh.tracker == nil {
-		t.Errorf("after saving: screen %d tracker %v", m.current, m.sh.tracker)
+	if m.current != composeID || m.sh.svc == nil {
+		t.Errorf("after saving: screen %d service %v", m.current, m.sh.svc)
 	}
 	if strings.Contains(screenText(m), "0123456789abcd") {
 		t.Error("the screen shows the key")
@@ -344,18 +333,23 @@ func TestDownloadFromDetail(t *testing.T) {
 	m = typeText(t, m, "a short clip")
 	m = send(t, m, press("ctrl+s"))
 	job, _ := jobsOf(m).list.selected()
-	final, err := m.sh.tracker.Follow(context.Background(), job.ID)
+	out := m.sh.svc.Await(context.Background(), []string{job.ID})
+	final, err := out[0].Job, out[0].Err
 	if err != nil {
 		t.Fatal(err)
 	}
 	jobsOf(m).list.upsert(final)
 	m = send(t, m, press("enter"))
 	m = send(t, m, press("d"))
-	if detailOf(m).dl == nil || !detailOf(m).dl.finished || detailOf(m).dl.err != nil {
-		t.Fatalf("download state %+v", detailOf(m).dl)
+	m = await(t, m, "the download ends", func(m Model) bool { return detailOf(m).dl != nil && detailOf(m).dl.finished })
+	if dl := detailOf(m).dl; dl.err != nil {
+		t.Fatalf("download failed: %v", dl.err)
 	}
 	saved, _ := store.Get(job.ID)
-	if saved.LocalPath == "" || !strings.HasPrefix(saved.LocalPath, m.sh.backend.VideosDir) {
-		t.Errorf("local_path %q", saved.LocalPath)
+	if saved.LocalPath == "" || detailOf(m).job.LocalPath != saved.LocalPath {
+		t.Errorf("local_path %q, detail shows %q", saved.LocalPath, detailOf(m).job.LocalPath)
+	}
+	if j, _ := jobsOf(m).list.selected(); !strings.Contains(statusText(j, 0, testNow), "saved") {
+		t.Errorf("the list does not mark the job saved: %s", statusText(j, 0, testNow))
 	}
 }

@@ -31,7 +31,8 @@ func TestProgramRunsAJobToTheEnd(t *testing.T) {
 	}, teatest.WithDuration(30*time.Second), teatest.WithCheckInterval(50*time.Millisecond))
 	tm.Send(press("q"))
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
-	final.wait()
+	final.stop()
+	final.sh.svc.Close()
 	js, err := store.List(history.Query{})
 	if err != nil {
 		t.Fatal(err)

@@ -17,9 +17,6 @@ import (
 // spinnerFrames animate pending jobs; one frame a tick for every row.
 var spinnerFrames = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
 
-// statusExpired is the status of a job whose task the server forgot.
-const statusExpired = history.Status("expired")
-
 // truncate cuts s to w cells with an ellipsis.
 func truncate(s string, w int) string {
 	if w <= 0 {
@@ -119,7 +116,7 @@ func statusParts(j history.Job, frame int, now time.Time) (icon, word string) {
 		icon = "✗"
 	case history.StatusRejected:
 		icon = "⊘"
-	case statusExpired:
+	case history.StatusExpired:
 		icon = "⌀"
 	case history.StatusUnconfirmed:
 		icon = "?"

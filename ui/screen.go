@@ -12,7 +12,7 @@ import (
 // only through it and does four things: it handles global keys, switches
 // screens when one asks for it with a navigation message, hands out the
 // window size, and delivers messages. No screen writes another's fields;
-// what they share (styles, key bindings, clock, backend, tracker) sits in
+// what they share (styles, key bindings, clock, backend, job service) sits in
 // *shared, which only the root writes.
 //
 // Delivery rules, in the order the root applies them:
@@ -82,9 +82,9 @@ type navMsg struct {
 	payload tea.Msg
 }
 
-// backMsg asks the root to return to the screen the current one was
-// opened from.
-type backMsg struct{}
+// backMsg asks the root to close screen from, when it is on show, and
+// return to the screen it was opened from.
+type backMsg struct{ from screenID }
 
 // navigate is the command a screen returns to open another.
 func navigate(to screenID, payload tea.Msg) tea.Cmd {
@@ -92,7 +92,7 @@ func navigate(to screenID, payload tea.Msg) tea.Cmd {
 }
 
 // goBack is the command a screen returns to close itself.
-func goBack() tea.Msg { return backMsg{} }
+func goBack(from screenID) tea.Cmd { return func() tea.Msg { return backMsg{from: from} } }
 
 // flashMsg puts a sentence on the message line under the body.
 type flashMsg struct {

@@ -6,7 +6,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/soratui/soratui/history"
 	"github.com/soratui/soratui/jobs"
 	"github.com/soratui/soratui/keys"
 )
@@ -17,7 +16,7 @@ type shared struct {
 	ctx     context.Context
 	cfg     Config
 	backend Backend
-	tracker *jobs.Tracker
+	svc     *jobs.Service
 	key     keys.Key
 	st      styles
 	km      keyMap
@@ -61,16 +60,14 @@ func nextEvent(ctx context.Context, ch <-chan jobs.Event) tea.Cmd {
 type (
 	// jobEventMsg is a change to a job this process records or follows.
 	jobEventMsg struct{ ev jobs.Event }
-	// jobChangedMsg is a change this process made outside the tracker
-	// (a download).
-	jobChangedMsg struct{ job history.Job }
 	// tickMsg is the interface's clock.
 	tickMsg struct{ at time.Time }
 	// stylesMsg says the styles changed with the background.
 	stylesMsg struct{}
-	// connectedMsg says a tracker is ready (or why not).
+	// connectedMsg says a job service is ready (or why not).
 	connectedMsg struct {
-		tracker *jobs.Tracker
+		svc     *jobs.Service
+		stop    func()
 		key     keys.Key
 		backend *Backend
 		err     error
@@ -79,9 +76,8 @@ type (
 	backendMsg struct{}
 )
 
-func (jobEventMsg) broadcast()   {}
-func (jobChangedMsg) broadcast() {}
-func (tickMsg) broadcast()       {}
-func (stylesMsg) broadcast()     {}
-func (connectedMsg) broadcast()  {}
-func (backendMsg) broadcast()    {}
+func (jobEventMsg) broadcast()  {}
+func (tickMsg) broadcast()      {}
+func (stylesMsg) broadcast()    {}
+func (connectedMsg) broadcast() {}
+func (backendMsg) broadcast()   {}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"image/color"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -15,6 +16,7 @@ import (
 // Colour is downsampled (or dropped, under NO_COLOR) by the renderer.
 type styles struct {
 	isDark bool
+	pal    palette
 
 	app       lipgloss.Style
 	title     lipgloss.Style
@@ -46,6 +48,27 @@ type styles struct {
 	selectedPaint paint
 }
 
+// palette is every colour of the interface for one background: the one
+// place colours are chosen, so each is readable on light and dark alike.
+type palette struct {
+	accent, subtle, text, green, red, amber, blue, selBg, barFill color.Color
+}
+
+func newPalette(isDark bool) palette {
+	ld := lipgloss.LightDark(isDark)
+	return palette{
+		accent:  ld(lipgloss.Color("#5A3FC0"), lipgloss.Color("#B4A2FF")),
+		subtle:  ld(lipgloss.Color("#6E6E6E"), lipgloss.Color("#8A8A8A")),
+		text:    ld(lipgloss.Color("#1F1F1F"), lipgloss.Color("#E8E8E8")),
+		green:   ld(lipgloss.Color("#1F7A3A"), lipgloss.Color("#6BD98A")),
+		red:     ld(lipgloss.Color("#B3261E"), lipgloss.Color("#FF8A80")),
+		amber:   ld(lipgloss.Color("#8A5A00"), lipgloss.Color("#FFC861")),
+		blue:    ld(lipgloss.Color("#1A5FB4"), lipgloss.Color("#7FB8FF")),
+		selBg:   ld(lipgloss.Color("#E6E0FF"), lipgloss.Color("#3A3060")),
+		barFill: ld(lipgloss.Color("#5A3FC0"), lipgloss.Color("#9C86FF")),
+	}
+}
+
 // paint is a plain colour or attribute style as the sequences around text.
 type paint struct{ pre, post string }
 
@@ -69,20 +92,11 @@ func (p paint) on(s string) string {
 }
 
 func newStyles(isDark bool) styles {
-	ld := lipgloss.LightDark(isDark)
-	var (
-		accent  = ld(lipgloss.Color("#5A3FC0"), lipgloss.Color("#B4A2FF"))
-		subtle  = ld(lipgloss.Color("#8A8A8A"), lipgloss.Color("#7A7A7A"))
-		text    = ld(lipgloss.Color("#1F1F1F"), lipgloss.Color("#E8E8E8"))
-		green   = ld(lipgloss.Color("#1F7A3A"), lipgloss.Color("#6BD98A"))
-		red     = ld(lipgloss.Color("#B3261E"), lipgloss.Color("#FF8A80"))
-		amber   = ld(lipgloss.Color("#8A5A00"), lipgloss.Color("#FFC861"))
-		blue    = ld(lipgloss.Color("#1A5FB4"), lipgloss.Color("#7FB8FF"))
-		selBg   = ld(lipgloss.Color("#E6E0FF"), lipgloss.Color("#3A3060"))
-		barFill = ld(lipgloss.Color("#5A3FC0"), lipgloss.Color("#9C86FF"))
-	)
+	p := newPalette(isDark)
+	accent, subtle, text, green, red, amber, blue, selBg, barFill := p.accent, p.subtle, p.text, p.green, p.red, p.amber, p.blue, p.selBg, p.barFill
 	s := styles{
 		isDark:    isDark,
+		pal:       p,
 		app:       lipgloss.NewStyle(),
 		title:     lipgloss.NewStyle().Bold(true).Foreground(accent),
 		tab:       lipgloss.NewStyle().Foreground(subtle).Padding(0, 1),
@@ -110,9 +124,9 @@ func newStyles(isDark bool) styles {
 			history.StatusRunning:     lipgloss.NewStyle().Foreground(blue),
 			history.StatusFinished:    lipgloss.NewStyle().Foreground(green),
 			history.StatusFailed:      lipgloss.NewStyle().Foreground(red),
-			history.StatusExpired:     lipgloss.NewStyle().Foreground(subtle),
+			history.StatusExpired:     lipgloss.NewStyle().Foreground(amber),
 		},
-		help: help.DefaultStyles(isDark),
+		help: helpStyles(p),
 	}
 	s.statusPaint = make(map[history.Status]paint, len(s.status))
 	for k, v := range s.status {
@@ -122,17 +136,47 @@ func newStyles(isDark bool) styles {
 	return s
 }
 
-// textarea is the prompt's style. The cursor holds still: a blinking one
-// would redraw the whole screen twice a second on an idle interface.
+// helpStyles are the key bar's and help's colours from the palette.
+func helpStyles(p palette) help.Styles {
+	h := help.DefaultStyles(true)
+	key, desc := lipgloss.NewStyle().Foreground(p.text), lipgloss.NewStyle().Foreground(p.subtle)
+	h.ShortKey, h.FullKey = key, key
+	h.ShortDesc, h.FullDesc = desc, desc
+	h.ShortSeparator, h.FullSeparator, h.Ellipsis = desc, desc, desc
+	return h
+}
+
+// textarea is the prompt's style, coloured from the palette (the bubble's
+// own prompt and cursor are SGR 37, invisible on a light background). The
+// cursor holds still: a blinking one would redraw the whole screen twice
+// a second on an idle interface.
 func (s styles) textarea() textarea.Styles {
 	t := textarea.DefaultStyles(s.isDark)
+	p := s.pal
+	t.Focused.Prompt = lipgloss.NewStyle().Foreground(p.accent)
+	t.Blurred.Prompt = lipgloss.NewStyle().Foreground(p.subtle)
+	t.Focused.Placeholder = lipgloss.NewStyle().Foreground(p.subtle)
+	t.Blurred.Placeholder = t.Focused.Placeholder
+	t.Focused.CursorLine = lipgloss.NewStyle()
+	t.Blurred.CursorLine = lipgloss.NewStyle().Foreground(p.text)
+	t.Blurred.Text = lipgloss.NewStyle().Foreground(p.text)
+	t.Cursor.Color = p.accent
 	t.Cursor.Blink = false
 	return t
 }
 
-// textinput is the one-line inputs' style, with a still cursor too.
+// textinput is the one-line inputs' style, from the palette too.
 func (s styles) textinput() textinput.Styles {
 	t := textinput.DefaultStyles(s.isDark)
+	p := s.pal
+	t.Focused.Prompt = lipgloss.NewStyle().Foreground(p.accent)
+	t.Blurred.Prompt = lipgloss.NewStyle().Foreground(p.subtle)
+	t.Focused.Placeholder = lipgloss.NewStyle().Foreground(p.subtle)
+	t.Blurred.Placeholder = t.Focused.Placeholder
+	t.Focused.Suggestion = t.Focused.Placeholder
+	t.Blurred.Suggestion = t.Focused.Placeholder
+	t.Blurred.Text = lipgloss.NewStyle().Foreground(p.text)
+	t.Cursor.Color = p.accent
 	t.Cursor.Blink = false
 	return t
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/soratui/soratui/config"
 	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/internal/draft"
 	"github.com/soratui/soratui/jobs"
 	"github.com/soratui/soratui/keys"
 	"github.com/soratui/soratui/notify"
@@ -17,16 +18,12 @@ import (
 // API once it has a key. The command line builds it.
 type Backend struct {
 	Store *history.Store
-	// NewTracker builds a tracker that authenticates with key and
-	// reports every change to onEvent.
-	NewTracker func(key string, onEvent func(jobs.Event)) (*jobs.Tracker, error)
+	// NewService builds the job service that authenticates with key: the
+	// one route by which the interface submits, follows, downloads and
+	// deletes, and learns of every change (its events).
+	NewService func(key string) (*jobs.Service, error)
 	// CheckImage checks a guiding image URL.
 	CheckImage func(ctx context.Context, url string) error
-	// Download saves job id's video to dest, reporting progress, and
-	// returns the updated record.
-	Download func(ctx context.Context, id, dest string, progress func(done, total int64)) (history.Job, error)
-	// VideosDir is where downloads go by default.
-	VideosDir string
 	// Frames takes frames of finished videos for Detail and History
 	// (package frames); nil turns previews off.
 	Frames Previewer
@@ -48,6 +45,8 @@ type Config struct {
 	Demo func() (Backend, keys.Key, error)
 	// OpenURL opens a URL or a file in the system's browser or player.
 	OpenURL func(target string) error
+	// Drafts keeps the compose form across runs; nil keeps none.
+	Drafts *draft.Store
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Settings are the configured defaults compose opens with; SettingsErr,
@@ -69,7 +68,8 @@ func Run(ctx context.Context, cfg Config, opts ...tea.ProgramOption) error {
 	final, err := p.Run()
 	cancel()
 	if fm, ok := final.(Model); ok {
-		fm.wait()
+		fm.stop()
+		fm.close()
 	}
 	return err
 }

@@ -90,14 +90,18 @@ func seedStore(t testing.TB, s *history.Store, js []history.Job) []history.Job {
 // set, a tracker on it.
 func newTestModel(t testing.TB, store *history.Store, server *apidottest.Server, w, h int) Model {
 	t.Helper()
-	b := Backend{Store: store, VideosDir: t.TempDir()}
+	b := Backend{Store: store}
 	if server != nil {
-		b.Download = func(ctx context.Context, id, dest string, progress func(done, total int64)) (history.Job, error) {
-			return download.Job(ctx, store, server.Client(), id, dest, progress)
-		}
-		b.NewTracker = func(key string, onEvent func(jobs.Event)) (*jobs.Tracker, error) {
+		videos := t.TempDir()
+		b.NewService = func(key string) (*jobs.Service, error) {
 			c := apidot.NewClient(key, apidot.WithBaseURL(server.URL), apidot.WithHTTPClient(server.Client()))
-			return jobs.New(jobs.Config{Store: store, API: c, Scheduler: jobs.Fixed{Interval: 20 * time.Millisecond}, RequestsPerSecond: 1000, OnEvent: onEvent, Now: testClock}), nil
+			svc := jobs.NewService(jobs.ServiceConfig{
+				Tracker:    jobs.Config{Store: store, API: c, Scheduler: jobs.Fixed{Interval: 20 * time.Millisecond}, RequestsPerSecond: 1000, Now: testClock},
+				Downloader: download.Downloader{Client: server.Client(), Backoff: time.Millisecond},
+				VideosDir:  videos,
+			})
+			t.Cleanup(svc.Close)
+			return svc, nil
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -111,7 +115,7 @@ func newTestModel(t testing.TB, store *history.Store, server *apidottest.Server,
 	})
 	m.sh.wait = noWait()
 	m = send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
-	if b.NewTracker != nil {
+	if b.NewService != nil {
 		m = send(t, m, m.connect(b, m.sh.key)())
 	}
 	if store != nil {
@@ -283,4 +287,29 @@ func newModel(cfg Config) Model {
 	m := New(context.Background(), cfg)
 	m.sh.wait = noWait()
 	return m
+}
+
+// await feeds the job service's events until cond holds, failing the test
+// after a generous deadline.
+func await(t testing.TB, m Model, what string, cond func(Model) bool) Model {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for !cond(m) {
+		select {
+		case ev := <-m.events:
+			m = send(t, m, jobEventMsg{ev: ev})
+		case <-deadline:
+			t.Fatalf("waited in vain until %s:\n%s", what, screenText(m))
+		}
+	}
+	return m
+}
+
+// numberedJobs are n finished jobs, "prompt 000" the newest, a minute apart.
+func numberedJobs(n int) []history.Job {
+	js := make([]history.Job, n)
+	for i := range js {
+		js[i] = history.Job{Model: apidot.ModelStandard, Status: history.StatusFinished, Prompt: fmt.Sprintf("prompt %03d", i), Duration: 4, Credits: 48, CreatedAt: testNow.Add(-time.Duration(i) * time.Minute)}
+	}
+	return js
 }

@@ -1,0 +1,222 @@
+package ui
+
+import (
+	"context"
+	"image/color"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/soratui/soratui/apidot"
+	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/internal/draft"
+	"github.com/soratui/soratui/keys"
+)
+
+// After a submit made from a choice field, n lands in the prompt and
+// typing writes text instead of toggling choices.
+func TestAfterSubmitNTypesIntoThePrompt(t *testing.T) {
+	server := apidottest.NewTestServer(t, apidottest.Options{})
+	m := newTestModel(t, openStore(t), server, 80, 24)
+	m = typeText(t, m, "a koi pond at dawn")
+	m = send(t, m, press("tab")) // the model choice
+	m = send(t, m, press("ctrl+s"))
+	if m.current != jobsID || composeOf(m).focus != fieldPrompt {
+		t.Fatalf("after submit: screen %d, compose focus %d", m.current, composeOf(m).focus)
+	}
+	m = send(t, m, press("n"))
+	m = typeText(t, m, "a b")
+	c := composeOf(m)
+	if m.current != composeID || c.prompt.Value() != "a b" || c.model != apidot.ModelStandard {
+		t.Errorf("after n and typing: screen %d, prompt %q, model %s", m.current, c.prompt.Value(), c.model)
+	}
+}
+
+// A refused submit keeps the prompt for another try.
+func TestPromptStaysAfterARefusedSubmit(t *testing.T) {
+	server := apidottest.NewTestServer(t, apidottest.Options{})
+	m := newTestModel(t, openStore(t), server, 80, 24)
+	server.SetBalance(0)
+	m = typeText(t, m, "a city made of glass")
+	m = send(t, m, press("ctrl+s"))
+	if got := composeOf(m).prompt.Value(); got != "a city made of glass" {
+		t.Errorf("prompt after a 402 = %q", got)
+	}
+	if !strings.Contains(m.flash, "still in compose") {
+		t.Errorf("flash %q does not say the prompt is kept", m.flash)
+	}
+}
+
+// The image check answers compose even after the user moved on.
+func TestImageCheckReachesComposeWhenHidden(t *testing.T) {
+	m := newTestModel(t, openStore(t), nil, 80, 24)
+	checked := ""
+	m.sh.backend.CheckImage = func(_ context.Context, u string) error { checked = u; return nil }
+	m = typeText(t, m, "a lantern festival")
+	composeOf(m).focusField(fieldImage)
+	m = typeText(t, m, "https://example.com/a.png")
+	seq := composeOf(m).img.seq
+	m = send(t, m, press("esc"))
+	if m.current == composeID {
+		t.Fatal("esc stayed in compose")
+	}
+	m = send(t, m, imageCheckDueMsg{seq: seq})
+	if checked != "https://example.com/a.png" || composeOf(m).img.state != imageOK {
+		t.Fatalf("checked %q, image state %d", checked, composeOf(m).img.state)
+	}
+	if probs := composeOf(m).problems(); probs[fieldImage] != "" {
+		t.Errorf("compose still says %q", probs[fieldImage])
+	}
+}
+
+// The draft is written as the form changes, restored at the next start,
+// and a quit right after typing keeps the last words.
+func TestDraftSurvivesAQuit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "soratui", "draft.json")
+	store := openStore(t)
+	start := func() Model {
+		m := newModel(Config{Backend: Backend{Store: store}, Key: keys.Key{Value: "sk-test-ui-0123456789", Source: keys.SourceEnv}, Now: testClock, Drafts: draft.New(path)})
+		m = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+		m = drain(t, m, m.Init(), 0)
+		return send(t, m, navMsg{to: composeID}) // no API here: the key screen opened
+	}
+	m := start()
+	m = typeText(t, m, "a fox")
+	m = send(t, m, press("tab"))
+	m = send(t, m, press("right")) // Pro
+	m = send(t, m, draftDueMsg{seq: composeOf(m).draftSeq})
+	if d, _ := draft.New(path).Load(); d.Prompt != "a fox" || d.Model != apidot.ModelPro {
+		t.Fatalf("saved draft %+v", d)
+	}
+	m = send(t, m, press("shift+tab"))
+	m = typeText(t, m, " in snow")
+	if _, cmd := sendCmd(t, m, press("ctrl+c")); !isQuit(cmd) {
+		t.Fatal("ctrl+c did not quit at once")
+	}
+	m.close() // what Run does when the program ends
+	m = start()
+	if c := composeOf(m); c.prompt.Value() != "a fox in snow" || c.model != apidot.ModelPro {
+		t.Errorf("restored %q %s", c.prompt.Value(), c.model)
+	}
+	if !strings.Contains(screenText(m), "Restored the draft") || !strings.Contains(screenText(m), "keeps the draft") {
+		t.Errorf("the screen says nothing of the draft:\n%s", screenText(m))
+	}
+}
+
+// A job another process deleted leaves the list.
+func TestDeletedJobLeavesNoRow(t *testing.T) {
+	store := openStore(t)
+	seeded := seedStore(t, store, everyStatus())
+	m := newTestModel(t, store, nil, 120, 40)
+	other, err := history.Open(store.Path(), history.Options{Now: testClock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Delete(seeded[3].ID); err != nil {
+		t.Fatal(err)
+	}
+	other.Close()
+	m = send(t, m, tickMsg{at: testNow.Add(time.Hour)})
+	if _, ok := jobsOf(m).list.index[seeded[3].ID]; ok || len(jobsOf(m).list.jobs) != len(seeded)-1 {
+		t.Errorf("the deleted job still has a row: %d rows", len(jobsOf(m).list.jobs))
+	}
+}
+
+// G/End and g/Home reach the ends of every list.
+func TestEndsOfEveryList(t *testing.T) {
+	store := openStore(t)
+	seedStore(t, store, numberedJobs(60))
+	selected := map[screenID]func(Model) string{
+		jobsID:    func(m Model) string { j, _ := jobsOf(m).list.selected(); return j.Prompt },
+		historyID: func(m Model) string { j, _ := historyOf(m).selected(); return j.Prompt },
+	}
+	for _, open := range []string{"2", "3"} {
+		for _, keys := range [][2]string{{"G", "g"}, {"end", "home"}} {
+			t.Run(open+keys[0], func(t *testing.T) {
+				m := newTestModel(t, store, nil, 80, 24)
+				m = send(t, m, press("esc"))
+				m = send(t, m, press(open))
+				m = send(t, m, press(keys[0]))
+				if got := selected[m.current](m); got != "prompt 059" {
+					t.Errorf("%s selects %q, want the oldest", keys[0], got)
+				}
+				m = send(t, m, press(keys[1]))
+				if got := selected[m.current](m); got != "prompt 000" {
+					t.Errorf("%s selects %q, want the newest", keys[1], got)
+				}
+			})
+		}
+	}
+}
+
+// A long message wraps whole onto more lines instead of being cut.
+func TestLongMessagesWrap(t *testing.T) {
+	m := newTestModel(t, openStore(t), nil, 80, 24)
+	long := "Could not open a player or browser (exec: xdg-open: executable file not found in $PATH); the result is at https://cdn.example/v/a-very-long-name.mp4"
+	m = send(t, m, flashMsg{text: long, bad: true})
+	text := screenText(m)
+	if !strings.Contains(strings.Join(strings.Fields(text), " "), long) {
+		t.Errorf("the message is cut:\n%s", text)
+	}
+	lines := strings.Split(text, "\n")
+	for _, l := range lines[len(lines)-2:] {
+		if strings.HasSuffix(strings.TrimSpace(l), "…") {
+			t.Errorf("the key bar is cut: %q", l)
+		}
+	}
+}
+
+// Wide graphemes (a ZWJ family emoji, CJK) keep every column in place.
+func TestWideGraphemesKeepRowsAligned(t *testing.T) {
+	store := openStore(t)
+	js := everyStatus()
+	js[0].Prompt = "👩‍👩‍👧 a family picnic"
+	js[1].Prompt = "桜の下で猫が眠る、ゆっくりズーム"
+	js[2].Prompt = "plain ascii prompt"
+	seedStore(t, store, js[:3])
+	for _, w := range []int{80, 120} {
+		m := newTestModel(t, store, nil, w, 24)
+		m = send(t, m, press("esc"))
+		lines := strings.Split(screenText(m), "\n")[4:7]
+		col := -1
+		for _, l := range lines {
+			if ansi.StringWidth(l) > w {
+				t.Errorf("%d columns: row wider than the screen: %q", w, l)
+			}
+			i := strings.Index(l, "m00s")
+			c := ansi.StringWidth(l[:i])
+			if col >= 0 && c != col {
+				t.Errorf("%d columns: the time column moved to %d from %d: %q", w, c, col, l)
+			}
+			col = c
+		}
+	}
+}
+
+// Light and dark backgrounds draw every colour from the palette: no SGR 37
+// (light grey) that vanishes on a light background.
+func TestLightBackgroundHasNoLightGrey(t *testing.T) {
+	for _, dark := range []bool{false, true} {
+		m := newTestModel(t, openStore(t), nil, 80, 24)
+		bg := color.RGBA{R: 255, G: 255, B: 255, A: 255}
+		if dark {
+			bg = color.RGBA{A: 255}
+		}
+		m = send(t, m, tea.BackgroundColorMsg{Color: bg})
+		m = typeText(t, m, "a fox")
+		frame := m.render()
+		if strings.Contains(frame, "[37m") || strings.Contains(frame, ";37m") || strings.Contains(frame, "38;5;7m") {
+			t.Errorf("dark=%v: the frame uses SGR 37", dark)
+		}
+		accent := newPalette(dark).accent
+		if !strings.Contains(frame, newPaint(lipgloss.NewStyle().Foreground(accent)).pre+"┃") {
+			t.Errorf("dark=%v: the prompt border is not in the accent colour", dark)
+		}
+	}
+}
