@@ -26,6 +26,8 @@ func TestSubmitPutsTheJobAtTheTopAndFollowsIt(t *testing.T) {
 	if m.current != jobsID {
 		t.Fatalf("ctrl+s: screen %d, want the job list", m.current)
 	}
+	// The service's events reach the list on their own goroutine.
+	m = await(t, m, "the accepted job is listed", func(m Model) bool { j, _ := jobsOf(m).list.selected(); return j.TaskID != "" })
 	top, ok := jobsOf(m).list.selected()
 	if !ok || top.Prompt != "a koi pond at dawn" || top.TaskID == "" {
 		t.Fatalf("top of the list = %+v", top)
@@ -52,6 +54,7 @@ func TestCompareFromComposeMakesOneGroup(t *testing.T) {
 	m = typeText(t, m, "city at night")
 	composeOf(m).compare = map[string]bool{"standard": true, "pro-1080p": true}
 	m = send(t, m, press("ctrl+s"))
+	m = await(t, m, "both variants are listed", func(m Model) bool { return len(jobsOf(m).list.jobs) == 2 })
 	if len(jobsOf(m).list.jobs) != 2 || jobsOf(m).list.jobs[0].GroupID == "" || jobsOf(m).list.jobs[0].GroupID != jobsOf(m).list.jobs[1].GroupID {
 		t.Fatalf("jobs %+v", jobsOf(m).list.jobs)
 	}
@@ -332,13 +335,11 @@ func TestDownloadFromDetail(t *testing.T) {
 	m := newTestModel(t, store, server, 80, 24)
 	m = typeText(t, m, "a short clip")
 	m = send(t, m, press("ctrl+s"))
+	m = await(t, m, "the job finishes", func(m Model) bool {
+		j, _ := jobsOf(m).list.selected()
+		return j.Status == history.StatusFinished
+	})
 	job, _ := jobsOf(m).list.selected()
-	out := m.sh.svc.Await(context.Background(), []string{job.ID})
-	final, err := out[0].Job, out[0].Err
-	if err != nil {
-		t.Fatal(err)
-	}
-	jobsOf(m).list.upsert(final)
 	m = send(t, m, press("enter"))
 	m = send(t, m, press("d"))
 	m = await(t, m, "the download ends", func(m Model) bool { return detailOf(m).dl != nil && detailOf(m).dl.finished })
