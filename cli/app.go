@@ -62,11 +62,11 @@ func (a *app) historyPath() (string, error) {
 	return history.DefaultPath(a.env.getenv)
 }
 
-// openStore opens the history file once per run.
-func (a *app) openStore() (*history.Store, error) {
-	if a.res.store != nil {
-		return a.res.store, nil
-	}
+// openStore is the run's history file, opened on first use.
+func (a *app) openStore() (*history.Store, error) { return a.res.store() }
+
+// newStore opens the history file; resources calls it at most once.
+func (a *app) newStore() (*history.Store, error) {
 	path, err := a.historyPath()
 	if err != nil {
 		return nil, err
@@ -75,7 +75,6 @@ func (a *app) openStore() (*history.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.res.store = s
 	a.res.onClose(func() { s.Close() })
 	return s, nil
 }
@@ -92,18 +91,19 @@ func (a *app) apiBase() string {
 	return apidot.DefaultBaseURL
 }
 
-// demoServer starts the in-process simulator once.
-func (a *app) demoServer() *apidottest.Server {
-	if a.res.sim == nil {
-		a.res.sim = apidottest.NewServer(apidottest.Options{
-			QueueTime: demoQueueTime / a.demoSpeed(),
-			RunTime:   demoRunTime / a.demoSpeed(),
-			Stateless: true,
-			Listen:    demoAddr,
-		})
-		a.res.onClose(a.res.sim.Close)
-	}
-	return a.res.sim
+// demoServer is the run's in-process simulator, started on first use.
+func (a *app) demoServer() *apidottest.Server { return a.res.sim() }
+
+// newDemoServer starts the simulator; resources calls it at most once.
+func (a *app) newDemoServer() *apidottest.Server {
+	sim := apidottest.NewServer(apidottest.Options{
+		QueueTime: demoQueueTime / a.demoSpeed(),
+		RunTime:   demoRunTime / a.demoSpeed(),
+		Stateless: true,
+		Listen:    demoAddr,
+	})
+	a.res.onClose(sim.Close)
+	return sim
 }
 
 // apiClient returns a client with the user's key; it fails, saying how to

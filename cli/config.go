@@ -15,12 +15,12 @@ import (
 	"github.com/soratui/soratui/download"
 )
 
-// settings loads the config file and the environment once per run; a bad
-// file is a usage error (exit 2) naming the line and key.
-func (a *app) settings() (config.Effective, error) {
-	if a.res.cfg != nil {
-		return *a.res.cfg, a.res.cfgErr
-	}
+// settings are the config file and the environment, loaded once per run.
+func (a *app) settings() (config.Effective, error) { return a.res.settings() }
+
+// loadSettings reads the settings; a bad file is a usage error (exit 2)
+// naming the line and key. resources calls it at most once.
+func (a *app) loadSettings() (config.Effective, error) {
 	videos, err := download.VideosDir(a.env.getenv)
 	if err == nil {
 		videos = filepath.Join(videos, "soratui")
@@ -29,7 +29,6 @@ func (a *app) settings() (config.Effective, error) {
 	if errors.Is(err, config.ErrInvalid) {
 		err = &UsageError{Err: err, Help: "Fix the file or the variable, then check with 'soratui config'."}
 	}
-	a.res.cfg, a.res.cfgErr = &eff, err
 	return eff, err
 }
 

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -18,9 +19,9 @@ type globalOptions struct {
 }
 
 // app is what every command is built from, made once by Run and not
-// changed afterwards: the process's environment, the global flags, the
-// opener of files and links, and the resources a run opens on demand (so
-// `soratui version` opens nothing).
+// changed afterwards (flag parsing fills global): the process's
+// environment, the global flags, the opener of files and links, and the
+// resources a run opens on first use (so `soratui version` opens nothing).
 type app struct {
 	env    Env
 	global *globalOptions
@@ -30,7 +31,9 @@ type app struct {
 
 // newApp builds the app of one run; close releases what it opened.
 func newApp(env Env) *app {
-	return &app{env: env, global: &globalOptions{}, open: openTarget, res: &resources{}}
+	a := &app{env: env, global: &globalOptions{}, open: openTarget}
+	a.res = newResources(a)
+	return a
 }
 
 // withDemo is a copy of a that uses the simulator and the demo history,
@@ -38,30 +41,49 @@ func newApp(env Env) *app {
 func (a *app) withDemo() *app {
 	g := *a.global
 	g.demo = true
-	d := &app{env: a.env, global: &g, open: a.open, res: &resources{}}
+	d := &app{env: a.env, global: &g, open: a.open}
+	d.res = newResources(d)
 	a.res.onClose(d.res.close)
 	return d
 }
 
 func (a *app) close() { a.res.close() }
 
-// resources are what a run opens or loads at most once and closes when it
-// ends: the history file, the demo simulator and the settings.
+// resources are what a run opens or loads at most once, each on first
+// use, and closes when it ends. Every field is set by newResources and
+// never reassigned; sync.Once makes first use safe from any goroutine.
 type resources struct {
-	store   *history.Store
-	sim     *apidottest.Server
-	cfg     *config.Effective // loaded once by settings
-	cfgErr  error
+	store    func() (*history.Store, error)
+	sim      func() *apidottest.Server
+	settings func() (config.Effective, error)
+
+	mu      sync.Mutex
 	closers []func()
 }
 
-func (r *resources) onClose(f func()) { r.closers = append(r.closers, f) }
+// newResources binds a's openers, each to run at most once.
+func newResources(a *app) *resources {
+	return &resources{
+		store:    sync.OnceValues(a.newStore),
+		sim:      sync.OnceValue(a.newDemoServer),
+		settings: sync.OnceValues(a.loadSettings),
+	}
+}
+
+func (r *resources) onClose(f func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.closers = append(r.closers, f)
+}
 
 func (r *resources) close() {
-	for i := len(r.closers) - 1; i >= 0; i-- {
-		r.closers[i]()
-	}
+	r.mu.Lock()
+	closers := r.closers
 	r.closers = nil
+	r.mu.Unlock()
+	for i := len(closers) - 1; i >= 0; i-- {
+		closers[i]()
+	}
 }
 
 func newRootCmd(a *app) *cobra.Command {
