@@ -70,7 +70,7 @@ func (s *jobsScreen) Keys() help.KeyMap {
 	km := s.sh.km
 	return keyHelp{
 		short: []key.Binding{km.Open, km.Up, km.Down, km.New, km.History, km.Help, km.Quit},
-		full:  [][]key.Binding{km.movement(), {km.Open, km.New, km.History, km.Back}},
+		full:  [][]key.Binding{km.movement(), {km.Open, km.New, km.History, km.Batch, km.Back}},
 	}
 }
 
@@ -115,6 +115,8 @@ func (s *jobsScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		return navigate(composeID, focusPromptMsg{})
 	case key.Matches(msg, km.History):
 		return navigate(historyID, nil)
+	case key.Matches(msg, km.Batch):
+		return navigate(batchID, nil)
 	case key.Matches(msg, km.Back):
 		return navigate(composeID, nil)
 	default:

@@ -21,6 +21,7 @@ type keyMap struct {
 	// Shortcuts to screens from the lists.
 	New     key.Binding
 	History key.Binding
+	Batch   key.Binding
 
 	// Lists.
 	Up       key.Binding
@@ -77,6 +78,7 @@ func newKeyMap() keyMap {
 
 		New:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new job")),
 		History: key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "history")),
+		Batch:   key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "batch from a file")),
 
 		Up:       key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
 		Down:     key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),

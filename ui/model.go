@@ -80,6 +80,7 @@ func New(ctx context.Context, cfg Config) Model {
 		detailID:  newDetailScreen(sh),
 		historyID: newHistoryScreen(sh),
 		helpID:    newHelpScreen(sh),
+		batchID:   newBatchScreen(sh),
 	}
 	for i := range m.back {
 		m.back[i] = jobsID

@@ -60,6 +60,7 @@ const (
 	detailID
 	historyID
 	helpID
+	batchID
 	numScreens
 )
 

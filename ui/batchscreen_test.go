@@ -1,0 +1,83 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/soratui/soratui/apidot/apidottest"
+)
+
+// pending feeds the job events queued so far.
+func pending(t *testing.T, m Model) Model {
+	t.Helper()
+	for {
+		select {
+		case ev := <-m.events:
+			m = send(t, m, jobEventMsg{ev: ev})
+		default:
+			return m
+		}
+	}
+}
+
+func TestBatchFromAFileRunsAndShowsProgress(t *testing.T) {
+	store := openStore(t)
+	server := apidottest.NewTestServer(t, apidottest.Options{RunTime: 20 * time.Millisecond})
+	m := newTestModel(t, store, server, 100, 30)
+	file := filepath.Join(t.TempDir(), "shots.jsonl")
+	os.WriteFile(file, []byte(`{"prompt":"a fox","name":"fox"}`+"\n"+`{"prompt":"a harbour","compare":"standard,pro-1080p"}`+"\n"), 0o600)
+
+	m = send(t, m, press("esc")) // compose → jobs
+	m = send(t, m, press("b"))
+	if m.current != batchID {
+		t.Fatalf("b on the job list opens screen %d, want the batch screen", m.current)
+	}
+	m = typeText(t, m, file)
+	m = send(t, m, press("enter"))
+	for _, want := range []string{"line 1: fox: Standard 720p, 4 s, 48 credits", "line 2: Standard 720p vs Pro 1080p, 4 s, 496 credits", "3 job(s), 544 credits"} {
+		if !strings.Contains(screenText(m), want) {
+			t.Errorf("the plan lacks %q:\n%s", want, screenText(m))
+		}
+	}
+	if server.Submits() != 0 {
+		t.Fatalf("planning sent %d jobs", server.Submits())
+	}
+	m = send(t, m, press("enter")) // runs the batch to its end
+	m = pending(t, m)
+	if v := screenText(m); !strings.Contains(v, "100%  3 finished, 0 failed, 0 running, 0 waiting · ended: 3 job(s) sent") {
+		t.Errorf("the batch's progress is not shown:\n%s", v)
+	}
+	if server.Submits() != 3 {
+		t.Errorf("%d submits, want 3", server.Submits())
+	}
+
+	// The same file again: everything is already submitted.
+	m = send(t, m, press("esc")) // batch → jobs
+	m = send(t, m, press("b"))
+	m = send(t, m, press("enter"))
+	m = send(t, m, press("enter"))
+	if v := screenText(m); !strings.Contains(v, "2 of 2 already submitted") || server.Submits() != 3 {
+		t.Errorf("a second run: %d submits\n%s", server.Submits(), v)
+	}
+}
+
+func TestBatchOverBudgetDoesNotStart(t *testing.T) {
+	store := openStore(t)
+	server := apidottest.NewTestServer(t, apidottest.Options{})
+	m := newTestModel(t, store, server, 100, 30)
+	m.sh.cfg.Settings.MonthlyBudget = 100
+	m = send(t, m, m.loadSpend()())
+	file := filepath.Join(t.TempDir(), "shots.csv")
+	os.WriteFile(file, []byte("prompt,duration\na fox,8\nan owl,4\n"), 0o600)
+	m = send(t, m, press("esc")) // compose → jobs
+	m = send(t, m, press("b"))
+	m = typeText(t, m, file)
+	m = send(t, m, press("enter"))
+	m = send(t, m, press("enter"))
+	if v := screenText(m); !strings.Contains(v, "Cannot start: over the monthly budget") || server.Submits() != 0 {
+		t.Errorf("over budget: %d submits\n%s", server.Submits(), v)
+	}
+}
