@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -129,7 +127,7 @@ func (s *batchScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 			s.plan, s.err = nil, "" // back to the file name
 			return s.input.Focus()
 		}
-		return goBack
+		return goBack(batchID)
 	case msg.String() == "enter" && s.plan == nil:
 		s.seq++
 		s.err = "reading the file…"
@@ -210,15 +208,15 @@ func (s *batchScreen) start() tea.Cmd {
 	if r := s.refusal(); r != "" {
 		return flash("Cannot start the batch: "+r, true)
 	}
-	tr := s.sh.tracker
-	if tr == nil {
+	svc := s.sh.svc
+	if svc == nil {
 		return flash("Cannot start the batch: not connected to APIDot yet", true)
 	}
 	s.run = "running"
 	s.expect = s.plan.Jobs() + s.sentBefore()
 	plan, ctx := *s.plan, s.sh.ctx
 	return func() tea.Msg {
-		res, err := batch.Runner{Service: trackerRoute{tr}, Parallel: batchParallel}.Run(ctx, plan, true)
+		res, err := batch.Runner{Service: svc, Parallel: batchParallel}.Run(ctx, plan, true)
 		return batchDoneMsg{res: res, err: err}
 	}
 }
@@ -236,24 +234,4 @@ func (s *batchScreen) keep(j history.Job) {
 		s.order = append(s.order, j.ID)
 	}
 	s.jobs[j.ID] = j
-}
-
-// trackerRoute lets a batch run submit and follow through the
-// interface's tracker, whose events the screens already receive.
-type trackerRoute struct{ tr *jobs.Tracker }
-
-func (r trackerRoute) SubmitTagged(ctx context.Context, reqs []apidot.Request, tag func(*history.Job)) ([]history.Job, error) {
-	return r.tr.SubmitTagged(ctx, reqs, tag)
-}
-
-func (r trackerRoute) Await(ctx context.Context, ids []string) []jobs.Outcome {
-	out := make([]jobs.Outcome, len(ids))
-	for i, id := range ids {
-		j, err := r.tr.Follow(ctx, id)
-		if errors.Is(err, jobs.ErrNoTask) {
-			err = nil
-		}
-		out[i] = jobs.Outcome{Job: j, Err: err}
-	}
-	return out
 }
