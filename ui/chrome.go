@@ -81,30 +81,38 @@ func (m Model) header() string {
 		parts = append(parts, style.Render(m.screens[id].(titled).tabTitle()))
 	}
 	left := strings.Join(parts, " ")
-	right := m.headerRight()
-	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
-	if gap < 1 {
-		right, gap = "", max(1, m.width-lipgloss.Width(left))
+	right, gap := "", max(1, m.width-lipgloss.Width(left))
+	// The widest right end that fits: spend and connection, then the
+	// connection alone, then its short form.
+	for _, r := range m.headerRights() {
+		if g := m.width - lipgloss.Width(left) - lipgloss.Width(r); g >= 1 {
+			right, gap = r, g
+			break
+		}
 	}
 	line := left + strings.Repeat(" ", gap) + right
 	return truncate(line, m.width) + "\n" + st.rule.Render(strings.Repeat("─", m.width))
 }
 
-// headerRight is the right end of the title line: segments joined by
-// spaces (add one here, e.g. the month's spend).
-func (m Model) headerRight() string {
+// headerRights are the right end of the title line, widest first:
+// segments joined by spaces (add one here, e.g. the month's spend), then
+// shorter forms for narrow terminals, so the demo is always named.
+func (m Model) headerRights() []string {
 	st := m.sh.st
-	var conn string
+	var conn, short string
 	switch {
 	case m.sh.backend.Demo:
 		conn = st.warn.Render("demo: simulator, no key, no network")
+		short = st.warn.Render("demo")
 	case m.sh.key.Value != "":
 		conn = st.faint.Render("key " + m.sh.key.Masked() + " (" + string(m.sh.key.Source) + ")")
+		short = st.faint.Render(m.sh.key.Masked())
 	}
+	var out []string
 	if sp := m.spendSegment(); sp != "" {
-		return strings.TrimSpace(sp + "  " + conn)
+		out = append(out, strings.TrimSpace(sp+"  "+conn), strings.TrimSpace(sp+"  "+short))
 	}
-	return conn
+	return append(out, conn, short)
 }
 
 // tab is the header tab to underline: the screen on show, or the tab it

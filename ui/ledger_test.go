@@ -109,3 +109,20 @@ func TestFinishedJobsNotifyThroughTheTerminal(t *testing.T) {
 		})
 	}
 }
+
+func TestHeaderNamesTheDemoBesideTheSpendAtEightyColumns(t *testing.T) {
+	store := openStore(t)
+	seedCharged(t, store, 900)
+	m := newTestModel(t, store, nil, 80, 24)
+	m.sh.backend.Demo = true
+	m.sh.cfg.Settings.MonthlyBudget = 5000
+	m = send(t, m, m.loadSpend()())
+	h := m.header()
+	if !strings.Contains(h, "month 900 cr") || !strings.Contains(h, "demo") {
+		t.Errorf("an 80-column header drops the spend or the demo mark:\n%s", h)
+	}
+	m = send(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	if h := m.header(); !strings.Contains(h, "demo: simulator, no key, no network") {
+		t.Errorf("a 120-column header does not say the demo in full:\n%s", h)
+	}
+}
