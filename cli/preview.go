@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/colorprofile"
-	"github.com/mattn/go-sixel"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
@@ -138,9 +137,11 @@ func (a *app) previewCanvas(p frames.Protocol, width int) frames.Canvas {
 		c.Protocol = frames.HalfBlock
 		if tty {
 			c.Protocol, c.Tmux = frames.Detect(a.env.getenv)
-			if c.Protocol == frames.HalfBlock && a.env.StdinIsTerminal && sixel.IsSupported() {
-				// The terminal (or tmux itself) answered for sixel: no passthrough.
-				c.Protocol, c.Tmux = frames.Sixel, false
+			if c.Protocol == frames.HalfBlock && a.env.StdinIsTerminal {
+				// The terminal (or tmux itself) answers: no passthrough.
+				if p, err := frames.Query(frames.QueryTimeout); err == nil && p != frames.HalfBlock {
+					c.Protocol, c.Tmux = p, false
+				}
 			}
 		}
 	} else if p != frames.HalfBlock {

@@ -135,7 +135,7 @@ func passthrough(seq string, tmux bool) string {
 // Detect picks the protocol the terminal advertises in the environment
 // (TERM, TERM_PROGRAM and the variables terminals set), and whether output
 // must pass through tmux to reach it. Terminals that say nothing get
-// HalfBlock; a query (see go-sixel's IsSupported) can find more.
+// HalfBlock; Query asks the terminal itself.
 func Detect(getenv func(string) string) (p Protocol, tmux bool) {
 	term, prog := getenv("TERM"), getenv("TERM_PROGRAM")
 	tmux = getenv("TMUX") != "" || prog == "tmux"
