@@ -3,12 +3,14 @@ package main_test
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -105,4 +107,52 @@ func processCPU(tb testing.TB, pid int) time.Duration {
 	stime, _ := strconv.Atoi(f[12])
 	const hz = 100 // USER_HZ on Linux
 	return time.Duration(utime+stime) * time.Second / hz
+}
+
+// BenchmarkFullList measures, on the built binary, importing a history of
+// 100,000 jobs (and 1,000,000 with SORATUI_BENCH_1M=1) into an empty file,
+// then listing every job to a pipe (list --limit 0) and exporting it:
+// each command's time and peak memory (max RSS).
+func BenchmarkFullList(b *testing.B) {
+	sizes := []int{100_000}
+	if os.Getenv("SORATUI_BENCH_1M") != "" {
+		sizes = append(sizes, 1_000_000)
+	}
+	for _, n := range sizes {
+		dir := b.TempDir()
+		lines := filepath.Join(dir, "jobs.jsonl")
+		f, err := os.Create(lines)
+		if err != nil {
+			b.Fatal(err)
+		}
+		historytest.WriteLines(b, f, n)
+		f.Close()
+		db := filepath.Join(dir, "history.db")
+		for _, c := range []struct {
+			name string
+			args []string
+		}{
+			{"import", []string{"import", lines}},
+			{"list-all", []string{"list", "--limit", "0"}},
+			{"export", []string{"export"}},
+		} {
+			b.Run(fmt.Sprintf("jobs=%d/%s", n, c.name), func(b *testing.B) {
+				var peak int64
+				for b.Loop() {
+					cmd := exec.Command(binary, append([]string{"--db", db}, c.args...)...)
+					cmd.Env = []string{"HOME=" + dir}
+					cmd.Stdout = io.Discard
+					var stderr bytes.Buffer
+					cmd.Stderr = &stderr
+					if err := cmd.Run(); err != nil {
+						b.Fatalf("%v\n%s", err, stderr.String())
+					}
+					if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+						peak = max(peak, ru.Maxrss) // KiB on Linux
+					}
+				}
+				b.ReportMetric(float64(peak)/1024, "peak-MiB")
+			})
+		}
+	}
 }

@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -100,5 +102,63 @@ func BenchmarkImport100k(b *testing.B) {
 		if err != nil || res.Added != 100_000 {
 			b.Fatalf("Import = %+v, %v", res, err)
 		}
+	}
+}
+
+// benchPrompt is a prompt of about 250 bytes (a detailed shot
+// description) drawn from a vocabulary of a few hundred words; job
+// rareJob alone has the word "zeppelin".
+func benchPrompt(i, rareJob int) string {
+	var b strings.Builder
+	r := uint64(i)*2654435761 + 1
+	for b.Len() < 250 {
+		r = r*6364136223846793005 + 1442695040888963407
+		b.WriteString(benchWords[(r>>33)%uint64(len(benchWords))])
+		b.WriteByte(' ')
+	}
+	if i == rareJob {
+		b.WriteString("a zeppelin")
+	}
+	return b.String()
+}
+
+// benchWords are the vocabulary of benchPrompt.
+var benchWords = strings.Fields(`a the of in on at with slow fast wide close shot dolly pan tilt crane
+	aerial drone handheld steady macro lens golden hour dawn dusk night noon rain snow fog mist storm
+	sun moon stars city street alley market harbour beach desert dune forest jungle river lake sea ocean
+	mountain valley canyon cliff cave glacier island bridge tower castle temple ruin village farm field
+	garden park roof window door stair hall room kitchen studio stage train car bike boat ship plane
+	kite balloon lantern candle neon sign screen mirror glass water fire smoke dust sand ice steam light
+	shadow silhouette reflection colour red orange yellow green blue purple pink white black grey gold
+	silver warm cold soft hard bright dark vivid muted pastel cinematic film grain anamorphic flare
+	bokeh depth focus blur motion timelapse slowmotion reverse loop portrait landscape closeup medium
+	establishing tracking orbit push pull zoom whip cut fade dissolve cat dog fox owl horse whale bird
+	fish deer wolf bear child woman man elder dancer runner knight robot astronaut chef painter
+	musician crowd couple family friends stranger walks runs jumps dances sings laughs cries waits
+	turns looks smiles sleeps reads writes paints cooks plays flies floats falls rises glows burns
+	melts grows blooms sways drifts spins shatters ripples flickers over under through across toward
+	behind beside between around above below into from and while as then`)
+
+// BenchmarkSearch searches for a word only one job has ("zeppelin"), in
+// process, in histories of 10 and 100,000 jobs (and 1,000,000 with
+// SORATUI_BENCH_1M=1, which takes minutes to build): the word index keeps
+// the three about equal.
+func BenchmarkSearch(b *testing.B) {
+	sizes := []int{10, 100_000}
+	if os.Getenv("SORATUI_BENCH_1M") != "" {
+		sizes = append(sizes, 1_000_000)
+	}
+	for _, n := range sizes {
+		path := filepath.Join(b.TempDir(), "history.db")
+		s := openTestStoreAt(b, path, Options{})
+		fillWith(b, path, n, func(i int) string { return benchPrompt(i, n/2) })
+		b.Run(fmt.Sprintf("jobs=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				js, err := s.List(Query{Search: "zeppelin", Limit: 50})
+				if err != nil || len(js) != 1 {
+					b.Fatalf("search found %d jobs, %v", len(js), err)
+				}
+			}
+		})
 	}
 }

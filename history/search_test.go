@@ -294,36 +294,46 @@ func TestLongScanLetsAnotherProcessWrite(t *testing.T) {
 	}
 }
 
-// fillFast stores n jobs "frame i …" with 2 KB prompts, one second apart, in one transaction
-// without syncing the file: a test's large history in a fraction of the
-// time Create takes.
-func fillFast(t *testing.T, path string, n int) {
-	t.Helper()
-	// A long prompt, as real ones are, of few words.
+// fillFast stores n jobs "frame i …" with 2 KB prompts of few words, one
+// second apart, in one transaction without syncing the file: a test's
+// large history in a fraction of the time Create takes.
+func fillFast(tb testing.TB, path string, n int) {
+	tb.Helper()
 	filler := strings.Repeat("slow dolly in at golden hour, ", 70)
+	fillWith(tb, path, n, func(i int) string { return fmt.Sprintf("frame %d %s", i, filler) })
+}
+
+// fillWith stores n jobs with prompt(i), one second apart, in
+// transactions of 20,000 jobs that do not sync the file.
+func fillWith(tb testing.TB, path string, n int, prompt func(int) string) {
+	tb.Helper()
 	db, err := bolt.Open(path, 0o600, &bolt.Options{NoSync: true, InitialMmapSize: 64 << 20})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	defer db.Close()
-	err = db.Update(func(tx *bolt.Tx) error {
-		wtx := &writeTx{Tx: tx}
-		for i := range n {
-			at := testEpoch.Add(time.Duration(i) * time.Second)
-			j := job(std, fmt.Sprintf("frame %d %s", i, filler), StatusFinished)
-			j.ID, j.CreatedAt, j.UpdatedAt = encodeID(at, uint64(i)), at, at
-			j.StatusHistory = []StatusChange{{Status: StatusFinished, At: at}}
-			j.normalize()
-			if err := putJob(wtx, j, nil); err != nil {
+	const batch = 20_000
+	for start := 0; start < n; start += batch {
+		err = db.Update(func(tx *bolt.Tx) error {
+			wtx := &writeTx{Tx: tx}
+			end := min(start+batch, n)
+			for i := start; i < end; i++ {
+				at := testEpoch.Add(time.Duration(i) * time.Second)
+				j := job([]string{std, pro}[i%2], prompt(i), allStatuses[i%len(allStatuses)])
+				j.ID, j.CreatedAt, j.UpdatedAt = encodeID(at, uint64(i)), at, at
+				j.StatusHistory = []StatusChange{{Status: j.Status, At: at}}
+				j.normalize()
+				if err := putJob(wtx, j, nil); err != nil {
+					return err
+				}
+			}
+			if err := wtx.applyWords(); err != nil {
 				return err
 			}
+			return addCount(tx, end-start)
+		})
+		if err != nil {
+			tb.Fatal(err)
 		}
-		if err := wtx.applyWords(); err != nil {
-			return err
-		}
-		return addCount(tx, n)
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }

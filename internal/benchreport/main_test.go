@@ -44,3 +44,21 @@ func TestParseAndReport(t *testing.T) {
 		}
 	}
 }
+
+func TestTargetFromAnotherMetric(t *testing.T) {
+	res := &runResult{metrics: map[string]map[string]float64{}}
+	parse(strings.NewReader("BenchmarkPollingScenarios/a-2 1 5 ns/op 120 adaptive-median-ms 2400 fixed5s-median-ms 9 adaptive-reads/job 8 fixed5s-reads/job\n"), 2, res.metrics)
+	rs := []row{
+		{Figure: "delay", Pkg: "p", Run: "r", Name: "BenchmarkPollingScenarios/a", Metric: "adaptive-median-ms", Unit: "ms", MaxMetric: "fixed5s-median-ms", MaxName: "fixed 5 s"},
+		{Figure: "reads", Pkg: "p", Run: "r", Name: "BenchmarkPollingScenarios/a", Metric: "adaptive-reads/job", Unit: "reads", MaxMetric: "fixed5s-reads/job", MaxName: "fixed 5 s"},
+	}
+	var out bytes.Buffer
+	if err := report(&out, rs, map[runKey]*runResult{rs[0].key(): res}, true); err == nil {
+		t.Errorf("9 reads against fixed's 8 passed:\n%s", out.String())
+	}
+	for _, want := range []string{"≤ fixed 5 s", "120 ms", "pass", "9.00 reads", "FAIL"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+}
