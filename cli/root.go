@@ -129,6 +129,8 @@ or use the commands below in scripts.`,
 		newPreviewCmd(a),
 		newBatchCmd(a),
 		newRerunCmd(a),
+		newAdoptCmd(a),
+		newResolveCmd(a),
 	)
 	root.Version = a.version().String()
 	root.SetVersionTemplate("soratui {{.Version}}\n")
