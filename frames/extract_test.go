@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"image"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -247,5 +249,26 @@ func TestExtractionStopsAtTheTimeout(t *testing.T) {
 	_, err := e.Frame(context.Background(), savedJob(t, "task-slow"), frames.Middle)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("error %v, want the deadline", err)
+	}
+}
+
+func TestAPlaylistPosingAsAVideoReachesNothing(t *testing.T) {
+	t.Parallel()
+	tools := framestest.Tools(t)
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	defer srv.Close()
+	path := filepath.Join(t.TempDir(), "clip.mp4")
+	playlist := "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4,\n" + srv.URL + "/segment.ts\n#EXT-X-ENDLIST\n"
+	if err := os.WriteFile(path, []byte(playlist), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e := frames.New(frames.Config{Cache: t.TempDir(), Tools: tools})
+	j := history.Job{ID: "01evil", TaskID: "task-evil", Status: history.StatusFinished, LocalPath: path}
+	if _, err := e.Frame(context.Background(), j, frames.First); err == nil {
+		t.Error("a playlist gave a frame")
+	}
+	if hits.Load() != 0 {
+		t.Errorf("ffmpeg made %d requests for a playlist's segments", hits.Load())
 	}
 }

@@ -17,6 +17,10 @@ import (
 	"github.com/soratui/soratui/internal/inert"
 )
 
+// localOnly keeps ffmpeg to local files: a fetched "video" that is really
+// a playlist must not make it read other files or reach the network.
+const localOnly = "file"
+
 // stripLen is how many frames a contact strip holds; odd, so its centre
 // frame is the middle frame and one seek serves both.
 const stripLen = 5
@@ -100,8 +104,8 @@ func lastLine(s string) string {
 // duration asks ffprobe for the video's length in seconds; 0 when the
 // container does not say, which still yields a first frame.
 func (e *Extractor) duration(ctx context.Context, video string) (float64, error) {
-	out, err := e.run(ctx, e.tools.FFprobe, "-v", "error", "-show_entries", "format=duration",
-		"-of", "default=noprint_wrappers=1:nokey=1", video)
+	out, err := e.run(ctx, e.tools.FFprobe, "-v", "error", "-protocol_whitelist", localOnly,
+		"-show_entries", "format=duration", "-of", "default=noprint_wrappers=1:nokey=1", video)
 	if err != nil {
 		return 0, err
 	}
@@ -157,7 +161,7 @@ func (e *Extractor) decode(ctx context.Context, video, dir string, kinds []Kind)
 	}
 	args := []string{"-v", "error", "-nostdin", "-y"}
 	for _, t := range times {
-		args = append(args, "-ss", t, "-i", video)
+		args = append(args, "-protocol_whitelist", localOnly, "-ss", t, "-i", video)
 	}
 	for i := range times {
 		args = append(args, "-map", strconv.Itoa(i)+":v:0", "-frames:v", "1", "-update", "1",
