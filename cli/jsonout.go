@@ -23,7 +23,7 @@ import (
 // test enabled() to choose JSON over the human form, and print with write.
 //
 //	var o fooOptions // with a field  out *jsonOutput
-//	o.out = addJSONFlags(cmd, "print the foo as JSON")
+//	o.out = addJSONFlags(cmd, "print the foo as JSON", a.env.Now)
 //	...
 //	if o.out.enabled() {
 //		return o.out.write(a.env.Stdout, value)
