@@ -11,6 +11,9 @@ import (
 // maxFlashLines caps how much of the body a long message may cover.
 const maxFlashLines = 3
 
+// footerHeight is the message line and two lines of keys.
+const footerHeight = 3
+
 // render is the whole frame as a string: header, body, then the message
 // line and the key bar, which wrap onto the body's last lines when long.
 func (m Model) render() string {
@@ -150,10 +153,10 @@ func (m Model) keyBar() []string {
 		}
 	}
 	lines = append(lines, line)
-	if len(lines) > 2 {
-		lines = lines[:2]
+	for len(lines) < footerHeight-1 {
+		lines = append(lines, "")
 	}
-	return lines
+	return lines[:footerHeight-1]
 }
 
 // enabled are the bindings that are on and have help.

@@ -64,6 +64,8 @@ type composeScreen struct {
 	sent string
 	// draftSeq numbers draft saves; only the latest is written.
 	draftSeq uint64
+	// rec walks through earlier prompts (ctrl+p, ctrl+n).
+	rec recall
 
 	width  int
 	height int
@@ -162,6 +164,8 @@ func (c *composeScreen) update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			return flashErr(msg.err)
 		}
+	case recallMsg:
+		return c.recalled(msg)
 	case submittedMsg:
 		return c.submitted(msg)
 	case tea.PasteMsg:
@@ -255,6 +259,10 @@ func (c *composeScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		return c.move(1)
 	case key.Matches(msg, km.PrevField):
 		return c.move(-1)
+	case c.focus == fieldPrompt && key.Matches(msg, km.RecallPrev):
+		return c.recallStep(1)
+	case c.focus == fieldPrompt && key.Matches(msg, km.RecallNext):
+		return c.recallStep(-1)
 	}
 	switch c.focus {
 	case fieldPrompt, fieldImage:

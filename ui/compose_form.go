@@ -182,6 +182,7 @@ func (c *composeScreen) submitted(msg submittedMsg) tea.Cmd {
 	if msg.err != nil {
 		return flash(describeError(msg.err)+" The prompt is still in compose (n).", true)
 	}
+	c.rec = recall{} // the new prompt is the newest to recall
 	if c.prompt.Value() == msg.prompt {
 		c.prompt.Reset()
 		c.notice, c.tried = "", false

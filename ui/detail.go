@@ -37,6 +37,8 @@ type detailScreen struct {
 	height int
 	// lines is how many lines the last view had, for scrolling.
 	lines int
+	// confirming is set by x until the next key says yes or no.
+	confirming bool
 	// dl is the download pane: a download of this job, if any.
 	dl *downloadState
 	// preview is the picture pane: the job's frame, or its group's.
@@ -57,6 +59,11 @@ func (s *detailScreen) SetSize(w, h int) {
 func (s *detailScreen) Keys() help.KeyMap {
 	km := s.sh.km
 	j := s.job
+	if s.confirming {
+		keep := key.NewBinding(key.WithKeys("n"), key.WithHelp("any other key", "keep"))
+		b := []key.Binding{km.Confirm, keep}
+		return keyHelp{short: b, full: [][]key.Binding{b}}
+	}
 	var b []key.Binding
 	if j.LocalPath != "" || len(j.VideoURLs) > 0 {
 		b = append(b, km.Play)
@@ -67,7 +74,7 @@ func (s *detailScreen) Keys() help.KeyMap {
 			b = append(b, km.Download)
 		}
 	}
-	b = append(b, km.Duplicate, km.Preview)
+	b = append(b, km.Duplicate, km.Delete, km.Preview)
 	if len(s.group) > 1 {
 		b = append(b, km.PrevMember)
 	}
@@ -169,7 +176,13 @@ func (s *detailScreen) loadGroup(j history.Job) tea.Cmd {
 func (s *detailScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	km := s.sh.km
 	j := s.job
+	if s.confirming {
+		return s.confirm(msg)
+	}
 	switch {
+	case key.Matches(msg, km.Delete):
+		s.confirming = true
+		return flash("Delete "+j.ID+" from the history? y deletes it; any other key keeps it. A saved video stays on disk.", true)
 	case key.Matches(msg, km.Back):
 		return goBack(detailID)
 	case key.Matches(msg, km.Duplicate):
@@ -193,54 +206,6 @@ func (s *detailScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	s.scroll(msg)
 	return nil
-}
-
-// member moves to the previous or next variant of the comparison group.
-func (s *detailScreen) member(step int) tea.Cmd {
-	n := len(s.group)
-	for i, g := range s.group {
-		if g.ID == s.job.ID && n > 1 {
-			return s.show(s.group[(i+step+n)%n])
-		}
-	}
-	return nil
-}
-
-func (s *detailScreen) copyURL() tea.Cmd {
-	if len(s.job.VideoURLs) == 0 {
-		return flash("Nothing to copy: the job has no result URL yet.", true)
-	}
-	u := s.job.VideoURLs[0]
-	if err := inert.CheckURL(u); err != nil {
-		return flash("Not copied: the result URL is untrusted ("+inert.Line(err.Error())+").", true)
-	}
-	return tea.Batch(tea.SetClipboard(u), flash("Copied the video URL to the clipboard (OSC 52).", false))
-}
-
-// open shows the local file if downloaded, else the URL.
-func (s *detailScreen) open() tea.Cmd {
-	j := s.job
-	target := j.LocalPath
-	if target == "" && len(j.VideoURLs) > 0 {
-		target = j.VideoURLs[0]
-		if err := inert.CheckURL(target); err != nil {
-			return flash("Not opened: the result URL is untrusted ("+inert.Line(err.Error())+").", true)
-		}
-	}
-	if target == "" {
-		return flash("Nothing to open yet: the job has no result.", true)
-	}
-	openURL := s.sh.cfg.OpenURL
-	shown := inert.Line(target)
-	return func() tea.Msg {
-		if openURL == nil {
-			return flashMsg{text: "No way to open files here; the result is at " + shown, bad: true}
-		}
-		if err := openURL(target); err != nil {
-			return flashMsg{text: "Could not open a player or browser (" + inert.Line(err.Error()) + "); the result is at " + shown, bad: true}
-		}
-		return flashMsg{text: "Opened " + shown}
-	}
 }
 
 func (s *detailScreen) scroll(msg tea.KeyPressMsg) {
@@ -273,9 +238,9 @@ func (s *detailScreen) View() string {
 	end := min(len(lines), off+s.height)
 	visible := append([]string(nil), lines[off:end]...)
 	if end < len(lines) && len(visible) > 0 {
-		visible[len(visible)-1] = s.sh.st.faint.Render(fmt.Sprintf("↓ %d more lines (j/pgdn/G)", len(lines)-end))
+		visible[len(visible)-1] = s.sh.st.faint.Render("↓ "+plural(len(lines)-end, "more line")+" (j/pgdn/G)")
 	} else if off > 0 && len(visible) > 0 {
-		visible[0] = s.sh.st.faint.Render(fmt.Sprintf("↑ %d lines above (k/pgup/g)", off))
+		visible[0] = s.sh.st.faint.Render("↑ "+plural(off, "line")+" above (k/pgup/g)")
 	}
 	return strings.Join(visible, "\n")
 }

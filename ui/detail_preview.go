@@ -10,11 +10,11 @@ import (
 	"github.com/soratui/soratui/history"
 )
 
-// Detail shows its picture by default from this body size up; smaller
-// bodies show it only when p asks.
+// Detail shows its picture by default from this body size up (an 80×24
+// terminal's body); smaller bodies show it only when p asks.
 const (
 	previewMinW = 80
-	previewMinH = 20
+	previewMinH = 24 - headerHeight - footerHeight
 	previewMaxH = 14 // rows of the picture at the most
 )
 

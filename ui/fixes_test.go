@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"image/color"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -218,5 +219,139 @@ func TestLightBackgroundHasNoLightGrey(t *testing.T) {
 		if !strings.Contains(frame, newPaint(lipgloss.NewStyle().Foreground(accent)).pre+"┃") {
 			t.Errorf("dark=%v: the prompt border is not in the accent colour", dark)
 		}
+	}
+}
+
+// The interface opens on the job list when jobs are unfinished, else on
+// compose, and esc from compose then returns to the list.
+func TestOpensOnJobsWhenUnfinished(t *testing.T) {
+	tests := []struct {
+		name string
+		jobs []history.Job
+		want screenID
+	}{
+		{"unfinished jobs", everyStatus(), jobsID},
+		{"all finished", everyStatus()[:1], composeID},
+		{"no jobs", nil, composeID},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			store := openStore(t)
+			seedStore(t, store, tt.jobs)
+			m := newModel(Config{Backend: Backend{Store: store}, Key: keys.Key{Value: "sk-test-ui-0123456789", Source: keys.SourceEnv}, Now: testClock})
+			m = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+			m = send(t, m, jobsOf(m).loadFirst()())
+			if m.current != tt.want {
+				t.Fatalf("opened on screen %d, want %d", m.current, tt.want)
+			}
+			m = send(t, m, press("1"))
+			m = send(t, m, press("esc"))
+			if m.current != jobsID {
+				t.Errorf("esc from compose went to screen %d, want the job list", m.current)
+			}
+		})
+	}
+}
+
+// ctrl+p and ctrl+n walk through earlier prompts and back to the typing.
+func TestPromptRecall(t *testing.T) {
+	store := openStore(t)
+	seedStore(t, store, everyStatus()[:3])
+	m := newTestModel(t, store, nil, 80, 24)
+	m = typeText(t, m, "half typed")
+	steps := []struct {
+		key, want string
+	}{
+		{"ctrl+p", "a city made of glass"},
+		{"ctrl+p", "two knights duel at dawn"},
+		{"ctrl+n", "a city made of glass"},
+		{"ctrl+n", "half typed"},
+		{"ctrl+n", "half typed"},
+	}
+	for _, s := range steps {
+		m = send(t, m, press(s.key))
+		if got := composeOf(m).prompt.Value(); got != s.want {
+			t.Fatalf("after %s the prompt is %q, want %q", s.key, got, s.want)
+		}
+	}
+}
+
+// x asks first; y deletes through the service, and the job leaves Detail
+// and the list; any other key keeps it.
+func TestDeleteFromDetailAsksFirst(t *testing.T) {
+	server := apidottest.NewTestServer(t, apidottest.Options{})
+	store := openStore(t)
+	seeded := seedStore(t, store, everyStatus()[:2])
+	m := newTestModel(t, store, server, 80, 24)
+	m = send(t, m, navMsg{to: jobsID})
+	m = send(t, m, press("enter"))
+	id := detailOf(m).job.ID
+	m = send(t, m, press("x"))
+	if !strings.Contains(m.flash, "Delete "+id) {
+		t.Fatalf("x does not ask: %q", m.flash)
+	}
+	m = send(t, m, press("n"))
+	if _, err := store.Get(id); err != nil || m.current != detailID {
+		t.Fatalf("n did not keep the job: %v, screen %d", err, m.current)
+	}
+	m = send(t, m, press("x"))
+	m = send(t, m, press("y"))
+	m = await(t, m, "the row goes", func(m Model) bool { _, ok := jobsOf(m).list.index[id]; return !ok })
+	if _, err := store.Get(id); err == nil {
+		t.Error("y did not delete the job")
+	}
+	if m.current != jobsID || len(jobsOf(m).list.jobs) != len(seeded)-1 {
+		t.Errorf("after deleting: screen %d, %d rows", m.current, len(jobsOf(m).list.jobs))
+	}
+}
+
+// o and y act only on http(s) results, and o opens only a regular file at
+// the absolute path the history recorded.
+func TestOpenAndCopyRefuseWhatIsNotSafe(t *testing.T) {
+	dir := t.TempDir()
+	video := filepath.Join(dir, "fox.mp4")
+	link := filepath.Join(dir, "link.mp4")
+	if err := os.WriteFile(video, []byte("mp4"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(video, link); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		url, path string
+		opens     string
+	}{
+		{"https result", "https://cdn.example/v/fox.mp4", "", "https://cdn.example/v/fox.mp4"},
+		{"file URL", "file:///etc/passwd", "", ""},
+		{"option-like URL", "-oProxyCommand=x", "", ""},
+		{"saved video", "https://cdn.example/v/fox.mp4", video, video},
+		{"saved link", "https://cdn.example/v/fox.mp4", link, ""},
+		{"saved folder", "https://cdn.example/v/fox.mp4", dir, ""},
+		{"relative path", "https://cdn.example/v/fox.mp4", "-fox.mp4", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			store := openStore(t)
+			j := everyStatus()[0]
+			j.VideoURLs, j.LocalPath = []string{tt.url}, tt.path
+			seedStore(t, store, []history.Job{j})
+			m := newTestModel(t, store, nil, 80, 24)
+			opened := ""
+			m.sh.cfg.OpenURL = func(s string) error { opened = s; return nil }
+			m = send(t, m, navMsg{to: jobsID})
+			m = send(t, m, press("enter"))
+			m = send(t, m, press("o"))
+			if opened != tt.opens {
+				t.Errorf("o opened %q, want %q (flash %q)", opened, tt.opens, m.flash)
+			}
+			if tt.opens == "" && !m.flashBad {
+				t.Errorf("a refusal says nothing: %q", m.flash)
+			}
+			m = send(t, m, press("y"))
+			if copied := strings.HasPrefix(m.flash, "Copied"); copied != strings.HasPrefix(tt.url, "https://") {
+				t.Errorf("y on %q: %q", tt.url, m.flash)
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -140,6 +141,9 @@ func TestGoldenHistory(t *testing.T) {
 		m = send(t, m, press("esc"))
 		m = send(t, m, press("h"))
 		golden(t, m)
+		if want := fmt.Sprintf("of %d jobs in the history", len(everyStatus())); !strings.Contains(screenText(m), want) {
+			t.Errorf("History does not say %q", want)
+		}
 	})
 }
 

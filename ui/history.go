@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -46,6 +47,7 @@ type (
 		pageNo  int
 		hasNext bool
 		cursor  int
+		total   int
 		err     error
 	}
 	// searchDueMsg fires when typing in the search paused.
@@ -71,6 +73,10 @@ type historyScreen struct {
 	loading bool
 	seq     int
 	err     error
+	// total is how many jobs the history holds.
+	total int
+	// cancel stops the read in flight when a newer one supersedes it.
+	cancel context.CancelFunc
 	// thumbs is the optional column of tiny frames (t).
 	thumbs thumbColumn
 
@@ -172,6 +178,11 @@ func (h *historyScreen) load(paging history.Query, pageNo, cursor int) tea.Cmd {
 	}
 	h.seq++
 	h.loading = true
+	if h.cancel != nil {
+		h.cancel() // a superseded search stops early
+	}
+	ctx, cancel := context.WithCancel(h.sh.ctx)
+	h.cancel = cancel
 	seq, size := h.seq, h.pageSize()
 	q := h.query()
 	q.After, q.Before = paging.After, paging.Before
@@ -180,8 +191,12 @@ func (h *historyScreen) load(paging history.Query, pageNo, cursor int) tea.Cmd {
 		q.Limit = size
 	}
 	return func() tea.Msg {
-		js, err := store.List(q)
+		defer cancel()
+		js, err := store.ListContext(ctx, q)
 		msg := historyPageMsg{seq: seq, pageNo: pageNo, cursor: cursor, err: err}
+		if stamp, serr := store.Stamp(); serr == nil {
+			msg.total = stamp.Count
+		}
 		if q.Before != nil {
 			msg.jobs, msg.hasNext = js, pageNo != -1
 			if len(js) < size { // nothing newer: the first page
@@ -206,6 +221,7 @@ func (h *historyScreen) loaded(msg historyPageMsg) {
 	if msg.err != nil {
 		return
 	}
+	h.total = msg.total
 	h.page, h.pageNo, h.hasNext = msg.jobs, msg.pageNo, msg.hasNext
 	h.cursor = min(max(msg.cursor, 0), max(0, len(h.page)-1))
 }
@@ -404,5 +420,5 @@ func (h *historyScreen) summary() string {
 	if h.hasNext {
 		more = " · more below (pgdn, G for the oldest)"
 	}
-	return fmt.Sprintf("%d on this page, %s%s%s", len(h.page), apidot.Credits(credits), more, h.thumbNote())
+	return fmt.Sprintf("%d on this page of %s in the history, %s%s%s", len(h.page), plural(h.total, "job"), apidot.Credits(credits), more, h.thumbNote())
 }

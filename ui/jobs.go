@@ -45,7 +45,9 @@ func (stampMsg) owner() screenID  { return jobsID }
 // jobsScreen is the live job list: the newest jobs, updated in place from
 // job events, and from the history file when another process writes.
 type jobsScreen struct {
-	sh       *shared
+	sh *shared
+	// opened is set once the first read of the history arrived.
+	opened   bool
 	list     listModel
 	width    int
 	stamp    history.Stamp
@@ -182,6 +184,10 @@ func (s *jobsScreen) loaded(msg recentMsg) tea.Cmd {
 		s.list.merge(msg.jobs, len(msg.jobs) < msg.limit)
 	} else {
 		s.list.replace(msg.jobs)
+		if !s.opened {
+			s.opened = true
+			cmds = append(cmds, s.opening())
+		}
 		if msg.limit < recentLimit && len(msg.jobs) == msg.limit {
 			cmds = append(cmds, s.loadRecent(recentLimit, false))
 		}
@@ -195,6 +201,20 @@ func (s *jobsScreen) loaded(msg recentMsg) tea.Cmd {
 		}
 	}
 	return tea.Batch(cmds...)
+}
+
+// startOnJobsMsg asks the root to open on the job list, since jobs are
+// unfinished; it does unless the user has already pressed a key.
+type startOnJobsMsg struct{}
+
+// opening asks to start on the job list when any job is unfinished.
+func (s *jobsScreen) opening() tea.Cmd {
+	for _, j := range s.list.jobs {
+		if !j.Status.Terminal() {
+			return func() tea.Msg { return startOnJobsMsg{} }
+		}
+	}
+	return nil
 }
 
 // event applies a change the job service reports.

@@ -55,6 +55,9 @@ type Model struct {
 	// stopListen ends the service listener that feeds events.
 	stopListen func()
 
+	// keyed is set by the first key press: the start screen stays put.
+	keyed bool
+
 	flash    string
 	flashBad bool
 	flashAt  time.Time
@@ -202,6 +205,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleEvent(msg)
 	case connectedMsg:
 		return m.handleConnected(msg)
+	case startOnJobsMsg:
+		if m.current == composeID && !m.keyed {
+			return m.show(jobsID, nil, false)
+		}
+		return m, nil
 	case connectRequestMsg:
 		return m, m.connect(m.sh.backend, msg.key)
 	case demoMsg:
@@ -266,7 +274,7 @@ func bodyMouse(msg tea.MouseMsg) tea.Msg {
 }
 
 // bodyHeight is what the screens get between header and footer.
-func (m Model) bodyHeight() int { return max(4, m.height-headerHeight-2) }
+func (m Model) bodyHeight() int { return max(4, m.height-headerHeight-footerHeight) }
 
 func (m *Model) resize() {
 	m.help.SetWidth(m.width)
@@ -335,6 +343,7 @@ func (m Model) typing() bool {
 // handleKey applies global keys, then the visible screen's.
 func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	km := m.sh.km
+	m.keyed = true
 	switch {
 	case key.Matches(msg, km.ForceQuit):
 		m.quitting = true

@@ -114,6 +114,7 @@ func newTestModel(t testing.TB, store *history.Store, server *apidottest.Server,
 		Demo:    func() (Backend, keys.Key, error) { return b, keys.Key{}, nil },
 	})
 	m.sh.wait = noWait()
+	m.keyed = true // tests start on compose; TestOpensOnJobsWhenUnfinished covers the start
 	m = send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
 	if b.NewService != nil {
 		m = send(t, m, m.connect(b, m.sh.key)())
@@ -217,6 +218,12 @@ func press(s string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
 	case "ctrl+t":
 		return tea.KeyPressMsg{Code: 't', Mod: tea.ModCtrl}
+	case "ctrl+p":
+		return tea.KeyPressMsg{Code: 'p', Mod: tea.ModCtrl}
+	case "ctrl+n":
+		return tea.KeyPressMsg{Code: 'n', Mod: tea.ModCtrl}
+	case "ctrl+z":
+		return tea.KeyPressMsg{Code: 'z', Mod: tea.ModCtrl}
 	}
 	r := []rune(s)[0]
 	return tea.KeyPressMsg{Code: r, Text: s}
