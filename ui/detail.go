@@ -238,9 +238,9 @@ func (s *detailScreen) View() string {
 	end := min(len(lines), off+s.height)
 	visible := append([]string(nil), lines[off:end]...)
 	if end < len(lines) && len(visible) > 0 {
-		visible[len(visible)-1] = s.sh.st.faint.Render("↓ "+plural(len(lines)-end, "more line")+" (j/pgdn/G)")
+		visible[len(visible)-1] = s.sh.st.faint.Render("↓ " + plural(len(lines)-end, "more line") + " (j/pgdn/G)")
 	} else if off > 0 && len(visible) > 0 {
-		visible[0] = s.sh.st.faint.Render("↑ "+plural(off, "line")+" above (k/pgup/g)")
+		visible[0] = s.sh.st.faint.Render("↑ " + plural(off, "line") + " above (k/pgup/g)")
 	}
 	return strings.Join(visible, "\n")
 }
