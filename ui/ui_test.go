@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"image/color"
 	"os"
 	"path/filepath"
 	"strings"
@@ -244,7 +245,9 @@ func typeText(t testing.TB, m Model, s string) Model {
 // screenText is the frame as a person reads it.
 func screenText(m Model) string { return ansi.Strip(m.render()) }
 
-// golden compares the frame with testdata/<name>.golden.
+// golden compares the frame with testdata/<name>.golden as a person reads
+// it, and on each background (light, dark) with its colours in
+// testdata/<name>_<background>.ansi.golden.
 func golden(t *testing.T, m Model) {
 	t.Helper()
 	got := screenText(m)
@@ -257,7 +260,25 @@ func golden(t *testing.T, m Model) {
 			t.Errorf("line %d is %d cells wide, wider than %d: %q", i+1, w, m.width, l)
 		}
 	}
-	path := filepath.Join("testdata", strings.ReplaceAll(t.Name(), "/", "_")+".golden")
+	name := strings.ReplaceAll(t.Name(), "/", "_")
+	compareGolden(t, filepath.Join("testdata", name+".golden"), got)
+	for _, bg := range []struct {
+		name string
+		c    color.Color
+	}{{"light", color.White}, {"dark", color.Black}} {
+		lit := send(t, m, tea.BackgroundColorMsg{Color: bg.c})
+		frame := lit.render()
+		if ansi.Strip(frame) != got {
+			t.Errorf("the %s background changes the text, not only its colours", bg.name)
+		}
+		compareGolden(t, filepath.Join("testdata", name+"_"+bg.name+".ansi.golden"), frame)
+	}
+}
+
+// compareGolden compares got with the file at path, or writes it under
+// -update.
+func compareGolden(t *testing.T, path, got string) {
+	t.Helper()
 	if updating() {
 		os.MkdirAll("testdata", 0o755)
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
