@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -259,9 +258,9 @@ func newImportCmd(a *app) *cobra.Command {
 func runImport(_ context.Context, a *app, o importOptions) error {
 	in := a.env.Stdin
 	if o.file != "-" {
-		f, err := os.Open(o.file)
+		f, err := openImportFile(o.file)
 		if err != nil {
-			return &UsageError{Err: err}
+			return err
 		}
 		defer f.Close()
 		in = f
@@ -270,7 +269,7 @@ func runImport(_ context.Context, a *app, o importOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := store.Import(in)
+	res, err := store.ImportChecked(in, checkImportedJob)
 	var lineErr *history.LineError
 	if errors.As(err, &lineErr) {
 		return &UsageError{Err: fmt.Errorf("%s: %w", o.file, err), Help: "Nothing was imported."}

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -53,16 +54,31 @@ type ImportResult struct {
 	Unchanged int // records already stored, or older than the stored job
 }
 
-// importBatch is how many records Import writes per transaction: large
-// enough to be fast, small enough that other processes get a turn.
-const importBatch = 10000
+// importChunk bounds what an import holds at once: this many lines, or
+// importChunkBytes, whichever comes first; each chunk of the second pass is
+// written in one transaction, short enough that other processes get a turn.
+const (
+	importChunk      = 4096
+	importChunkBytes = 8 << 20
+)
 
-// Import merges JSON Lines of jobs (as written by Export) into the store.
+// Import merges JSON Lines of jobs (as written by Export) into the store;
+// see ImportChecked.
+func (s *Store) Import(r io.Reader) (ImportResult, error) {
+	return s.ImportChecked(r, nil)
+}
+
+// ImportChecked merges JSON Lines of jobs (as written by Export) into the
+// store, all or nothing, in memory bounded whatever the file's size.
 //
-// Every line is checked before anything is written: the first bad one
-// (invalid JSON, unknown status, bad or missing created_at) fails the
-// import with a *LineError naming its line, wrapping ErrInvalid, and the
-// store is left unchanged. Blank lines are skipped.
+// A first pass reads and checks every line: the first bad one (invalid
+// JSON, unknown status, bad or missing created_at, a field out of its
+// limits, or a record check refuses) fails the import with a *LineError
+// naming its line and field, wrapping ErrInvalid, and nothing is written.
+// Blank lines are skipped. A second pass reads the input again (a seekable
+// reader is rewound; anything else, such as stdin, was copied to a
+// temporary file during the first pass) and writes it in chunks of a few
+// thousand records per transaction.
 //
 // Records are matched to stored jobs by task id, else by id; of a matched
 // pair the one with the later updated_at is kept (under the stored job's
@@ -70,35 +86,40 @@ const importBatch = 10000
 // has none. A record without id gets a local id derived from its content,
 // so importing the same file twice adds nothing. Records keep their own
 // created_at, which orders them in lists.
-//
-// Valid records are written in batches of a few thousand per transaction;
-// if writing fails midway (a full disk), the batches already written stay.
-func (s *Store) Import(r io.Reader) (ImportResult, error) {
-	recs, err := readRecords(r)
+func (s *Store) ImportChecked(r io.Reader, check func(*Job) error) (ImportResult, error) {
+	src, err := newReplay(r)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	defer src.close()
+	if err := eachChunk(src.first(), check, func([]*importRecord, int) error { return nil }); err != nil {
+		return ImportResult{}, err
+	}
+	again, err := src.again()
 	if err != nil {
 		return ImportResult{}, err
 	}
 	var res ImportResult
-	for start := 0; start < len(recs); start += importBatch {
-		end := min(start+importBatch, len(recs))
+	err = eachChunk(again, check, func(recs []*importRecord, before int) error {
 		var batch ImportResult
 		err := s.update(func(tx *writeTx) error {
 			batch = ImportResult{}
-			for i := start; i < end; i++ {
-				if err := importOne(tx, recs[i], &batch); err != nil {
+			for _, rec := range recs {
+				if err := importOne(tx, rec, &batch); err != nil {
 					return err
 				}
 			}
 			return addCount(tx, batch.Added)
 		})
 		if err != nil {
-			return res, fmt.Errorf("importing (after %d of %d records): %w", start, len(recs), err)
+			return fmt.Errorf("importing (after %d records): %w", before, err)
 		}
 		res.Added += batch.Added
 		res.Updated += batch.Updated
 		res.Unchanged += batch.Unchanged
-	}
-	return res, nil
+		return nil
+	})
+	return res, err
 }
 
 // importRecord is one record of a file: the job and the hash that derives
@@ -108,16 +129,53 @@ type importRecord struct {
 	hash [sha256.Size]byte
 }
 
-// readRecords decodes and checks every line of r, spreading the decoding
-// over the CPUs, and returns the records in file order or the first bad
-// line's error.
-func readRecords(r io.Reader) ([]*importRecord, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("reading import: %w", err)
+// eachChunk reads r's lines in chunks, decodes and checks each chunk (over
+// the CPUs) and hands its records to fn with the count of records before
+// it; it stops at the first bad line with a *LineError.
+func eachChunk(r io.Reader, check func(*Job) error, fn func([]*importRecord, int) error) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), MaxImportLine)
+	var lines [][]byte
+	first, size, done := 1, 0, 0
+	flush := func() error {
+		recs, err := decodeLines(lines, first, check)
+		if err != nil {
+			return err
+		}
+		if err := fn(recs, done); err != nil {
+			return err
+		}
+		done += len(recs)
+		first += len(lines)
+		lines, size = lines[:0], 0
+		return nil
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a BOM some editors add
-	lines := bytes.Split(data, []byte("\n"))
+	for sc.Scan() {
+		line := sc.Bytes()
+		if first == 1 && len(lines) == 0 {
+			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf")) // a BOM some editors add
+		}
+		lines = append(lines, bytes.Clone(line))
+		size += len(line)
+		if len(lines) == importChunk || size >= importChunkBytes {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return &LineError{Line: first + len(lines), Err: fmt.Errorf("%w: longer than %d KB", ErrInvalid, MaxImportLine>>10)}
+		}
+		return fmt.Errorf("reading import: %w", err)
+	}
+	return flush()
+}
+
+// decodeLines decodes and checks lines (the first being line number first),
+// spreading the work over the CPUs, and returns the records in order or the
+// first bad line's error.
+func decodeLines(lines [][]byte, first int, check func(*Job) error) ([]*importRecord, error) {
 	recs := make([]*importRecord, len(lines))
 	const chunk = 256
 	var (
@@ -125,7 +183,7 @@ func readRecords(r io.Reader) ([]*importRecord, error) {
 		wg      sync.WaitGroup
 		mu      sync.Mutex
 		firstAt = len(lines)
-		first   error
+		bad     error
 	)
 	for range min(runtime.GOMAXPROCS(0), len(lines)/chunk+1) {
 		wg.Go(func() {
@@ -139,11 +197,11 @@ func readRecords(r io.Reader) ([]*importRecord, error) {
 					if len(line) == 0 {
 						continue
 					}
-					rec, err := decodeRecord(line)
+					rec, err := decodeRecord(line, check)
 					if err != nil {
 						mu.Lock()
 						if i < firstAt {
-							firstAt, first = i, err
+							firstAt, bad = i, err
 						}
 						mu.Unlock()
 						break // later lines of this chunk cannot come first
@@ -154,13 +212,13 @@ func readRecords(r io.Reader) ([]*importRecord, error) {
 		})
 	}
 	wg.Wait()
-	if first != nil {
-		return nil, &LineError{Line: firstAt + 1, Err: first}
+	if bad != nil {
+		return nil, &LineError{Line: first + firstAt, Err: bad}
 	}
 	return slices.DeleteFunc(recs, func(r *importRecord) bool { return r == nil }), nil
 }
 
-func decodeRecord(line []byte) (*importRecord, error) {
+func decodeRecord(line []byte, check func(*Job) error) (*importRecord, error) {
 	rec := new(importRecord)
 	j := &rec.job
 	if err := json.Unmarshal(line, j); err != nil {
@@ -170,12 +228,20 @@ func decodeRecord(line []byte) (*importRecord, error) {
 		j.UpdatedAt = j.CreatedAt
 	}
 	j.normalize()
-	check := *j
-	if check.ID == "" {
-		check.ID = "placeholder"
+	c := *j
+	if c.ID == "" {
+		c.ID = "placeholder"
 	}
-	if err := check.validate(); err != nil {
+	if err := c.validate(); err != nil {
 		return nil, err
+	}
+	if err := checkImported(j); err != nil {
+		return nil, err
+	}
+	if check != nil {
+		if err := check(j); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+		}
 	}
 	rec.hash = sha256.Sum256(line)
 	return rec, nil

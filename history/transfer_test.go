@@ -302,7 +302,7 @@ func TestImportRejectsBadLinesAndWritesNothing(t *testing.T) {
 }
 
 func TestImportLargeFileInBatches(t *testing.T) {
-	const n = 2*importBatch + 17
+	const n = 2*importChunk + 17
 	var buf bytes.Buffer
 	writeJobLines(t, &buf, n)
 	s := openTestStore(t)

@@ -1,0 +1,57 @@
+package history
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// replay lets an import read its input twice (check, then write) without holding it in
+// memory: a seekable reader is rewound; anything else is copied to a temporary file as
+// the first pass reads it.
+type replay struct {
+	src   io.Reader
+	seek  io.ReadSeeker
+	start int64
+	spool *os.File
+}
+
+func newReplay(r io.Reader) (*replay, error) {
+	if rs, ok := r.(io.ReadSeeker); ok {
+		if off, err := rs.Seek(0, io.SeekCurrent); err == nil {
+			return &replay{src: r, seek: rs, start: off}, nil
+		}
+	}
+	spool, err := os.CreateTemp("", "soratui-import-*.jsonl")
+	if err != nil {
+		return nil, fmt.Errorf("import: a temporary copy of the input: %w", err)
+	}
+	os.Remove(spool.Name()) // unix: the open file lives on, nothing is left behind
+	return &replay{src: io.TeeReader(r, spool), spool: spool}, nil
+}
+
+// first is the input for the checking pass.
+func (p *replay) first() io.Reader { return p.src }
+
+// again is the same input from its start, for the writing pass.
+func (p *replay) again() (io.Reader, error) {
+	if p.seek != nil {
+		if _, err := p.seek.Seek(p.start, io.SeekStart); err != nil {
+			return nil, fmt.Errorf("import: rereading the input: %w", err)
+		}
+		return p.seek, nil
+	}
+	if _, err := p.spool.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("import: rereading the temporary copy: %w", err)
+	}
+	return p.spool, nil
+}
+
+// close removes the temporary copy, if any.
+func (p *replay) close() {
+	if p.spool != nil {
+		name := p.spool.Name()
+		p.spool.Close()
+		os.Remove(name) // where the early remove could not (Windows)
+	}
+}
