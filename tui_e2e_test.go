@@ -168,3 +168,47 @@ func TestTUIDemoNeedsNoKey(t *testing.T) {
 		t.Error("the demo wrote the real history file")
 	}
 }
+
+// In a real terminal: after a submit made from a choice field, n lands in
+// the prompt; a draft typed before ctrl+c is back at the next start; q
+// ends the program at once; SIGTERM too, restoring the terminal.
+func TestTUIKeepsFocusAndDraftInARealTerminal(t *testing.T) {
+	e := newE2E(t, apidottest.Options{QueueTime: 50 * time.Millisecond, RunTime: 200 * time.Millisecond})
+	env := []string{
+		"HOME=" + e.dir, "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color",
+		"XDG_STATE_HOME=" + filepath.Join(e.dir, "state"),
+		"APIDOT_API_KEY=" + e2eKey, "APIDOT_BASE_URL=" + e.server.URL,
+		"SORATUI_DB=" + e.db, "SORATUI_POLL_INTERVAL=100ms",
+	}
+	term := startTerminal(t, env, 100, 30)
+	term.waitScreen("Prompt")
+	term.keys("-l", "a red fox in fresh snow")
+	term.keys("Tab", "C-s") // submitted from the model choice
+	term.waitScreen("Submitted")
+	term.keys("n")
+	term.keys("-l", "zebra crossing at dusk")
+	term.waitScreen("┃ zebra crossing at dusk")
+	term.keys("C-c")
+	if code := term.exitCode(); code != 0 {
+		t.Fatalf("ctrl+c exited %d", code)
+	}
+
+	again := startTerminal(t, env, 100, 30)
+	again.waitScreen("Restored the draft")
+	again.waitScreen("┃ zebra crossing at dusk")
+	if !strings.Contains(again.screen(), "[Standard]") {
+		t.Errorf("the choices did not come back:\n%s", again.screen())
+	}
+	pid, err := os.ReadFile(filepath.Join(again.dir, "pid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The script's shell runs soratui as its child; TERM that child.
+	if out, err := exec.Command("pkill", "-TERM", "-P", strings.TrimSpace(string(pid))).CombinedOutput(); err != nil {
+		t.Fatalf("pkill: %v %s", err, out)
+	}
+	again.exitCode()
+	if strings.Contains(again.screen(), "Compose") {
+		t.Errorf("the terminal still shows the interface after SIGTERM:\n%s", again.screen())
+	}
+}
