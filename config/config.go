@@ -35,7 +35,7 @@ type Settings struct {
 
 // Origin says where one effective value came from.
 type Origin struct {
-	Kind   string // "default", "file", "env" or "flag"
+	Kind   string // "default", "file" or "env"; flags are the commands' own
 	Detail string // the file and line, the variable or the flag
 }
 
@@ -164,16 +164,6 @@ func Defaults(downloadDir string) Effective {
 }
 
 func (e Effective) withPath(p string) Effective { e.Path = p; return e }
-
-// Override sets key from a command-line flag; it returns why value is bad,
-// or "".
-func (e *Effective) Override(key, value, flag string) string {
-	if msg := e.set(key, value); msg != "" {
-		return msg
-	}
-	e.Origins[key] = Origin{Kind: "flag", Detail: flag}
-	return ""
-}
 
 // Value prints key's effective value as `soratui config` shows it.
 func (e Effective) Value(key string) string {

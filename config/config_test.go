@@ -62,9 +62,6 @@ func TestPrecedenceDefaultFileEnv(t *testing.T) {
 	if got := eff.Origins["model"].Detail; !strings.HasSuffix(got, "config.toml:1") {
 		t.Errorf("model's origin %q does not name the file and line 1", got)
 	}
-	if msg := eff.Override("model", "standard", "--model"); msg != "" || eff.Model != "sora-2-official" || eff.Origins["model"].Kind != "flag" {
-		t.Errorf("a flag does not win: %q %+v", msg, eff.Origins["model"])
-	}
 }
 
 func TestMissingFileGivesDefaults(t *testing.T) {
