@@ -122,11 +122,7 @@ func newShowCmd(a *app) *cobra.Command {
 }
 
 func runShow(_ context.Context, a *app, o showOptions) error {
-	store, err := a.openStore()
-	if err != nil {
-		return err
-	}
-	j, err := findJob(store, o.ref)
+	j, err := a.storedJob(o.ref)
 	if err != nil {
 		return err
 	}
@@ -134,6 +130,15 @@ func runShow(_ context.Context, a *app, o showOptions) error {
 		return o.out.write(a.env.Stdout, j)
 	}
 	return writeJobDetail(a.env.Stdout, a.stdoutDisplay(), j)
+}
+
+// storedJob opens the history and finds the job ref names (see findJob).
+func (a *app) storedJob(ref string) (history.Job, error) {
+	store, err := a.openStore()
+	if err != nil {
+		return history.Job{}, err
+	}
+	return findJob(store, ref)
 }
 
 // findJob looks a job up by id, id prefix or task id, with usage errors a

@@ -68,11 +68,7 @@ func runPreview(ctx context.Context, a *app, o previewOptions) error {
 	if o.width < 0 {
 		return usageErrorf("--width %d: give a number of columns above 0", o.width)
 	}
-	store, err := a.openStore()
-	if err != nil {
-		return err
-	}
-	j, err := findJob(store, o.ref)
+	j, err := a.storedJob(o.ref)
 	if err != nil {
 		return err
 	}
