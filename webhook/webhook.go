@@ -231,19 +231,26 @@ func quote(s string) string {
 	return strconv.Quote(s)
 }
 
-// Serve answers deliveries on ln until ctx ends, then stops accepting,
-// lets answers in progress finish (up to five seconds), and returns nil.
+// Serve answers deliveries on ln with DefaultLimits until ctx ends, then
+// stops accepting, lets answers in progress finish (up to five seconds),
+// and returns nil.
 func Serve(ctx context.Context, ln net.Listener, h http.Handler) error {
+	return ServeWith(ctx, ln, h, DefaultLimits)
+}
+
+// ServeWith is Serve with other limits (zero fields take the defaults).
+func ServeWith(ctx context.Context, ln net.Listener, h http.Handler, lim Limits) error {
+	lim = lim.withDefaults()
 	srv := &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
+		ReadHeaderTimeout: lim.HeaderTimeout,
+		ReadTimeout:       lim.ReadTimeout,
 		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		IdleTimeout:       time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(newCapListener(ln, lim.MaxConns)) }()
 	select {
 	case err := <-errc:
 		return err
@@ -252,6 +259,10 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	err := srv.Shutdown(shutdown)
+	if errors.Is(err, context.DeadlineExceeded) {
+		// Clients still holding half a request get no more time.
+		err = srv.Close()
+	}
 	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) {
 		return serr
 	}
