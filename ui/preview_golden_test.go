@@ -151,3 +151,22 @@ func TestGoldenHistoryThumbnails(t *testing.T) {
 		}
 	})
 }
+
+func TestDetailFrameFollowsResizes(t *testing.T) {
+	m := openFinished(t, 120, 40, &fakePreviewer{})
+	widths := map[int]bool{}
+	for _, size := range []tea.WindowSizeMsg{{Width: 120, Height: 40}, {Width: 90, Height: 30}, {Width: 160, Height: 50}} {
+		m = send(t, m, size)
+		var w int
+		for _, l := range strings.Split(screenText(m), "\n") {
+			w = max(w, strings.Count(l, "▀"))
+		}
+		if w == 0 || w > size.Width*2/5 {
+			t.Errorf("%dx%d: picture %d columns wide, want 1..%d", size.Width, size.Height, w, size.Width*2/5)
+		}
+		widths[w] = true
+	}
+	if len(widths) != 3 {
+		t.Errorf("the picture kept its size across resizes: %v", widths)
+	}
+}
