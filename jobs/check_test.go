@@ -47,32 +47,14 @@ func TestAdaptiveFollowsSimulatedJobsWithNoMoreReadsThanFixed(t *testing.T) {
 
 func TestFollowReportsASlowJob(t *testing.T) {
 	e := jobstest.New(t, apidottest.Options{QueueTime: time.Hour})
-	slow := make(chan history.Job, 1)
-	tr := e.Tracker(jobs.Config{
-		Scheduler: jobs.Adaptive{Scale: 0.001},
-		OnEvent: func(ev jobs.Event) {
-			if ev.Slow {
-				select {
-				case slow <- ev.Job:
-				default:
-				}
-			}
-		},
-	})
-	job := jobstest.Submit(t, tr, "a queue")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	tr.Start(ctx, job.ID)
-	select {
-	case j := <-slow:
-		if j.ID != job.ID || j.Status != history.StatusNotStarted {
-			t.Errorf("slow event for %s %s", j.ID, j.Status)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("no slow event")
+	svc := e.Service(t, jobs.ServiceConfig{Tracker: jobs.Config{Scheduler: jobs.Adaptive{Scale: 0.001}}})
+	rec := jobstest.Record(t, svc)
+	job := jobstest.Submit(t, svc, "a queue")
+	svc.Follow(job.ID)
+	j := rec.WaitFor(t, "a slow event", func(ev jobs.Event) bool { return ev.Slow })
+	if j.Job.ID != job.ID || j.Job.Status != history.StatusNotStarted {
+		t.Errorf("slow event for %s %s", j.Job.ID, j.Job.Status)
 	}
-	cancel()
-	tr.Wait()
 }
 
 func TestCheckReadsOnceAndRecords(t *testing.T) {

@@ -204,55 +204,6 @@ func (t *Tracker) record(id string, known history.Job, task apidot.Task) (histor
 	return job, changed, err
 }
 
-// Start follows the job in the background unless this tracker already
-// does. Events report its progress.
-func (t *Tracker) Start(ctx context.Context, id string) {
-	t.mu.Lock()
-	if t.following[id] {
-		t.mu.Unlock()
-		return
-	}
-	t.following[id] = true
-	t.wg.Add(1)
-	t.mu.Unlock()
-	go func() {
-		defer t.wg.Done()
-		defer func() {
-			t.mu.Lock()
-			delete(t.following, id)
-			t.mu.Unlock()
-		}()
-		_, _ = t.Follow(ctx, id)
-	}()
-}
-
-// Following reports whether the tracker is following the job.
-func (t *Tracker) Following(id string) bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.following[id]
-}
-
-// Resume recovers orphaned submits and starts following every unfinished
-// job that has a task id. It returns how many it follows.
-func (t *Tracker) Resume(ctx context.Context) (int, error) {
-	if _, err := t.Recover(); err != nil {
-		return 0, err
-	}
-	unfinished, err := t.store.Unfinished()
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, j := range unfinished {
-		if j.TaskID != "" {
-			t.Start(ctx, j.ID)
-			n++
-		}
-	}
-	return n, nil
-}
-
 // apply records a status answer on j and reports whether anything changed.
 func apply(j *history.Job, task apidot.Task, now time.Time) bool {
 	status := mapStatus(task)

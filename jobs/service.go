@@ -346,7 +346,6 @@ func (s *Service) Close() {
 	s.mu.Unlock()
 	s.cancel()
 	s.wg.Wait()
-	s.tracker.Wait()
 	s.events.closeAll()
 }
 

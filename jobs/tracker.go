@@ -48,10 +48,8 @@ type Tracker struct {
 	onEvent func(Event)
 	now     func() time.Time
 
-	mu        sync.Mutex
-	following map[string]bool
-	wakers    map[string]*waker
-	wg        sync.WaitGroup
+	mu     sync.Mutex
+	wakers map[string]*waker
 }
 
 // waker lets Check tell the Follows of a job that its record changed.
@@ -67,14 +65,13 @@ var ErrNoTask = errors.New("the job has no task id to follow")
 // New returns a Tracker.
 func New(cfg Config) *Tracker {
 	t := &Tracker{
-		store:     cfg.Store,
-		api:       cfg.API,
-		sched:     cfg.Scheduler,
-		retries:   cfg.SubmitRetries,
-		onEvent:   cfg.OnEvent,
-		now:       cfg.Now,
-		following: map[string]bool{},
-		wakers:    map[string]*waker{},
+		store:   cfg.Store,
+		api:     cfg.API,
+		sched:   cfg.Scheduler,
+		retries: cfg.SubmitRetries,
+		onEvent: cfg.OnEvent,
+		now:     cfg.Now,
+		wakers:  map[string]*waker{},
 	}
 	if t.sched == nil {
 		t.sched = Fixed{Interval: DefaultInterval}
@@ -135,6 +132,3 @@ func (t *Tracker) wake(id string) {
 		w.ch = make(chan struct{})
 	}
 }
-
-// Wait blocks until every background Follow has returned.
-func (t *Tracker) Wait() { t.wg.Wait() }
