@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/history"
 )
 
 // pending feeds the job events queued so far.
@@ -52,6 +53,15 @@ func TestBatchFromAFileRunsAndShowsProgress(t *testing.T) {
 	}
 	if server.Submits() != 3 {
 		t.Errorf("%d submits, want 3", server.Submits())
+	}
+
+	js, err := store.List(history.Query{})
+	if err != nil || len(js) != 3 {
+		t.Fatalf("%d jobs stored: %v", len(js), err)
+	}
+	d := send(t, m, navMsg{to: detailID, payload: openDetailMsg{job: js[0]}})
+	if v := screenText(d); !strings.Contains(v, "Batch      "+js[0].BatchID) || !strings.Contains(v, "Charged") {
+		t.Errorf("detail does not show the batch and the server's charge:\n%s", v)
 	}
 
 	// The same file again: everything is already submitted.

@@ -267,6 +267,10 @@ func (s *detailScreen) content() []string {
 	add("Aspect", inert.Line(j.AspectRatio))
 	add("Image", inert.Line(j.ImageURL))
 	add("Credits", apidot.Credits(j.Credits).String()+st.faint.Render(" · "+apidot.EstimateNote))
+	if j.CreditsCharged != nil {
+		add("Charged", apidot.Credits(*j.CreditsCharged).String()+st.faint.Render(" · as the server reported"))
+	}
+	add("Batch", inert.Line(j.BatchID))
 	add("Created", j.CreatedAt.Local().Format("2006-01-02 15:04:05"))
 	label := "Error"
 	for _, l := range wrapLines(inert.Line(j.Error), w-11) {
