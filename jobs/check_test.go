@@ -23,16 +23,16 @@ func followAll(t *testing.T, tr *jobs.Tracker, n int) []history.Job {
 }
 
 func TestAdaptiveFollowsSimulatedJobsWithNoMoreReadsThanFixed(t *testing.T) {
-	// 3-second jobs with every timing of the schedule scaled by 0.1, so
-	// fixed 5-second polling is 0.5s here: 6 reads a job.
+	// 1.5-second jobs with every timing of the schedule scaled by 0.05,
+	// so fixed 5-second polling is 0.25s here: 6 reads a job.
 	for _, opts := range []apidottest.Options{
-		{QueueTime: time.Second, RunTime: 2 * time.Second},
-		{QueueTime: time.Second, RunTime: 2 * time.Second, NoProgress: true},
+		{QueueTime: 500 * time.Millisecond, RunTime: time.Second},
+		{QueueTime: 500 * time.Millisecond, RunTime: time.Second, NoProgress: true},
 	} {
 		t.Run("noprogress="+map[bool]string{true: "yes", false: "no"}[opts.NoProgress], func(t *testing.T) {
 			t.Parallel()
 			e := jobstest.New(t, opts)
-			tr := e.Tracker(jobs.Config{Scheduler: jobs.Adaptive{Scale: 0.1}})
+			tr := e.Tracker(jobs.Config{Scheduler: jobs.Adaptive{Scale: 0.05}})
 			for _, j := range followAll(t, tr, 6) {
 				if j.Status != history.StatusFinished || j.FinishedAt == nil {
 					t.Errorf("job %s ended %s", j.ID, j.Status)
