@@ -61,7 +61,7 @@ func TestCheckReadsOnceAndRecords(t *testing.T) {
 	e := jobstest.New(t, apidottest.Options{RunTime: 30 * time.Millisecond})
 	tr := e.Tracker(jobs.Config{})
 	job := jobstest.Submit(t, tr, "a lake")
-	time.Sleep(50 * time.Millisecond)
+	waitTaskEnd(t, e.Server, job.TaskID)
 	got, changed, err := tr.Check(context.Background(), job.ID)
 	if err != nil || !changed || got.Status != history.StatusFinished {
 		t.Fatalf("Check = %s %v %v", got.Status, changed, err)
@@ -97,7 +97,7 @@ func TestCheckHandsItsReadToAFollow(t *testing.T) {
 		j, _ := tr.Follow(context.Background(), job.ID)
 		done <- j
 	}()
-	time.Sleep(50 * time.Millisecond)
+	waitTaskEnd(t, e.Server, job.TaskID)
 	deadline := time.After(5 * time.Second)
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
@@ -121,5 +121,25 @@ wait:
 	}
 	if n := e.Server.StatusReads(job.TaskID); n != 1 {
 		t.Errorf("%d status reads, want only Check's", n)
+	}
+}
+
+// waitTaskEnd waits until the simulator's task has finished (its end has
+// passed), polling with a deadline.
+func waitTaskEnd(t *testing.T, srv *apidottest.Server, taskID string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		task, ok := srv.Task(taskID)
+		if !ok {
+			t.Fatalf("no task %s on the simulator", taskID)
+		}
+		if time.Now().After(task.EndsAt) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("task %s did not end", taskID)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
