@@ -105,14 +105,14 @@ func (a Adaptive) plan(p Poll) plan {
 	if p.Reads == 0 && now.Sub(j.UpdatedAt) > a.scaled(QueuedInterval) {
 		// Resumed after a while: the record is stale, look soon (spread
 		// so that many resumed jobs do not read at once).
-		pl := a.estimate(now, j, observations(p), acc)
+		pl := a.estimate(now, j, observations(p), acc, p.Reads)
 		pl.wait = a.scaled(minStep) + time.Duration(rand.Int64N(int64(a.scaled(firstReadMax-minStep))+1))
 		return pl
 	}
-	return a.estimate(now, j, observations(p), acc)
+	return a.estimate(now, j, observations(p), acc, p.Reads)
 }
 
-func (a Adaptive) estimate(now time.Time, j history.Job, obs []Sample, acc time.Time) plan {
+func (a Adaptive) estimate(now time.Time, j history.Job, obs []Sample, acc time.Time, reads int) plan {
 	pts := progressPoints(obs)
 	if len(pts) >= 2 {
 		if l, ok := fitLine(pts); ok {
@@ -124,7 +124,7 @@ func (a Adaptive) estimate(now time.Time, j history.Job, obs []Sample, acc time.
 			return pl
 		}
 	}
-	return a.byPrior(now, j, obs, acc)
+	return a.byPrior(now, j, obs, acc, reads)
 }
 
 // byProgress aims at the end predicted from the job's progress.
@@ -191,7 +191,7 @@ func (a Adaptive) secondLook(now, acc time.Time, pt point, obs []Sample) (plan, 
 // guess: it reads a queued job every QueuedInterval and a running one a
 // little more often than fixed polling (and flags a slow job by the
 // guess).
-func (a Adaptive) byPrior(now time.Time, j history.Job, obs []Sample, acc time.Time) plan {
+func (a Adaptive) byPrior(now time.Time, j history.Job, obs []Sample, acc time.Time, reads int) plan {
 	base, sp := acc, a.scaledSpread(DefaultPrior())
 	pr, learned := a.Priors.For(j)
 	if learned = learned && pr.Total.Median > 0; learned {
@@ -216,9 +216,14 @@ func (a Adaptive) byPrior(now time.Time, j history.Job, obs []Sample, acc time.T
 		pl.wait = a.jitter(QueuedInterval)
 	case !learned || now.After(hi):
 		// Running with no progress and nothing learned, or past the
-		// window: on the grid fixed polling from acceptance reads on,
-		// so no job is noticed later than it would be.
-		next := acc.Add((now.Sub(acc)/fixed + 1) * fixed)
+		// window: on a grid from acceptance as fixed polling, a fifth
+		// finer while the sparse reads of the queue (or before the
+		// window) leave fewer reads made than fixed polling's.
+		grid := fixed
+		if float64(reads+1) < float64(now.Sub(acc))/float64(fixed) {
+			grid = fixed * 4 / 5
+		}
+		next := acc.Add((now.Sub(acc)/grid + 1) * grid)
 		pl.wait = max(next.Sub(now), a.scaled(minStep))
 	case now.Before(lo):
 		wait := a.jitter(QueuedInterval)

@@ -188,12 +188,12 @@ func TestAdaptiveWithoutProgressUsesHistory(t *testing.T) {
 		}
 	}
 	// A Sora-length job and no history at all: fewer reads in the
-	// queue, and on fixed polling's grid while it runs, so noticed as
-	// soon as fixed polling would.
+	// queue, spent on a finer grid while it runs, so noticed no later
+	// than fixed polling would, for no more reads.
 	long := serverModel{queue: time.Minute, run: 4*time.Minute + 2*time.Second, noProgress: true}
 	r := follow(Adaptive{}, long, 0, time.Hour)
 	f := follow(Fixed{Interval: 5 * time.Second}, long, 0, time.Hour)
-	if r.reads >= f.reads || r.delay > f.delay {
+	if r.reads > f.reads || r.delay > f.delay {
 		t.Errorf("5 min job without progress or history: %d reads, delay %v; fixed %d reads, delay %v", r.reads, r.delay, f.reads, f.delay)
 	}
 }
@@ -270,7 +270,10 @@ func TestAdaptiveDecisions(t *testing.T) {
 		{"queued 5 min, no history: queued interval", Poll{Job: acceptedJob(), Now: at(5 * time.Minute), Reads: 20,
 			Samples: []Sample{queued(5 * time.Minute)}},
 			QueuedInterval * 9 / 10, QueuedInterval * 11 / 10, false},
-		{"running without progress, no history: on fixed polling's grid", Poll{Job: acceptedJob(), Now: at(61 * time.Second), Reads: 6,
+		{"running without progress, no history, reads to spare: a finer grid", Poll{Job: acceptedJob(), Now: at(61 * time.Second), Reads: 6,
+			Samples: []Sample{queued(48 * time.Second), running(61*time.Second, -1)}},
+			3 * time.Second, 3 * time.Second, false},
+		{"running without progress, no history, none to spare: fixed polling's grid", Poll{Job: acceptedJob(), Now: at(61 * time.Second), Reads: 12,
 			Samples: []Sample{queued(48 * time.Second), running(61*time.Second, -1)}},
 			4 * time.Second, 4 * time.Second, false},
 		{"queued 20 min, no history: slow", Poll{Job: acceptedJob(), Now: at(20 * time.Minute), Reads: 60,
