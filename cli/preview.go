@@ -187,3 +187,18 @@ func previewFailure(j history.Job, err error) error {
 	}
 	return err
 }
+
+// forgetFrames removes the cached frames of deleted jobs; a frame left
+// behind costs only space, so failures are not worth a word.
+func (a *app) forgetFrames(js []history.Job) {
+	dir, err := frames.CacheDir(a.env.getenv)
+	if err != nil {
+		return
+	}
+	ex := frames.New(frames.Config{Cache: dir})
+	for _, j := range js {
+		if j.TaskID != "" {
+			ex.Forget(j.TaskID)
+		}
+	}
+}

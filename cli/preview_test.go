@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -159,5 +160,27 @@ func TestDemoClipPreviewsOffline(t *testing.T) {
 	r := h.run("", "--demo", "preview", "01demo", "--width", "40")
 	if r.code != 0 || len(truecolour.FindAllString(r.stdout, -1)) < 100 {
 		t.Errorf("demo preview: exit %d %s\n%q", r.code, r.stderr, r.stdout[:min(len(r.stdout), 80)])
+	}
+}
+
+func TestDeleteForgetsTheJobsFrames(t *testing.T) {
+	h := newHarness(t, apidottest.Options{})
+	withFFmpeg(t, h)
+	keep := submitJob(t, h, "--prompt", "a fox to keep", "--wait")
+	gone := submitJob(t, h, "--prompt", "a fox to delete", "--wait")
+	for _, j := range []string{keep.ID, gone.ID} {
+		if r := h.run("", "preview", j, "--width", "10"); r.code != 0 {
+			t.Fatalf("preview %s: exit %d %s", j, r.code, r.stderr)
+		}
+	}
+	if r := h.run("", "delete", gone.ID, "--yes"); r.code != 0 {
+		t.Fatalf("delete: exit %d %s", r.code, r.stderr)
+	}
+	dir := filepath.Join(h.env["HOME"], ".cache", "soratui", "frames")
+	if _, err := os.Stat(filepath.Join(dir, gone.TaskID)); !os.IsNotExist(err) {
+		t.Errorf("frames of the deleted job remain: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, keep.TaskID, "middle.png")); err != nil {
+		t.Errorf("frames of the kept job went too: %v", err)
 	}
 }

@@ -229,3 +229,15 @@ func savedVideo(path string) string {
 	}
 	return abs
 }
+
+// Forget removes the cached frames of a task, as when its job leaves the
+// history; a task with none is no error.
+func (e *Extractor) Forget(taskID string) error {
+	if err := CheckID(taskID); err != nil {
+		return err
+	}
+	if err := os.RemoveAll(filepath.Join(e.cfg.Cache, taskID)); err != nil {
+		return fmt.Errorf("removing cached frames: %w", err)
+	}
+	return nil
+}
