@@ -283,17 +283,8 @@ func (t *transfer) attempt() error {
 			t.total = total
 		}
 	case resp.StatusCode == http.StatusOK:
-		if err := t.restart(); err != nil {
+		if err := t.fresh(resp); err != nil {
 			return err
-		}
-		t.total = resp.ContentLength
-		if max := t.d.maxSize(); max > 0 && t.total > max {
-			return fmt.Errorf("%w: the server announced %s, the limit is %s", ErrTooLarge, Size(t.total), Size(max))
-		}
-		t.resumable = resp.Header.Get("Accept-Ranges") == "bytes"
-		t.validator = strongETag(resp.Header.Get("ETag"))
-		if t.validator == "" {
-			t.validator = resp.Header.Get("Last-Modified")
 		}
 	case resp.StatusCode == http.StatusRequestedRangeNotSatisfiable && resuming:
 		if err := t.restart(); err != nil {
@@ -351,6 +342,24 @@ func (t *transfer) stream(ctx context.Context, body io.Reader, timer *time.Timer
 		return fmt.Errorf("the server sent %s, more than the %s it announced", Size(t.done), Size(t.total))
 	case t.done == 0:
 		return errors.New("the server sent an empty file")
+	}
+	return nil
+}
+
+// fresh starts the file over for a whole answer (200), refusing one whose announced size
+// is over the limit, and notes whether it can be resumed.
+func (t *transfer) fresh(resp *http.Response) error {
+	if err := t.restart(); err != nil {
+		return err
+	}
+	t.total = resp.ContentLength
+	if max := t.d.maxSize(); max > 0 && t.total > max {
+		return fmt.Errorf("%w: the server announced %s, the limit is %s", ErrTooLarge, Size(t.total), Size(max))
+	}
+	t.resumable = resp.Header.Get("Accept-Ranges") == "bytes"
+	t.validator = strongETag(resp.Header.Get("ETag"))
+	if t.validator == "" {
+		t.validator = resp.Header.Get("Last-Modified")
 	}
 	return nil
 }

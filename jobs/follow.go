@@ -58,11 +58,7 @@ func (t *Tracker) Follow(ctx context.Context, id string) (history.Job, error) {
 		task, err := t.status(ctx, job.TaskID)
 		p.Reads++
 		if gone.answer(err) {
-			job, err = t.expire(job)
-			if isGone(err) {
-				return t.deleted(job)
-			}
-			return job, err
+			return t.expireOrDeleted(job)
 		}
 		if err != nil {
 			if ctx.Err() != nil {
@@ -76,10 +72,7 @@ func (t *Tracker) Follow(ctx context.Context, id string) (history.Job, error) {
 			}
 			continue
 		}
-		updated, changed, err := t.record(id, job, task)
-		if err == nil && !changed && gone.due() {
-			_, err = t.store.Get(id)
-		}
+		updated, changed, err := t.recordPresent(id, job, task, &gone)
 		if isGone(err) {
 			return t.deleted(job)
 		}

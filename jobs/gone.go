@@ -78,3 +78,23 @@ func (t *Tracker) expire(job history.Job) (history.Job, error) {
 	t.emit(Event{Job: updated})
 	return updated, nil
 }
+
+// expireOrDeleted ends a follow the server no longer answers for: expired, or deleted
+// when the job left the history meanwhile.
+func (t *Tracker) expireOrDeleted(job history.Job) (history.Job, error) {
+	job, err := t.expire(job)
+	if isGone(err) {
+		return t.deleted(job)
+	}
+	return job, err
+}
+
+// recordPresent is record, and every few unchanged answers a check that the job is still
+// in the history (an error wrapping history.ErrNotFound when it is not).
+func (t *Tracker) recordPresent(id string, job history.Job, task apidot.Task, gone *goneWatch) (history.Job, bool, error) {
+	updated, changed, err := t.record(id, job, task)
+	if err == nil && !changed && gone.due() {
+		_, err = t.store.Get(id)
+	}
+	return updated, changed, err
+}
