@@ -16,6 +16,7 @@ import (
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/history/historytest"
 	"github.com/soratui/soratui/internal/draft"
 	"github.com/soratui/soratui/keys"
 )
@@ -115,10 +116,7 @@ func TestDeletedJobLeavesNoRow(t *testing.T) {
 	store := openStore(t)
 	seeded := seedStore(t, store, everyStatus())
 	m := newTestModel(t, store, nil, 120, 40)
-	other, err := history.Open(store.Path(), history.Options{Now: testClock})
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := historytest.OpenAt(t, store.Path(), history.Options{Now: testClock})
 	if _, err := other.Delete(seeded[3].ID); err != nil {
 		t.Fatal(err)
 	}

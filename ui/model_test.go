@@ -14,6 +14,7 @@ import (
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/history/historytest"
 	"github.com/soratui/soratui/keys"
 )
 
@@ -235,10 +236,7 @@ func TestWheelScrollsTheList(t *testing.T) {
 func TestJobsFromAnotherProcessAppear(t *testing.T) {
 	store := openStore(t)
 	m := newTestModel(t, store, nil, 80, 24)
-	other, err := history.Open(store.Path(), history.Options{Now: testClock})
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := historytest.OpenAt(t, store.Path(), history.Options{Now: testClock})
 	seedStore(t, other, everyStatus()[:1])
 	m = send(t, m, tickMsg{at: testNow.Add(time.Hour)})
 	if len(jobsOf(m).list.jobs) != 1 {

@@ -18,6 +18,7 @@ import (
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/download"
 	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/history/historytest"
 	"github.com/soratui/soratui/jobs"
 	"github.com/soratui/soratui/keys"
 )
@@ -43,12 +44,7 @@ func TestMain(m *testing.M) {
 
 func openStore(t testing.TB) *history.Store {
 	t.Helper()
-	s, err := history.Open(filepath.Join(t.TempDir(), "history.db"), history.Options{Now: testClock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	return historytest.Open(t, history.Options{Now: testClock})
 }
 
 func intp(n int) *int { return &n }
