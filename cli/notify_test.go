@@ -3,6 +3,7 @@ package cli_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/cli"
@@ -38,5 +39,16 @@ func TestWaitNotifiesOnATerminalUnlessSilenced(t *testing.T) {
 				t.Errorf("the taskbar progress is not reset at the end:\n%q", r.stderr)
 			}
 		})
+	}
+}
+
+func TestWatchNotifiesOnATerminal(t *testing.T) {
+	h := newHarness(t, apidottest.Options{QueueTime: 20 * time.Millisecond, RunTime: 40 * time.Millisecond})
+	if r := h.run("", "submit", "--prompt", "a heron"); r.code != 0 {
+		t.Fatalf("submit: exit %d: %s", r.code, r.stderr)
+	}
+	r := h.runEnv("", func(e *cli.Env) { e.StderrIsTerminal = true }, "watch")
+	if r.code != 0 || !strings.Contains(r.stderr, "\x1b]777;notify;soratui ") || !strings.Contains(r.stderr, "Finished: Standard 720p · a heron") {
+		t.Errorf("watch on a terminal: exit %d, no notification:\n%q", r.code, r.stderr)
 	}
 }
