@@ -59,14 +59,18 @@ func unfinishedAtSubmits(t *testing.T, s *apidottest.Server) []int {
 func TestParallelLimitHoldsAndIsUsed(t *testing.T) {
 	for _, par := range []int{1, 2, 3} {
 		t.Run(fmt.Sprintf("parallel %d", par), func(t *testing.T) {
-			rig := jobstest.New(t, apidottest.Options{QueueTime: 20 * time.Millisecond, RunTime: 60 * time.Millisecond})
+			// A job queues long enough that the first par submits, sent
+			// back to back, all go out before any of them can end, even on
+			// a busy machine; two rounds past the limit show it holds.
+			rig := jobstest.New(t, apidottest.Options{QueueTime: 300 * time.Millisecond, RunTime: 60 * time.Millisecond})
 			svc := rig.Service(t, jobs.ServiceConfig{})
-			plan, err := batch.NewPlan(rig.Store, shotList(t, 6), time.Now())
+			lines := par + 2
+			plan, err := batch.NewPlan(rig.Store, shotList(t, lines), time.Now())
 			if err != nil {
 				t.Fatal(err)
 			}
 			res, err := batch.Runner{Service: svc, Parallel: par}.Run(context.Background(), plan, true)
-			if err != nil || len(res.Jobs) != 6 {
+			if err != nil || len(res.Jobs) != lines {
 				t.Fatalf("run: %v, %d jobs", err, len(res.Jobs))
 			}
 			for _, j := range res.Jobs {
@@ -80,7 +84,7 @@ func TestParallelLimitHoldsAndIsUsed(t *testing.T) {
 				most = max(most, n)
 			}
 			// At each submit, at most par-1 earlier jobs may be unfinished,
-			// and with six quick lines the limit is reached.
+			// and the first par submits reach the limit.
 			if most != par-1 {
 				t.Errorf("unfinished jobs at each submit %v: most %d, want %d", open, most, par-1)
 			}
