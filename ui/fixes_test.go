@@ -353,3 +353,83 @@ func TestOpenAndCopyRefuseWhatIsNotSafe(t *testing.T) {
 		})
 	}
 }
+
+// 1/2/3 switch screens only outside text fields; ctrl+z suspends anywhere.
+func TestScreenKeysOnlyOutsideTextFields(t *testing.T) {
+	m := newTestModel(t, openStore(t), nil, 80, 24)
+	m = send(t, m, press("2"))
+	if m.current != composeID || composeOf(m).prompt.Value() != "2" {
+		t.Errorf("2 in the prompt: screen %d, prompt %q", m.current, composeOf(m).prompt.Value())
+	}
+	m = send(t, m, press("tab")) // a choice field
+	m = send(t, m, press("3"))
+	if m.current != historyID {
+		t.Errorf("3 outside a text field: screen %d, want history", m.current)
+	}
+	if _, cmd := sendCmd(t, composeTyping(t, m), press("ctrl+z")); cmd == nil {
+		t.Error("ctrl+z in a text field does nothing")
+	} else if _, ok := cmd().(tea.SuspendMsg); !ok {
+		t.Error("ctrl+z does not suspend")
+	}
+}
+
+// composeTyping is m with compose on show and the prompt focused.
+func composeTyping(t *testing.T, m Model) Model {
+	t.Helper()
+	return send(t, m, navMsg{to: composeID, payload: focusPromptMsg{}})
+}
+
+// A click selects a row and a second click opens it; in Detail, [ and ]
+// move through a comparison group, and only the actions that apply are
+// offered.
+func TestClickGroupKeysAndApplicableActions(t *testing.T) {
+	store := openStore(t)
+	js := everyStatus()
+	std, pro := js[0], js[4] // finished, running
+	std.GroupID, pro.GroupID = "gtest", "gtest"
+	pro.CreatedAt = std.CreatedAt
+	seedStore(t, store, []history.Job{std, pro, js[1]})
+	m := newTestModel(t, store, nil, 120, 40)
+	m = send(t, m, navMsg{to: jobsID})
+	row := func(i int) tea.MouseClickMsg {
+		return tea.MouseClickMsg{Button: tea.MouseLeft, Y: headerHeight + 2 + i}
+	}
+	m = send(t, m, row(1))
+	if jobsOf(m).list.cursor != 1 || m.current != jobsID {
+		t.Fatalf("a click on row 1: cursor %d, screen %d", jobsOf(m).list.cursor, m.current)
+	}
+	marks := groupMarks(jobsOf(m).list.jobs)
+	if marks[0] != " " || marks[1] != "┌" || marks[2] != "└" {
+		t.Errorf("group marks %q: the group does not read as one block", marks)
+	}
+	m = send(t, m, row(1))
+	if m.current != detailID {
+		t.Fatalf("a second click did not open the job: screen %d", m.current)
+	}
+	first := detailOf(m).job.ID
+	m = send(t, m, press("]"))
+	if detailOf(m).job.ID == first || detailOf(m).job.GroupID != "gtest" {
+		t.Errorf("] stayed on %s", detailOf(m).job.ID)
+	}
+	m = send(t, m, press("["))
+	if detailOf(m).job.ID != first {
+		t.Errorf("[ did not come back to %s", first)
+	}
+	offered := func(m Model) string {
+		var out []string
+		for _, b := range detailOf(m).Keys().ShortHelp() {
+			out = append(out, b.Help().Key)
+		}
+		return strings.Join(out, " ")
+	}
+	for detailOf(m).job.Status != history.StatusRunning {
+		m = send(t, m, press("]"))
+	}
+	if keys := offered(m); strings.Contains(keys, "o") || strings.Contains(keys, "d") || strings.Contains(keys, "y") {
+		t.Errorf("a running job offers %q", keys)
+	}
+	m = send(t, m, press("]"))
+	if keys := offered(m); !strings.Contains(keys, "o") || !strings.Contains(keys, "d") {
+		t.Errorf("a finished job offers %q", keys)
+	}
+}
