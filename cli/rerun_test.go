@@ -60,18 +60,19 @@ func TestAutoDownloadSavesFollowedJobsByVariantName(t *testing.T) {
 	h := newHarness(t, apidottest.Options{QueueTime: 10 * time.Millisecond, RunTime: 30 * time.Millisecond})
 	dir := filepath.Join(t.TempDir(), "clips")
 	writeConfig(t, h, "auto_download = true\ndownload_dir = \""+dir+"\"\n")
-	day := time.Now().Format("2006-01-02")
+	// A fixed day on the commands' clock: file names carry the date.
+	const day = "2025-06-01"
 
-	r := h.run("", "submit", "--prompt", "A red fox!", "--wait", "--json")
+	r := h.runAt(day, "submit", "--prompt", "A red fox!", "--wait", "--json")
 	var j history.Job
 	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil || r.code != 0 {
 		t.Fatalf("submit: exit %d %v\n%s", r.code, err, r.stderr)
 	}
 	file := shotFile(t, "s.jsonl", `{"prompt":"a red fox","model":"pro","resolution":"1080p"}`+"\n"+`{"prompt":"A red fox!"}`+"\n")
-	if r := h.run("", "batch", file, "--wait"); r.code != 0 {
+	if r := h.runAt(day, "batch", file, "--wait"); r.code != 0 {
 		t.Fatalf("batch: exit %d\n%s", r.code, r.stderr)
 	}
-	if r := h.run("", "submit", "--prompt", "not followed"); r.code != 0 {
+	if r := h.runAt(day, "submit", "--prompt", "not followed"); r.code != 0 {
 		t.Fatalf("submit without --wait: exit %d", r.code)
 	}
 	want := []string{day + "-pro-1080p-a-red-fox.mp4", day + "-standard-a-red-fox-2.mp4", day + "-standard-a-red-fox.mp4"}
