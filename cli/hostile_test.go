@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/cli"
 	"github.com/soratui/soratui/history"
 )
 
@@ -100,5 +101,30 @@ func TestJSONKeepsHostileTextByteForByte(t *testing.T) {
 	var line history.Job
 	if err := json.Unmarshal([]byte(strings.SplitN(r.stdout, "\n", 2)[0]), &line); err != nil || line.Error != got.Error {
 		t.Errorf("export changed the text: %v, %q", err, line.Error)
+	}
+}
+
+// On a terminal soratui adds its own colours and OSC 8 links (ended by BEL); none of the
+// server's sequences may come with them.
+func TestHostileTextOnATerminalCarriesOnlyOurOwnSequences(t *testing.T) {
+	h := hostileHarness(t)
+	j := submitJob(t, h, "--prompt", "a storm [fail]", "--wait")
+	ok := submitJob(t, h, "--prompt", "a calm sea", "--wait")
+	for _, args := range [][]string{{"list"}, {"show", j.ID}, {"show", ok.ID}} {
+		r := h.runEnv("", func(e *cli.Env) { e.StdoutIsTerminal, e.StderrIsTerminal, e.Width = true, true, 120 }, args...)
+		out := r.stdout + r.stderr
+		for _, seq := range []string{"\x1b]52", "\x1b]0;", "\x1b[2J", "\x1b[H", "\u009b", "\u202e", "\r"} {
+			if strings.Contains(out, seq) {
+				t.Fatalf("%v on a terminal let %q through:\n%q", args, seq, out)
+			}
+		}
+		for _, line := range strings.Split(out, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(line), apidottest.ForgedLine) {
+				t.Fatalf("%v: server text started a line:\n%s", args, out)
+			}
+		}
+		if strings.Contains(out, "Image ") || strings.Contains(out, "Callback ") {
+			t.Errorf("%v shows empty links as untrusted:\n%s", args, out)
+		}
 	}
 }

@@ -164,6 +164,9 @@ func TestCheckURL(t *testing.T) {
 }
 
 func TestURLMarksUntrustedLinks(t *testing.T) {
+	if got := inert.URL(""); got != "" {
+		t.Fatalf("URL(\"\") = %q, want \"\"", got)
+	}
 	if got := inert.URL("https://example.com/v.mp4"); got != "https://example.com/v.mp4" {
 		t.Fatalf("trusted URL changed: %q", got)
 	}

@@ -48,8 +48,12 @@ func CheckURL(raw string) error {
 }
 
 // URL returns raw for human output: the sanitized URL when CheckURL accepts it, otherwise the
-// sanitized text marked "(untrusted, not opened)" so a reader never mistakes it for a link.
+// sanitized text marked "(untrusted, not opened)" so a reader never mistakes it for a link;
+// "" stays "".
 func URL(raw string) string {
+	if raw == "" {
+		return ""
+	}
 	if CheckURL(raw) != nil {
 		return Clip(raw, 200) + " (untrusted, not opened)"
 	}
