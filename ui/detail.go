@@ -209,20 +209,8 @@ func (s *detailScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (s *detailScreen) scroll(msg tea.KeyPressMsg) {
-	km := s.sh.km
-	switch {
-	case key.Matches(msg, km.Up):
-		s.scrollBy(-1)
-	case key.Matches(msg, km.Down):
-		s.scrollBy(1)
-	case key.Matches(msg, km.PageUp):
-		s.scrollBy(-s.height)
-	case key.Matches(msg, km.PageDown):
-		s.scrollBy(s.height)
-	case key.Matches(msg, km.Top):
-		s.offset = 0
-	case key.Matches(msg, km.Bottom):
-		s.offset = s.maxOffset()
+	if n, ok := s.sh.km.listStep(msg, s.height); ok {
+		s.scrollBy(n)
 	}
 }
 

@@ -3,6 +3,7 @@ package ui
 import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 )
 
 // keyMap is every key binding of the interface, built once and shared by
@@ -125,6 +126,30 @@ func (k keyMap) global() []key.Binding {
 // movement are the list keys, for help.
 func (k keyMap) movement() []key.Binding {
 	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
+}
+
+// farthest is a step past either end of any list.
+const farthest = 1 << 30
+
+// listStep is how many rows a movement key moves in a list or a scrolled
+// view of page rows (top and bottom: farther than any end); ok is false
+// for other keys.
+func (k keyMap) listStep(msg tea.KeyPressMsg, page int) (n int, ok bool) {
+	switch {
+	case key.Matches(msg, k.Up):
+		return -1, true
+	case key.Matches(msg, k.Down):
+		return 1, true
+	case key.Matches(msg, k.PageUp):
+		return -page, true
+	case key.Matches(msg, k.PageDown):
+		return page, true
+	case key.Matches(msg, k.Top):
+		return -farthest, true
+	case key.Matches(msg, k.Bottom):
+		return farthest, true
+	}
+	return 0, false
 }
 
 // keyHelp is one screen's key map as bubbles/help reads it: short for the

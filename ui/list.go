@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/soratui/soratui/apidot"
@@ -142,19 +141,8 @@ func (l listModel) selected() (history.Job, bool) {
 }
 
 func (l *listModel) move(msg tea.KeyPressMsg, km keyMap) {
-	switch {
-	case key.Matches(msg, km.Up):
-		l.step(-1)
-	case key.Matches(msg, km.Down):
-		l.step(1)
-	case key.Matches(msg, km.PageUp):
-		l.step(-l.height)
-	case key.Matches(msg, km.PageDown):
-		l.step(l.height)
-	case key.Matches(msg, km.Top):
-		l.step(-len(l.jobs))
-	case key.Matches(msg, km.Bottom):
-		l.step(len(l.jobs))
+	if n, ok := km.listStep(msg, l.height); ok {
+		l.step(n)
 	}
 }
 
