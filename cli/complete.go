@@ -41,7 +41,7 @@ func flagChoices() map[string][]choice {
 var listFlags = []string{"compare", "status"}
 
 // jobArgCommands take job ids as arguments.
-var jobArgCommands = []string{"show", "download", "delete", "rerun", "preview"}
+var jobArgCommands = []string{"show", "download", "delete", "rerun", "preview", "resolve"}
 
 // addCompletions walks the command tree once it is built and gives every
 // flag in flagChoices its values and every command in jobArgCommands the

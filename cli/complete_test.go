@@ -66,7 +66,7 @@ func TestJobIDsCompleteWithTheirPrompt(t *testing.T) {
 	h := newHarness(t, apidottest.Options{})
 	js := seed(t, h)
 	koi, fox := js[0], js[3]
-	for _, cmd := range []string{"show", "download", "delete", "rerun", "preview"} {
+	for _, cmd := range []string{"show", "download", "delete", "rerun", "preview", "resolve"} {
 		t.Run(cmd, func(t *testing.T) {
 			got := completions(t, h, cmd, "")
 			if len(got) != len(js) {
