@@ -185,6 +185,9 @@ func TestTUIKeepsFocusAndDraftInARealTerminal(t *testing.T) {
 	term.keys("-l", "a red fox in fresh snow")
 	term.keys("Tab", "C-s") // submitted from the model choice
 	term.waitScreen("Submitted")
+	// The next start opens on Jobs while a job is unfinished; wait for
+	// the end so that it opens on the restored draft.
+	term.waitScreen("✓ finished")
 	term.keys("n")
 	term.keys("-l", "zebra crossing at dusk")
 	term.waitScreen("┃ zebra crossing at dusk")
