@@ -64,7 +64,9 @@ func (a apiFunc) Status(ctx context.Context, id string) (apidot.Task, error) {
 }
 
 func TestFollowRecordsEveryStepToFinished(t *testing.T) {
-	e := jobstest.New(t, apidottest.Options{QueueTime: 60 * time.Millisecond, RunTime: 200 * time.Millisecond, UnknownStatus: "queued"})
+	// The queue lasts long enough for a read at 20 ms steps to see it even
+	// on a busy machine under -race.
+	e := jobstest.New(t, apidottest.Options{QueueTime: 500 * time.Millisecond, RunTime: 200 * time.Millisecond, UnknownStatus: "queued"})
 	rec := &jobstest.Recorder{}
 	tr := e.Tracker(jobs.Config{OnEvent: rec.Add})
 	job := jobstest.Submit(t, tr, "a fox")
