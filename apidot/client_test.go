@@ -216,49 +216,11 @@ func TestErrorsAreClassified(t *testing.T) {
 			faults := tt.opts.Faults
 			tt.opts.Faults = apidottest.Faults{}
 			s := apidottest.NewTestServer(t, tt.opts)
-			var opts []apidot.Option
-			if tt.timeout > 0 {
-				opts = append(opts, apidot.WithTimeout(tt.timeout))
-			}
-			c := newClient(t, s, opts...)
-			prompt := tt.prompt
-			if prompt == "" {
-				prompt = "a calm lake"
-			}
-			var err error
-			if tt.status {
-				// The task is made by a client without the short timeout,
-				// so a busy machine cannot fail the setup instead of the call.
-				task, serr := newClient(t, s).Submit(context.Background(), standard(prompt))
-				if serr != nil {
-					t.Fatal(serr)
-				}
-				s.SetFaults(faults)
-				_, err = c.Status(context.Background(), task.ID)
-			} else {
-				s.SetFaults(faults)
-				_, err = c.Submit(context.Background(), standard(prompt))
-			}
-			if err == nil {
-				t.Fatal("no error")
-			}
+			err := failingCall(t, s, faults, tt.status, tt.prompt, tt.timeout)
 			if got := classify(err); got != tt.want {
 				t.Errorf("classes = %q, want %q (err: %v)", got, tt.want, err)
 			}
-			var apiErr *apidot.APIError
-			if tt.code != 0 {
-				if !errors.As(err, &apiErr) {
-					t.Fatalf("err %T is not an *APIError", err)
-				}
-				if apiErr.Code != tt.code || apiErr.HTTPStatus != tt.httpCode {
-					t.Errorf("code %d http %d, want %d %d", apiErr.Code, apiErr.HTTPStatus, tt.code, tt.httpCode)
-				}
-				if apiErr.Message == "" {
-					t.Error("the server's message was not kept")
-				}
-			} else if errors.As(err, &apiErr) {
-				t.Errorf("err is an *APIError %v, want a transport error", apiErr)
-			}
+			checkAPIError(t, err, tt.code, tt.httpCode)
 			if n := len(s.Tasks()); n != tt.wantTasks {
 				t.Errorf("server holds %d tasks, want %d", n, tt.wantTasks)
 			}
@@ -266,6 +228,60 @@ func TestErrorsAreClassified(t *testing.T) {
 				t.Errorf("error text holds the key: %v", err)
 			}
 		})
+	}
+}
+
+// failingCall submits (or, with status, reads a fresh task's status) with
+// faults switched on, and returns the error it must give.
+func failingCall(t *testing.T, s *apidottest.Server, faults apidottest.Faults, status bool, prompt string, timeout time.Duration) error {
+	t.Helper()
+	var opts []apidot.Option
+	if timeout > 0 {
+		opts = append(opts, apidot.WithTimeout(timeout))
+	}
+	c := newClient(t, s, opts...)
+	if prompt == "" {
+		prompt = "a calm lake"
+	}
+	var err error
+	if status {
+		// The task is made by a client without the short timeout, so a
+		// busy machine cannot fail the setup instead of the call.
+		task, serr := newClient(t, s).Submit(context.Background(), standard(prompt))
+		if serr != nil {
+			t.Fatal(serr)
+		}
+		s.SetFaults(faults)
+		_, err = c.Status(context.Background(), task.ID)
+	} else {
+		s.SetFaults(faults)
+		_, err = c.Submit(context.Background(), standard(prompt))
+	}
+	if err == nil {
+		t.Fatal("no error")
+	}
+	return err
+}
+
+// checkAPIError checks that err carries the server's code and message when
+// code is set, and is a transport error otherwise.
+func checkAPIError(t *testing.T, err error, code, httpCode int) {
+	t.Helper()
+	var apiErr *apidot.APIError
+	if code == 0 {
+		if errors.As(err, &apiErr) {
+			t.Errorf("err is an *APIError %v, want a transport error", apiErr)
+		}
+		return
+	}
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("err %T is not an *APIError", err)
+	}
+	if apiErr.Code != code || apiErr.HTTPStatus != httpCode {
+		t.Errorf("code %d http %d, want %d %d", apiErr.Code, apiErr.HTTPStatus, code, httpCode)
+	}
+	if apiErr.Message == "" {
+		t.Error("the server's message was not kept")
 	}
 }
 

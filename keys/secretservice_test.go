@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -254,6 +255,24 @@ exec cat >/dev/null`
 		}
 	})
 
+	addr := readSessionStart(t, stdout, &stderr, logDir)
+	s := &secretSession{env: append(env, "DBUS_SESSION_BUS_ADDRESS="+addr)}
+	if !unlock {
+		return s
+	}
+
+	// Prove the keyring works before blaming soratui.
+	s.Run(t, "probe-secret", "secret-tool", "store", "--label=probe", "service", "soratui-probe", "username", "probe").wantExit(t, 0)
+	s.Run(t, "", "secret-tool", "lookup", "service", "soratui-probe").wantExactStdout(t, "probe-secret")
+	s.Run(t, "", "secret-tool", "clear", "service", "soratui-probe").wantExit(t, 0)
+	return s
+}
+
+// readSessionStart reads the session script's two lines (the bus address,
+// then "ready") and returns the address; it fails the test, with the
+// daemons' logs, when the session ends early or takes over 30 s.
+func readSessionStart(t *testing.T, stdout io.Reader, stderr *bytes.Buffer, logDir string) string {
+	t.Helper()
 	lines := make(chan string, 2)
 	go func() {
 		sc := bufio.NewScanner(stdout)
@@ -279,16 +298,7 @@ exec cat >/dev/null`
 	if !strings.HasPrefix(got[0], "unix:") || got[1] != "ready" {
 		t.Fatalf("unexpected session output %q\nstderr:\n%s", got, stderr.String())
 	}
-	s := &secretSession{env: append(env, "DBUS_SESSION_BUS_ADDRESS="+got[0])}
-	if !unlock {
-		return s
-	}
-
-	// Prove the keyring works before blaming soratui.
-	s.Run(t, "probe-secret", "secret-tool", "store", "--label=probe", "service", "soratui-probe", "username", "probe").wantExit(t, 0)
-	s.Run(t, "", "secret-tool", "lookup", "service", "soratui-probe").wantExactStdout(t, "probe-secret")
-	s.Run(t, "", "secret-tool", "clear", "service", "soratui-probe").wantExit(t, 0)
-	return s
+	return got[0]
 }
 
 // Run runs name with args in the session, stdin fed from the string.
