@@ -140,25 +140,34 @@ func TestFind(t *testing.T) {
 	}
 }
 
-func TestUpdateKeepsIndexesRight(t *testing.T) {
-	s := openTestStore(t)
-	// One at a time, so each gets its own created_at.
-	one := mustCreate(t, s, job("sora-2-official", "one", StatusRunning))[0]
-	two := mustCreate(t, s, job("sora-2-official", "two", StatusRunning))[0]
-	three := mustCreate(t, s, job("sora-2-pro-official", "three", StatusSubmitting))[0]
+// indexState is what the indexes should answer after an update step.
+type indexState struct {
+	unfinished, running, finished, pro, proFinished []string
+}
 
-	steps := []struct {
-		name        string
-		id          string
-		fn          func(*Job) error
-		unfinished  []string
-		running     []string
-		finished    []string
-		pro         []string
-		proFinished []string
-		taskLookups map[string]string // task id → job id ("" = not found)
-		wantErr     error
-	}{
+// updateStep is one Update call of TestUpdateKeepsIndexesRight and what the
+// indexes answer after it.
+type updateStep struct {
+	name        string
+	id          string
+	fn          func(*Job) error
+	want        indexState
+	taskLookups map[string]string // task id → job id ("" = not found)
+	wantErr     error
+}
+
+// updateSteps runs one, two and three through finishing, renaming and
+// refused changes, in order.
+func updateSteps(one, two, three *Job) []updateStep {
+	// settled is the state once two has finished as pro and three runs.
+	settled := indexState{
+		unfinished:  []string{three.ID},
+		running:     []string{three.ID},
+		finished:    []string{two.ID, one.ID},
+		pro:         []string{three.ID, two.ID},
+		proFinished: []string{two.ID},
+	}
+	steps := []updateStep{
 		{
 			name: "one finishes",
 			id:   one.ID,
@@ -167,10 +176,12 @@ func TestUpdateKeepsIndexesRight(t *testing.T) {
 				j.VideoURLs = []string{"https://example.com/v.mp4"}
 				return nil
 			},
-			unfinished: []string{three.ID, two.ID},
-			running:    []string{two.ID},
-			finished:   []string{one.ID},
-			pro:        []string{three.ID},
+			want: indexState{
+				unfinished: []string{three.ID, two.ID},
+				running:    []string{two.ID},
+				finished:   []string{one.ID},
+				pro:        []string{three.ID},
+			},
 		},
 		{
 			name: "three gets a task id and runs",
@@ -180,10 +191,12 @@ func TestUpdateKeepsIndexesRight(t *testing.T) {
 				j.SetStatus(StatusRunning, "", testEpoch.Add(time.Hour))
 				return nil
 			},
-			unfinished:  []string{three.ID, two.ID},
-			running:     []string{three.ID, two.ID},
-			finished:    []string{one.ID},
-			pro:         []string{three.ID},
+			want: indexState{
+				unfinished: []string{three.ID, two.ID},
+				running:    []string{three.ID, two.ID},
+				finished:   []string{one.ID},
+				pro:        []string{three.ID},
+			},
 			taskLookups: map[string]string{"task-3": three.ID},
 		},
 		{
@@ -195,24 +208,24 @@ func TestUpdateKeepsIndexesRight(t *testing.T) {
 				j.SetStatus(StatusFinished, "", testEpoch.Add(time.Hour))
 				return nil
 			},
-			unfinished:  []string{three.ID},
-			running:     []string{three.ID},
-			finished:    []string{two.ID, one.ID},
-			pro:         []string{three.ID, two.ID},
-			proFinished: []string{two.ID},
+			want:        settled,
 			taskLookups: map[string]string{"task-2": two.ID, "task-3": three.ID},
 		},
 		{
 			name:        "three renames its task id",
 			id:          three.ID,
 			fn:          func(j *Job) error { j.TaskID = "task-3b"; return nil },
-			unfinished:  []string{three.ID},
-			running:     []string{three.ID},
-			finished:    []string{two.ID, one.ID},
-			pro:         []string{three.ID, two.ID},
-			proFinished: []string{two.ID},
+			want:        settled,
 			taskLookups: map[string]string{"task-3": "", "task-3b": three.ID},
 		},
+	}
+	return append(steps, refusedSteps(two, three, settled)...)
+}
+
+// refusedSteps are updates the store refuses; each leaves the indexes at
+// settled.
+func refusedSteps(two, three *Job, settled indexState) []updateStep {
+	return []updateStep{
 		{
 			name: "an error from fn writes nothing",
 			id:   three.ID,
@@ -220,50 +233,42 @@ func TestUpdateKeepsIndexesRight(t *testing.T) {
 				j.SetStatus(StatusFailed, "", testEpoch)
 				return errBoom
 			},
-			wantErr:     errBoom,
-			unfinished:  []string{three.ID},
-			running:     []string{three.ID},
-			finished:    []string{two.ID, one.ID},
-			pro:         []string{three.ID, two.ID},
-			proFinished: []string{two.ID},
+			wantErr: errBoom,
+			want:    settled,
 		},
 		{
 			name:        "taking another job's task id is refused",
 			id:          three.ID,
 			fn:          func(j *Job) error { j.TaskID = "task-2"; return nil },
 			wantErr:     ErrExists,
-			unfinished:  []string{three.ID},
-			running:     []string{three.ID},
-			finished:    []string{two.ID, one.ID},
-			pro:         []string{three.ID, two.ID},
-			proFinished: []string{two.ID},
+			want:        settled,
 			taskLookups: map[string]string{"task-2": two.ID, "task-3b": three.ID},
 		},
 		{
-			name:        "changing the id is refused",
-			id:          three.ID,
-			fn:          func(j *Job) error { j.ID = "other"; return nil },
-			wantErr:     ErrInvalid,
-			unfinished:  []string{three.ID},
-			running:     []string{three.ID},
-			finished:    []string{two.ID, one.ID},
-			pro:         []string{three.ID, two.ID},
-			proFinished: []string{two.ID},
+			name:    "changing the id is refused",
+			id:      three.ID,
+			fn:      func(j *Job) error { j.ID = "other"; return nil },
+			wantErr: ErrInvalid,
+			want:    settled,
 		},
 		{
 			name:    "unknown id",
 			id:      "missing",
 			fn:      func(*Job) error { return nil },
 			wantErr: ErrNotFound,
-
-			unfinished:  []string{three.ID},
-			running:     []string{three.ID},
-			finished:    []string{two.ID, one.ID},
-			pro:         []string{three.ID, two.ID},
-			proFinished: []string{two.ID},
+			want:    settled,
 		},
 	}
-	for _, st := range steps {
+}
+
+func TestUpdateKeepsIndexesRight(t *testing.T) {
+	s := openTestStore(t)
+	// One at a time, so each gets its own created_at.
+	one := mustCreate(t, s, job("sora-2-official", "one", StatusRunning))[0]
+	two := mustCreate(t, s, job("sora-2-official", "two", StatusRunning))[0]
+	three := mustCreate(t, s, job("sora-2-pro-official", "three", StatusSubmitting))[0]
+
+	for _, st := range updateSteps(one, two, three) {
 		t.Run(st.name, func(t *testing.T) {
 			got, err := s.Update(st.id, st.fn)
 			if !errors.Is(err, st.wantErr) {
@@ -275,21 +280,7 @@ func TestUpdateKeepsIndexesRight(t *testing.T) {
 					t.Errorf("Update returned %+v, stored %+v", got, stored)
 				}
 			}
-			unfinished, err := s.Unfinished()
-			if err != nil {
-				t.Fatal(err)
-			}
-			check := func(what string, got []Job, want []string) {
-				t.Helper()
-				if !slices.Equal(ids(got), want) && !(len(got) == 0 && len(want) == 0) {
-					t.Errorf("%s = %v, want %v", what, ids(got), want)
-				}
-			}
-			check("Unfinished", unfinished, st.unfinished)
-			check("running", mustList(t, s, Query{Statuses: []Status{StatusRunning}}), st.running)
-			check("finished", mustList(t, s, Query{Statuses: []Status{StatusFinished}}), st.finished)
-			check("pro", mustList(t, s, Query{Model: "sora-2-pro-official"}), st.pro)
-			check("pro finished", mustList(t, s, Query{Model: "sora-2-pro-official", Statuses: []Status{StatusFinished}}), st.proFinished)
+			checkIndexes(t, s, st.want)
 			for task, want := range st.taskLookups {
 				j, err := s.ByTaskID(task)
 				if want == "" && !errors.Is(err, ErrNotFound) || want != "" && j.ID != want {
@@ -298,6 +289,26 @@ func TestUpdateKeepsIndexesRight(t *testing.T) {
 			}
 		})
 	}
+}
+
+// checkIndexes compares what each index of s answers with want.
+func checkIndexes(t *testing.T, s *Store, want indexState) {
+	t.Helper()
+	unfinished, err := s.Unfinished()
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(what string, got []Job, want []string) {
+		t.Helper()
+		if !slices.Equal(ids(got), want) && !(len(got) == 0 && len(want) == 0) {
+			t.Errorf("%s = %v, want %v", what, ids(got), want)
+		}
+	}
+	check("Unfinished", unfinished, want.unfinished)
+	check("running", mustList(t, s, Query{Statuses: []Status{StatusRunning}}), want.running)
+	check("finished", mustList(t, s, Query{Statuses: []Status{StatusFinished}}), want.finished)
+	check("pro", mustList(t, s, Query{Model: "sora-2-pro-official"}), want.pro)
+	check("pro finished", mustList(t, s, Query{Model: "sora-2-pro-official", Statuses: []Status{StatusFinished}}), want.proFinished)
 }
 
 var errBoom = errors.New("boom")

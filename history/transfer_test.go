@@ -12,12 +12,11 @@ import (
 	"time"
 )
 
-func TestExportImportRoundTrip(t *testing.T) {
-	src, _ := listFixture(t)
-	// Give some jobs every optional field.
-	all := mustList(t, src, Query{})
-	for i, j := range all[:5] {
-		_, err := src.Update(j.ID, func(j *Job) error {
+// fillOptionalFields gives every optional field to each of js in s.
+func fillOptionalFields(t *testing.T, s *Store, js []Job) {
+	t.Helper()
+	for i, j := range js {
+		_, err := s.Update(j.ID, func(j *Job) error {
 			j.Progress = intp(i * 20)
 			j.VideoURLs = []string{"https://cdn.example.com/" + j.ID + ".mp4"}
 			j.ImageURL = "https://example.com/in.png"
@@ -33,6 +32,12 @@ func TestExportImportRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// exportOldestFirst exports src and checks it wrote one line per job, oldest
+// first.
+func exportOldestFirst(t *testing.T, src *Store) *bytes.Buffer {
+	t.Helper()
 	var exported bytes.Buffer
 	if err := src.Export(&exported); err != nil {
 		t.Fatal(err)
@@ -53,6 +58,14 @@ func TestExportImportRoundTrip(t *testing.T) {
 			t.Fatalf("line %d has job %s, want %s (oldest first)", i+1, j.ID, want[i])
 		}
 	}
+	return &exported
+}
+
+func TestExportImportRoundTrip(t *testing.T) {
+	src, _ := listFixture(t)
+	all := mustList(t, src, Query{})
+	fillOptionalFields(t, src, all[:5])
+	exported := exportOldestFirst(t, src)
 
 	dst := openTestStore(t)
 	for round, wantRes := range []ImportResult{{Added: 40}, {Unchanged: 40}} {
@@ -63,17 +76,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 		if res != wantRes {
 			t.Errorf("import %d: %+v, want %+v", round+1, res, wantRes)
 		}
-		got := mustList(t, dst, Query{})
-		wantJobs := mustList(t, src, Query{})
-		if !reflect.DeepEqual(got, wantJobs) {
-			t.Errorf("import %d: jobs differ from the source", round+1)
-			for i := range min(len(got), len(wantJobs)) {
-				if !reflect.DeepEqual(got[i], wantJobs[i]) {
-					t.Errorf("first difference at %d:\n got %+v\nwant %+v", i, got[i], wantJobs[i])
-					break
-				}
-			}
-		}
+		checkSameJobs(t, round, mustList(t, dst, Query{}), mustList(t, src, Query{}))
 		if st, _ := dst.Stamp(); st.Count != 40 {
 			t.Errorf("import %d: count %d, want 40", round+1, st.Count)
 		}
@@ -85,7 +88,29 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if again.String() != exported.String() {
 		t.Errorf("export of the imported store differs from the original export")
 	}
-	// Indexes were built for imported jobs.
+	checkIndexesFollow(t, dst, src, all)
+}
+
+// checkSameJobs reports the first job of got that differs from want after
+// import number round (from 0).
+func checkSameJobs(t *testing.T, round int, got, want []Job) {
+	t.Helper()
+	if reflect.DeepEqual(got, want) {
+		return
+	}
+	t.Errorf("import %d: jobs differ from the source", round+1)
+	for i := range min(len(got), len(want)) {
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Errorf("first difference at %d:\n got %+v\nwant %+v", i, got[i], want[i])
+			break
+		}
+	}
+}
+
+// checkIndexesFollow checks that the indexes were built for the jobs
+// imported into dst from src (all: src's jobs).
+func checkIndexesFollow(t *testing.T, dst, src *Store, all []Job) {
+	t.Helper()
 	for _, q := range []Query{{Statuses: []Status{StatusFinished}}, {Model: pro}, {Model: std, Statuses: []Status{StatusRunning}}} {
 		if got, want := ids(mustList(t, dst, q)), ids(mustList(t, src, q)); !slices.Equal(got, want) {
 			t.Errorf("List(%+v) after import = %v, want %v", q, got, want)
@@ -146,7 +171,19 @@ func TestImportOrdersByOwnCreatedAt(t *testing.T) {
 	}
 }
 
-func TestImportConflicts(t *testing.T) {
+// importConflict is one case of TestImportConflicts: the records stored
+// first, the file imported next, and what the store holds after.
+type importConflict struct {
+	name       string
+	stored     []string
+	input      []string
+	want       ImportResult
+	wantPrompt map[string]string // job id → prompt after the import
+	wantCount  int
+}
+
+// importConflictCases builds the cases of TestImportConflicts.
+func importConflictCases(t *testing.T) []importConflict {
 	base := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
 	rec := func(id, task, status, prompt string, updated time.Duration) string {
 		b, err := json.Marshal(Job{ID: id, TaskID: task, Status: Status(status), Prompt: prompt,
@@ -156,14 +193,7 @@ func TestImportConflicts(t *testing.T) {
 		}
 		return string(b)
 	}
-	tests := []struct {
-		name       string
-		stored     []string
-		input      []string
-		want       ImportResult
-		wantPrompt map[string]string // job id → prompt after the import
-		wantCount  int
-	}{
+	return []importConflict{
 		{
 			name:       "same task id, newer record wins and keeps the stored id",
 			stored:     []string{rec("local1", "t1", "running", "stored", time.Minute)},
@@ -217,7 +247,10 @@ func TestImportConflicts(t *testing.T) {
 			wantCount:  1,
 		},
 	}
-	for _, tt := range tests {
+}
+
+func TestImportConflicts(t *testing.T) {
+	for _, tt := range importConflictCases(t) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := openTestStore(t)
 			if len(tt.stored) > 0 {
@@ -232,33 +265,39 @@ func TestImportConflicts(t *testing.T) {
 			if res != tt.want {
 				t.Errorf("Import = %+v, want %+v", res, tt.want)
 			}
-			for id, prompt := range tt.wantPrompt {
-				if j, err := s.Get(id); err != nil || j.Prompt != prompt {
-					t.Errorf("job %s: prompt %q, %v; want %q", id, j.Prompt, err, prompt)
-				}
-			}
-			all := mustList(t, s, Query{})
-			if len(all) != tt.wantCount {
-				t.Errorf("store has %v, want %d jobs", ids(all), tt.wantCount)
-			}
-			if st, _ := s.Stamp(); st.Count != tt.wantCount {
-				t.Errorf("Stamp().Count = %d, want %d", st.Count, tt.wantCount)
-			}
-			// Index entries follow the winner: each job is listed under
-			// its own status and under no other.
-			listed := 0
-			for _, st := range allStatuses {
-				for _, j := range mustList(t, s, Query{Statuses: []Status{st}}) {
-					listed++
-					if j.Status != st {
-						t.Errorf("job %s (%s) listed under %s", j.ID, j.Status, st)
-					}
-				}
-			}
-			if listed != len(all) {
-				t.Errorf("status index lists %d jobs, want %d", listed, len(all))
-			}
+			checkAfterImport(t, s, tt.wantPrompt, tt.wantCount)
 		})
+	}
+}
+
+// checkAfterImport checks the prompts and count of s after an import, and that
+// index entries follow the winner: each job is listed under its own status
+// and under no other.
+func checkAfterImport(t *testing.T, s *Store, wantPrompt map[string]string, wantCount int) {
+	t.Helper()
+	for id, prompt := range wantPrompt {
+		if j, err := s.Get(id); err != nil || j.Prompt != prompt {
+			t.Errorf("job %s: prompt %q, %v; want %q", id, j.Prompt, err, prompt)
+		}
+	}
+	all := mustList(t, s, Query{})
+	if len(all) != wantCount {
+		t.Errorf("store has %v, want %d jobs", ids(all), wantCount)
+	}
+	if st, _ := s.Stamp(); st.Count != wantCount {
+		t.Errorf("Stamp().Count = %d, want %d", st.Count, wantCount)
+	}
+	listed := 0
+	for _, st := range allStatuses {
+		for _, j := range mustList(t, s, Query{Statuses: []Status{st}}) {
+			listed++
+			if j.Status != st {
+				t.Errorf("job %s (%s) listed under %s", j.ID, j.Status, st)
+			}
+		}
+	}
+	if listed != len(all) {
+		t.Errorf("status index lists %d jobs, want %d", listed, len(all))
 	}
 }
 
