@@ -43,10 +43,12 @@ type detailScreen struct {
 	dl *downloadState
 	// preview is the picture pane: the job's frame, or its group's.
 	preview detailPreview
+	// retry is the choice r opens on an unconfirmed job.
+	retry retryPane
 }
 
 func newDetailScreen(sh *shared) *detailScreen {
-	return &detailScreen{sh: sh, preview: newDetailPreview()}
+	return &detailScreen{sh: sh, preview: newDetailPreview(), retry: newRetryPane(sh)}
 }
 
 // SetSize is the body's size.
@@ -64,7 +66,14 @@ func (s *detailScreen) Keys() help.KeyMap {
 		b := []key.Binding{km.Confirm, keep}
 		return keyHelp{short: b, full: [][]key.Binding{b}}
 	}
+	if s.retry.stage != retryNone {
+		b := s.retryKeys()
+		return keyHelp{short: b, full: [][]key.Binding{b}}
+	}
 	var b []key.Binding
+	if j.Status == history.StatusUnconfirmed {
+		b = append(b, km.Retry)
+	}
 	if j.LocalPath != "" || len(j.VideoURLs) > 0 {
 		b = append(b, km.Play)
 	}
@@ -100,10 +109,20 @@ func (s *detailScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		s.preview.setProfile(msg.Profile)
 	case downloadStartedMsg:
 		return s, s.downloadStarted(msg)
+	case resolvedMsg, resentMsg:
+		return s, s.retryReply(msg)
+	case stylesMsg:
+		s.retry.input.SetStyles(s.sh.st.textinput())
 	case tea.KeyPressMsg:
 		return s, s.key(msg)
 	case tea.MouseWheelMsg:
 		s.scrollBy(wheelStep(msg))
+	default: // a paste or the cursor's blink, for the task id field
+		if s.retry.stage == retryTask {
+			var cmd tea.Cmd
+			s.retry.input, cmd = s.retry.input.Update(msg)
+			return s, cmd
+		}
 	}
 	return s, nil
 }
@@ -112,6 +131,7 @@ func (s *detailScreen) show(j history.Job) tea.Cmd {
 	if s.job.ID != j.ID {
 		s.offset = 0
 		s.dl = nil
+		s.closeRetry()
 		if j.GroupID == "" || j.GroupID != s.job.GroupID {
 			s.group = nil
 		}
@@ -179,7 +199,12 @@ func (s *detailScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	if s.confirming {
 		return s.confirm(msg)
 	}
+	if s.retry.stage != retryNone {
+		return s.retryKey(msg)
+	}
 	switch {
+	case key.Matches(msg, km.Retry) && j.Status == history.StatusUnconfirmed:
+		return s.openRetry()
 	case key.Matches(msg, km.Delete):
 		s.confirming = true
 		return flash("Delete "+j.ID+" from the history? y deletes it; any other key keeps it. A saved video stays on disk.", true)
@@ -237,6 +262,9 @@ func (s *detailScreen) View() string {
 func (s *detailScreen) content() []string {
 	st, j, w, now := s.sh.st, s.job, s.width, s.sh.now()
 	var lines []string
+	if s.retry.stage != retryNone {
+		lines = s.retryView()
+	}
 	add := func(label, value string) {
 		if value == "" {
 			return

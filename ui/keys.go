@@ -108,7 +108,7 @@ func newKeyMap() keyMap {
 		PrevMember: key.NewBinding(key.WithKeys("["), key.WithHelp("[/]", "other variant")),
 		NextMember: key.NewBinding(key.WithKeys("]")),
 		Delete:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "delete")),
-		Retry:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resolve")),
+		Retry:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resolve unconfirmed")),
 		Confirm:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		Preview:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "frame")),
 		Thumbs:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "thumbnails")),

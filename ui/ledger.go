@@ -89,15 +89,19 @@ func (m Model) spendSegment() string {
 
 // budgetProblem is why compose may not send its estimate now: it would
 // take the month past the budget, or the month's spend is not read yet.
-func (c *composeScreen) budgetProblem() string {
-	budget := c.sh.cfg.Settings.MonthlyBudget
-	if budget <= 0 || c.sh.backend.Store == nil {
+func (c *composeScreen) budgetProblem() string { return budgetProblem(c.sh, int(c.estimate())) }
+
+// budgetProblem is why credits more may not be spent now: they would take
+// the month past the budget, or the month's spend is not read yet.
+func budgetProblem(sh *shared, credits int) string {
+	budget := sh.cfg.Settings.MonthlyBudget
+	if budget <= 0 || sh.backend.Store == nil {
 		return ""
 	}
-	if !c.sh.spend.known {
+	if !sh.spend.known {
 		return "reading this month's spend for the budget…"
 	}
-	err := ledger.CheckBudget(budget, c.sh.spend.month, int(c.estimate()))
+	err := ledger.CheckBudget(budget, sh.spend.month, credits)
 	if err == nil {
 		return ""
 	}
