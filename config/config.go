@@ -7,13 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/download"
+	"github.com/soratui/soratui/internal/xdg"
 )
 
 // Settings are the values the commands and the interface start from.
@@ -96,18 +96,11 @@ func Path(getenv func(string) string) (string, error) {
 	if p := getenv("SORATUI_CONFIG"); p != "" {
 		return p, nil
 	}
-	if d := getenv("XDG_CONFIG_HOME"); d != "" && filepath.IsAbs(d) {
-		return filepath.Join(d, "soratui", "config.toml"), nil
+	p, err := xdg.File(getenv, "XDG_CONFIG_HOME", ".config", "config.toml")
+	if err != nil {
+		return "", errors.New("finding the config folder: no home folder; set XDG_CONFIG_HOME")
 	}
-	home := getenv("HOME")
-	if home == "" {
-		h, err := os.UserHomeDir()
-		if err != nil {
-			return "", errors.New("finding the config folder: no home folder; set XDG_CONFIG_HOME")
-		}
-		home = h
-	}
-	return filepath.Join(home, ".config", "soratui", "config.toml"), nil
+	return p, nil
 }
 
 // Load reads the config file (a missing file is no error) and the

@@ -121,22 +121,21 @@ func (s *Store) Update(id string, fn func(*Job) error) (Job, error) {
 
 // Get returns the job with local id id, or an error wrapping ErrNotFound.
 func (s *Store) Get(id string) (Job, error) {
-	var j Job
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		j, err = getJob(tx, id)
-		return err
-	})
-	return j, err
+	return s.viewJob(func(tx *bolt.Tx) (Job, error) { return getJob(tx, id) })
 }
 
 // ByTaskID returns the job with APIDot task id taskID, or an error wrapping
 // ErrNotFound.
 func (s *Store) ByTaskID(taskID string) (Job, error) {
+	return s.viewJob(func(tx *bolt.Tx) (Job, error) { return jobByTask(tx, taskID) })
+}
+
+// viewJob returns the job that read finds in a read-only transaction.
+func (s *Store) viewJob(read func(*bolt.Tx) (Job, error)) (Job, error) {
 	var j Job
 	err := s.view(func(tx *bolt.Tx) error {
 		var err error
-		j, err = jobByTask(tx, taskID)
+		j, err = read(tx)
 		return err
 	})
 	return j, err

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/soratui/soratui/internal/xdg"
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 )
@@ -70,19 +71,11 @@ func DefaultPath(getenv func(string) string) (string, error) {
 	if p := getenv("SORATUI_DB"); p != "" {
 		return p, nil
 	}
-	// The XDG spec says relative values are invalid and must be ignored.
-	if d := getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
-		return filepath.Join(d, "soratui", "history.db"), nil
+	p, err := xdg.File(getenv, "XDG_DATA_HOME", filepath.Join(".local", "share"), "history.db")
+	if err != nil {
+		return "", fmt.Errorf("finding the history file: %w", err)
 	}
-	home := getenv("HOME")
-	if home == "" {
-		h, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("finding the history file: %w", err)
-		}
-		home = h
-	}
-	return filepath.Join(home, ".local", "share", "soratui", "history.db"), nil
+	return p, nil
 }
 
 // Open prepares the history file at path and returns a Store for it. It
@@ -277,10 +270,17 @@ func (s *Store) openDB(readOnly bool) (*bolt.DB, error) {
 const lockPoll = 2 * time.Millisecond
 
 // view runs fn in a read-only transaction under a shared lock.
-func (s *Store) view(fn func(*bolt.Tx) error) (err error) {
+func (s *Store) view(fn func(*bolt.Tx) error) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	db, err := s.openDB(true)
+	return s.withDB(true, func(db *bolt.DB) error { return db.View(fn) })
+}
+
+// withDB opens the file (shared lock when readOnly), runs fn on it and
+// closes it, reporting a failed close only when fn succeeded; the caller
+// holds s.mu.
+func (s *Store) withDB(readOnly bool, fn func(*bolt.DB) error) (err error) {
+	db, err := s.openDB(readOnly)
 	if err != nil {
 		return err
 	}
@@ -289,7 +289,7 @@ func (s *Store) view(fn func(*bolt.Tx) error) (err error) {
 			err = fmt.Errorf("closing history file %s: %w", s.path, cerr)
 		}
 	}()
-	return db.View(fn)
+	return fn(db)
 }
 
 // bucketer is what reading helpers need of a transaction, read or write.
@@ -308,38 +308,35 @@ type writeTx struct {
 
 // update runs fn in a write transaction under an exclusive lock and bumps
 // the change counter when fn succeeds.
-func (s *Store) update(fn func(*writeTx) error) (err error) {
+func (s *Store) update(fn func(*writeTx) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	db, err := s.openDB(false)
-	if err != nil {
+	return s.withDB(false, func(db *bolt.DB) error {
+		return db.Update(func(tx *bolt.Tx) error { return runWrite(tx, fn) })
+	})
+}
+
+// runWrite runs fn in tx, then applies its word index changes and bumps the
+// change counter.
+func runWrite(tx *bolt.Tx, fn func(*writeTx) error) error {
+	// Keys mostly arrive in time order, at the end of each index;
+	// fuller pages make a smaller file with fewer pages to write.
+	for _, name := range allBuckets {
+		if b := tx.Bucket(name); b != nil {
+			b.FillPercent = fillPercent
+		}
+	}
+	wtx := &writeTx{Tx: tx}
+	if err := fn(wtx); err != nil {
 		return err
 	}
-	defer func() {
-		if cerr := db.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("closing history file %s: %w", s.path, cerr)
-		}
-	}()
-	return db.Update(func(tx *bolt.Tx) error {
-		// Keys mostly arrive in time order, at the end of each index;
-		// fuller pages make a smaller file with fewer pages to write.
-		for _, name := range allBuckets {
-			if b := tx.Bucket(name); b != nil {
-				b.FillPercent = fillPercent
-			}
-		}
-		wtx := &writeTx{Tx: tx}
-		if err := fn(wtx); err != nil {
-			return err
-		}
-		if err := wtx.applyWords(); err != nil {
-			return err
-		}
-		if meta := tx.Bucket(bucketMeta); meta != nil {
-			return meta.Put(keySeq, u64(readU64(meta.Get(keySeq))+1))
-		}
-		return nil
-	})
+	if err := wtx.applyWords(); err != nil {
+		return err
+	}
+	if meta := tx.Bucket(bucketMeta); meta != nil {
+		return meta.Put(keySeq, u64(readU64(meta.Get(keySeq))+1))
+	}
+	return nil
 }
 
 // Stamp is a cheap marker of the file's content: it changes whenever any
