@@ -25,6 +25,21 @@ func newClient(t *testing.T, s *apidottest.Server, opts ...apidot.Option) *apido
 	}, opts...)...)
 }
 
+// submitAndStatus submits a standard job with prompt and asks for its
+// status once, failing the test on either error.
+func submitAndStatus(t *testing.T, c *apidot.Client, prompt string) (submitted, status apidot.Task) {
+	t.Helper()
+	task, err := c.Submit(context.Background(), standard(prompt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.Status(context.Background(), task.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return task, got
+}
+
 func standard(prompt string) apidot.Request {
 	return apidot.Request{Model: apidot.ModelStandard, Prompt: prompt}
 }
@@ -88,14 +103,7 @@ func TestStatusFollowsATaskToTheEnd(t *testing.T) {
 		t.Run(fmt.Sprintf("flat files %v", flat), func(t *testing.T) {
 			s := apidottest.NewTestServer(t, apidottest.Options{FlatFiles: flat})
 			c := newClient(t, s)
-			task, err := c.Submit(context.Background(), standard("a lighthouse at dusk"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := c.Status(context.Background(), task.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
+			task, got := submitAndStatus(t, c, "a lighthouse at dusk")
 			if got.Status != apidot.StatusFinished || !got.Terminal() {
 				t.Fatalf("status = %q, want finished", got.Status)
 			}
@@ -115,14 +123,7 @@ func TestStatusFollowsATaskToTheEnd(t *testing.T) {
 func TestStatusReportsFailureMessage(t *testing.T) {
 	s := apidottest.NewTestServer(t, apidottest.Options{})
 	c := newClient(t, s)
-	task, err := c.Submit(context.Background(), standard("a duel [fail]"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := c.Status(context.Background(), task.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, got := submitAndStatus(t, c, "a duel [fail]")
 	if got.Status != apidot.StatusFailed || !strings.Contains(got.ErrorMessage, "moderation") {
 		t.Errorf("got %+v, want failed with a moderation message", got)
 	}

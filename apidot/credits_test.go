@@ -57,14 +57,7 @@ func TestSimulatorReportsChargesAndRefunds(t *testing.T) {
 		prompt string
 		want   int
 	}{{"a lighthouse", 24}, {"a duel [fail]", 0}} {
-		task, err := c.Submit(context.Background(), standard(tt.prompt))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := c.Status(context.Background(), task.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, got := submitAndStatus(t, c, tt.prompt)
 		if got.CreditsAmount == nil || *got.CreditsAmount != tt.want {
 			t.Errorf("%s: credits amount %v, want %d", tt.prompt, got.CreditsAmount, tt.want)
 		}

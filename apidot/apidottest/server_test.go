@@ -32,6 +32,26 @@ func post(t *testing.T, s *apidottest.Server, body string) (int, map[string]any)
 	return resp.StatusCode, out
 }
 
+// submitTask submits a valid job and returns its task id.
+func submitTask(t *testing.T, s *apidottest.Server) string {
+	t.Helper()
+	_, out := post(t, s, `{"model":"sora-2-official","input":{"prompt":"p"}}`)
+	return out["data"].(map[string]any)["task_id"].(string)
+}
+
+// getVideo fetches the video of task id and returns the answer with its
+// body read and closed.
+func getVideo(t *testing.T, s *apidottest.Server, id string) (*http.Response, []byte) {
+	t.Helper()
+	resp, err := s.Client().Get(s.VideoURL(id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, body
+}
+
 func TestSimulatorRejectsWhatTheAPIRejects(t *testing.T) {
 	s := apidottest.NewTestServer(t, apidottest.Options{})
 	for _, body := range []string{
@@ -60,32 +80,20 @@ func TestSimulatorRejectsWhatTheAPIRejects(t *testing.T) {
 
 func TestSimulatorMovesThroughStates(t *testing.T) {
 	s := apidottest.NewTestServer(t, apidottest.Options{QueueTime: time.Hour})
-	_, out := post(t, s, `{"model":"sora-2-official","input":{"prompt":"p"}}`)
-	id := out["data"].(map[string]any)["task_id"].(string)
+	id := submitTask(t, s)
 	task, ok := s.Task(id)
 	if !ok || !task.StartsAt.After(task.CreatedAt) {
 		t.Fatalf("task %+v", task)
 	}
-	resp, err := s.Client().Get(s.VideoURL(id))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 404 {
+	if resp, _ := getVideo(t, s, id); resp.StatusCode != 404 {
 		t.Errorf("video of a queued task answered %d, want 404", resp.StatusCode)
 	}
 }
 
 func TestSimulatorServesTheSampleClip(t *testing.T) {
 	s := apidottest.NewTestServer(t, apidottest.Options{})
-	_, out := post(t, s, `{"model":"sora-2-official","input":{"prompt":"p"}}`)
-	id := out["data"].(map[string]any)["task_id"].(string)
-	resp, err := s.Client().Get(s.VideoURL(id))
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	id := submitTask(t, s)
+	resp, body := getVideo(t, s, id)
 	if resp.StatusCode != 200 || !bytes.Equal(body, assets.SampleClip) || resp.Header.Get("Content-Type") != "video/mp4" {
 		t.Errorf("video: %d %s, %d bytes", resp.StatusCode, resp.Header.Get("Content-Type"), len(body))
 	}
@@ -93,12 +101,7 @@ func TestSimulatorServesTheSampleClip(t *testing.T) {
 		t.Error("sample clip is not an MP4")
 	}
 	s.Expire(id)
-	resp, err = s.Client().Get(s.VideoURL(id))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 403 {
+	if resp, _ := getVideo(t, s, id); resp.StatusCode != 403 {
 		t.Errorf("expired video answered %d, want 403", resp.StatusCode)
 	}
 }
