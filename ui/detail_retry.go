@@ -48,12 +48,14 @@ var (
 type (
 	// resolvedMsg is the answer to adopting a task id into a job.
 	resolvedMsg struct {
+		id  string
 		job history.Job
 		err error
 	}
 	// resentMsg is the answer to marking a job never billed and sending
 	// its request again.
 	resentMsg struct {
+		id             string
 		settled, fresh history.Job
 		err            error
 	}
@@ -162,7 +164,7 @@ func (s *detailScreen) adopt(task string) tea.Cmd {
 		if err == nil && !j.Status.Terminal() {
 			svc.Follow(j.ID)
 		}
-		return resolvedMsg{job: j, err: err}
+		return resolvedMsg{id: id, job: j, err: err}
 	}
 }
 
@@ -187,40 +189,37 @@ func resendCmd(ctx context.Context, svc *jobs.Service, id string) tea.Cmd {
 		if err == nil && !fresh.Status.Terminal() && fresh.TaskID != "" {
 			svc.Follow(fresh.ID)
 		}
-		return resentMsg{settled: settled, fresh: fresh, err: err}
+		return resentMsg{id: id, settled: settled, fresh: fresh, err: err}
 	}
 }
 
 // retryReply takes the service's answer: a wrong task id keeps the field
-// open to correct it; anything else closes the choice.
+// open to correct it; anything else closes the choice. An answer about a
+// job no longer on show only says what happened.
 func (s *detailScreen) retryReply(msg tea.Msg) tea.Cmd {
+	note := flash(retryOutcome(msg), retryFailed(msg))
+	if replyID(msg) != s.job.ID {
+		return note
+	}
 	s.retry.busy = false
 	switch msg := msg.(type) {
 	case resolvedMsg:
-		if msg.err != nil {
-			if !errors.Is(msg.err, jobs.ErrUnknownTask) {
-				s.closeRetry()
-			}
-			return flash("Not adopted: "+describeError(msg.err), true)
+		if msg.err == nil || !errors.Is(msg.err, jobs.ErrUnknownTask) {
+			s.closeRetry()
 		}
-		s.closeRetry()
-		s.refresh(msg.job)
-		return flash(fmt.Sprintf("Adopted task %s into %s; following it.", inert.Line(msg.job.TaskID), msg.job.ID), false)
+		if msg.err == nil {
+			s.refresh(msg.job)
+		}
 	case resentMsg:
 		s.closeRetry()
 		if msg.settled.ID != "" {
 			s.refresh(msg.settled)
 		}
-		if msg.fresh.ID == "" {
-			return flash("Not sent: "+describeError(msg.err), true)
+		if msg.fresh.ID != "" {
+			return tea.Batch(s.show(msg.fresh), note)
 		}
-		note := flash(fmt.Sprintf("Marked %s never billed and sent it again as %s.", msg.settled.ID, msg.fresh.ID), false)
-		if msg.err != nil {
-			note = flash("Sent again as "+msg.fresh.ID+", but: "+describeError(msg.err), true)
-		}
-		return tea.Batch(s.show(msg.fresh), note)
 	}
-	return nil
+	return note
 }
 
 // retryView is the choice, worded plainly, above the job's lines.
@@ -263,4 +262,46 @@ func (s *detailScreen) retryView() []string {
 		out = append(out, st.faint.Render("Waiting for APIDot…"))
 	}
 	return append(out, "")
+}
+
+// replyID is the job a reply of the service is about.
+func replyID(msg tea.Msg) string {
+	switch msg := msg.(type) {
+	case resolvedMsg:
+		return msg.id
+	case resentMsg:
+		return msg.id
+	}
+	return ""
+}
+
+// retryFailed reports whether a reply carries an error.
+func retryFailed(msg tea.Msg) bool {
+	switch msg := msg.(type) {
+	case resolvedMsg:
+		return msg.err != nil
+	case resentMsg:
+		return msg.err != nil
+	}
+	return false
+}
+
+// retryOutcome says in one sentence what a reply did.
+func retryOutcome(msg tea.Msg) string {
+	switch msg := msg.(type) {
+	case resolvedMsg:
+		if msg.err != nil {
+			return "Not adopted into " + msg.id + ": " + describeError(msg.err)
+		}
+		return fmt.Sprintf("Adopted task %s into %s; following it.", inert.Line(msg.job.TaskID), msg.id)
+	case resentMsg:
+		if msg.fresh.ID == "" {
+			return "Not sent again: " + describeError(msg.err)
+		}
+		if msg.err != nil {
+			return "Sent " + msg.id + " again as " + msg.fresh.ID + ", but: " + describeError(msg.err)
+		}
+		return fmt.Sprintf("Marked %s never billed and sent it again as %s.", msg.id, msg.fresh.ID)
+	}
+	return ""
 }

@@ -145,3 +145,20 @@ func TestRetryResendAsksFirstAndSendsOnce(t *testing.T) {
 		t.Errorf("%d submits; new job %+v", server.Submits(), fresh)
 	}
 }
+
+// A reply about a job no longer on show only says what happened: the
+// choice open on the job now shown stays as it is.
+func TestRetryReplyForAnotherJobLeavesTheChoice(t *testing.T) {
+	store := openStore(t)
+	js := seedStore(t, store, everyStatus()[3:4])
+	m := newTestModel(t, store, nil, 80, 24)
+	m = openJob(t, m, js[0])
+	m = send(t, m, press("r"))
+	m = send(t, m, resentMsg{id: "job-elsewhere", settled: history.Job{ID: "job-elsewhere"}, fresh: history.Job{ID: "job-new"}})
+	if d := detailOf(m); d.retry.stage != retryChoose || d.job.ID != js[0].ID {
+		t.Errorf("a stale reply moved Detail: stage %d, job %s", d.retry.stage, d.job.ID)
+	}
+	if !strings.Contains(m.flash, "job-elsewhere") || !strings.Contains(m.flash, "job-new") {
+		t.Errorf("flash %q does not say what happened", m.flash)
+	}
+}
