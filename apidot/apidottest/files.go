@@ -16,12 +16,7 @@ import (
 func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 	idx := s.record(r, nil)
 	s.mu.Lock()
-	t, ok := s.lookupLocked(r.PathValue("task_id"))
-	ok = ok && !s.forgottenLocked(r.PathValue("task_id"))
-	var snap Task
-	if ok {
-		snap = *t
-	}
+	snap, ok := s.snapshotLocked(r.PathValue("task_id"))
 	dropVideo := s.opts.Faults.DropVideo
 	s.mu.Unlock()
 	switch {

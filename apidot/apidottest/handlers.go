@@ -144,12 +144,7 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	f := s.opts.Faults
 	drop, fail5xx, errBody := s.roll(f.Drop), s.roll(f.ServerError), s.roll(f.ErrorBody)
-	t, ok := s.lookupLocked(r.PathValue("task_id"))
-	ok = ok && !s.forgottenLocked(r.PathValue("task_id"))
-	var snap Task
-	if ok {
-		snap = *t
-	}
+	snap, ok := s.snapshotLocked(r.PathValue("task_id"))
 	s.mu.Unlock()
 	switch {
 	case drop:
@@ -167,6 +162,16 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.answer(w, r, &idx, http.StatusOK, s.statusBody(snap, time.Now()))
+}
+
+// snapshotLocked copies the task with that id as a request sees it: a
+// forgotten task is not found. The caller holds s.mu.
+func (s *Server) snapshotLocked(id string) (Task, bool) {
+	t, ok := s.lookupLocked(id)
+	if !ok || s.forgottenLocked(id) {
+		return Task{}, false
+	}
+	return *t, true
 }
 
 // lookupLocked finds a task, rebuilding one an earlier server made when
