@@ -13,12 +13,7 @@ import (
 
 func status(t *testing.T, s *apidottest.Server, id string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, s.URL+"/api/generate/status/"+id, nil)
-	req.Header.Set("Authorization", "Bearer sk-anything-1234")
-	resp, err := s.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := call(t, s, http.MethodGet, "/api/generate/status/"+id, nil)
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {

@@ -16,14 +16,21 @@ import (
 	"github.com/soratui/soratui/assets"
 )
 
-func post(t *testing.T, s *apidottest.Server, body string) (int, map[string]any) {
+// call sends an authorized request to path on s; the caller closes the body.
+func call(t *testing.T, s *apidottest.Server, method, path string, body io.Reader) *http.Response {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, s.URL+"/api/generate/submit", strings.NewReader(body))
+	req, _ := http.NewRequest(method, s.URL+path, body)
 	req.Header.Set("Authorization", "Bearer sk-anything-1234")
 	resp, err := s.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return resp
+}
+
+func post(t *testing.T, s *apidottest.Server, body string) (int, map[string]any) {
+	t.Helper()
+	resp := call(t, s, http.MethodPost, "/api/generate/submit", strings.NewReader(body))
 	defer resp.Body.Close()
 	var out map[string]any
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
