@@ -55,6 +55,7 @@ func newDetailScreen(sh *shared) *detailScreen {
 func (s *detailScreen) SetSize(w, h int) {
 	s.width, s.height = w, h
 	s.preview.setSize(w, h)
+	s.retry.input.SetWidth(max(20, min(60, w-12)))
 }
 
 // Keys offer only the actions that apply to the job on show.

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/history"
@@ -160,5 +162,27 @@ func TestRetryReplyForAnotherJobLeavesTheChoice(t *testing.T) {
 	}
 	if !strings.Contains(m.flash, "job-elsewhere") || !strings.Contains(m.flash, "job-new") {
 		t.Errorf("flash %q does not say what happened", m.flash)
+	}
+}
+
+// The task id field opens empty, shows its whole placeholder and takes a
+// paste.
+func TestRetryTaskFieldTakesAPaste(t *testing.T) {
+	store := openStore(t)
+	js := seedStore(t, store, everyStatus()[3:4])
+	m := newTestModel(t, store, nil, 80, 24)
+	m = openJob(t, m, js[0])
+	m = send(t, m, press("r"))
+	m = send(t, m, press("t"))
+	if v := detailOf(m).retry.input.Value(); v != "" || !strings.Contains(screenText(m), "task-unified-…") {
+		t.Fatalf("the field opens with %q:\n%s", v, screenText(m))
+	}
+	m = send(t, m, tea.PasteMsg{Content: "task-unified-42"})
+	if v := detailOf(m).retry.input.Value(); v != "task-unified-42" {
+		t.Errorf("after a paste the field holds %q", v)
+	}
+	m = send(t, m, press("q"))
+	if m.quitting || detailOf(m).retry.input.Value() != "task-unified-42q" {
+		t.Errorf("q did not type into the field: quitting %v, %q", m.quitting, detailOf(m).retry.input.Value())
 	}
 }
