@@ -54,11 +54,7 @@ func TestRetryOnlyOnUnconfirmedJobs(t *testing.T) {
 
 func TestGoldenDetailRetryChoice(t *testing.T) {
 	eachSize(t, func(t *testing.T, w, h int) {
-		store := openStore(t)
-		js := seedStore(t, store, everyStatus()[3:4])
-		m := newTestModel(t, store, nil, w, h)
-		m = openJob(t, m, js[0])
-		m = send(t, m, press("r"))
+		m, _ := choiceOpen(t, w, h)
 		golden(t, m)
 		text := screenText(m)
 		for _, s := range []string{"the first request may have reached APIDot", "I have the task id", "esc"} {
@@ -67,6 +63,16 @@ func TestGoldenDetailRetryChoice(t *testing.T) {
 			}
 		}
 	})
+}
+
+// choiceOpen is a model at w×h on Detail of one unconfirmed job (shown),
+// with its choice open and no connection.
+func choiceOpen(t *testing.T, w, h int) (Model, history.Job) {
+	t.Helper()
+	store := openStore(t)
+	js := seedStore(t, store, everyStatus()[3:4])
+	m := openJob(t, newTestModel(t, store, nil, w, h), js[0])
+	return send(t, m, press("r")), js[0]
 }
 
 // retryRig is a model on Detail of one unconfirmed job, connected to a
@@ -151,13 +157,9 @@ func TestRetryResendAsksFirstAndSendsOnce(t *testing.T) {
 // A reply about a job no longer on show only says what happened: the
 // choice open on the job now shown stays as it is.
 func TestRetryReplyForAnotherJobLeavesTheChoice(t *testing.T) {
-	store := openStore(t)
-	js := seedStore(t, store, everyStatus()[3:4])
-	m := newTestModel(t, store, nil, 80, 24)
-	m = openJob(t, m, js[0])
-	m = send(t, m, press("r"))
+	m, j := choiceOpen(t, 80, 24)
 	m = send(t, m, resentMsg{id: "job-elsewhere", settled: history.Job{ID: "job-elsewhere"}, fresh: history.Job{ID: "job-new"}})
-	if d := detailOf(m); d.retry.stage != retryChoose || d.job.ID != js[0].ID {
+	if d := detailOf(m); d.retry.stage != retryChoose || d.job.ID != j.ID {
 		t.Errorf("a stale reply moved Detail: stage %d, job %s", d.retry.stage, d.job.ID)
 	}
 	if !strings.Contains(m.flash, "job-elsewhere") || !strings.Contains(m.flash, "job-new") {
@@ -168,11 +170,7 @@ func TestRetryReplyForAnotherJobLeavesTheChoice(t *testing.T) {
 // The task id field opens empty, shows its whole placeholder and takes a
 // paste.
 func TestRetryTaskFieldTakesAPaste(t *testing.T) {
-	store := openStore(t)
-	js := seedStore(t, store, everyStatus()[3:4])
-	m := newTestModel(t, store, nil, 80, 24)
-	m = openJob(t, m, js[0])
-	m = send(t, m, press("r"))
+	m, _ := choiceOpen(t, 80, 24)
 	m = send(t, m, press("t"))
 	if v := detailOf(m).retry.input.Value(); v != "" || !strings.Contains(screenText(m), "task-unified-…") {
 		t.Fatalf("the field opens with %q:\n%s", v, screenText(m))
