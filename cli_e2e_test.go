@@ -1,6 +1,7 @@
 package main_test
 
 import (
+	"crypto/rand"
 	"fmt"
 	"os"
 	"os/exec"
@@ -35,7 +36,7 @@ func ttyRun(t *testing.T, e *e2e, w, h int, args ...string) (raw, screen string,
 	if err := os.WriteFile(run, []byte(script.String()), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	socket := fmt.Sprintf("soratui-cli-%d-%d", os.Getpid(), time.Now().UnixNano())
+	socket := "soratui-cli-" + rand.Text()
 	tmux := func(a ...string) string {
 		out, err := exec.Command("tmux", append([]string{"-L", socket}, a...)...).CombinedOutput()
 		if err != nil {
@@ -88,6 +89,7 @@ func nonEmpty(screen string) []string {
 }
 
 func TestListAt70ColumnsAndOnAPipe(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t, apidottest.Options{})
 	long := "a lighthouse keeper paints the sea every evening in thick oils, slow push in on the canvas"
 	for _, p := range []string{"a red fox in snow", long} {
@@ -121,6 +123,7 @@ func TestListAt70ColumnsAndOnAPipe(t *testing.T) {
 }
 
 func TestShowLinksOnATerminalOnly(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t, apidottest.Options{QueueTime: 50 * time.Millisecond, RunTime: 100 * time.Millisecond})
 	if _, errs, code := e.run("submit", "--prompt", "a calm lake", "--wait"); code != 0 {
 		t.Fatalf("submit: %d %s", code, errs)
@@ -146,6 +149,7 @@ func TestShowLinksOnATerminalOnly(t *testing.T) {
 }
 
 func TestWaitShowsOneLiveLinePerJobInATerminal(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t, apidottest.Options{QueueTime: 300 * time.Millisecond, RunTime: 1200 * time.Millisecond})
 	_, screen, code := ttyRun(t, e, 70, 20, "submit", "--compare", "standard,pro-1080p", "--prompt", "'city at night, rain on the lens'", "--wait")
 	if code != 0 {

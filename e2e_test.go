@@ -97,6 +97,7 @@ func (e *e2e) list() []history.Job {
 }
 
 func TestKilledWatchLosesNothing(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t, apidottest.Options{QueueTime: 200 * time.Millisecond, RunTime: 1500 * time.Millisecond})
 	const n = 4
 	for i := range n {
@@ -135,6 +136,7 @@ func TestKilledWatchLosesNothing(t *testing.T) {
 }
 
 func TestKilledSubmitBecomesUnconfirmedNotResent(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t, apidottest.Options{Faults: apidottest.Faults{Slow: 1, SlowDelay: time.Minute}})
 	submit := e.command("submit", "--prompt", "a slow answer")
 	if err := submit.Start(); err != nil {
@@ -162,6 +164,7 @@ func TestKilledSubmitBecomesUnconfirmedNotResent(t *testing.T) {
 }
 
 func TestListWorksWhileWatchRuns(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t, apidottest.Options{QueueTime: 500 * time.Millisecond, RunTime: 4 * time.Second})
 	if _, errs, code := e.run("submit", "--prompt", "a long job"); code != 0 {
 		t.Fatal(errs)
@@ -191,6 +194,7 @@ func TestListWorksWhileWatchRuns(t *testing.T) {
 }
 
 func TestVersionAndHelp(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t, apidottest.Options{})
 	out, _, code := e.run("version")
 	if code != 0 || !strings.HasPrefix(out, "soratui ") {

@@ -1,6 +1,7 @@
 package main_test
 
 import (
+	"crypto/rand"
 	"fmt"
 	"os"
 	"os/exec"
@@ -33,7 +34,7 @@ func rawPane(t *testing.T, env []string, args ...string) (term *terminal, raw st
 	if err := os.WriteFile(run, []byte(script.String()), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	term = &terminal{t: t, socket: fmt.Sprintf("soratui-notify-%d-%d", os.Getpid(), time.Now().UnixNano()), dir: dir}
+	term = &terminal{t: t, socket: "soratui-notify-" + rand.Text(), dir: dir}
 	term.tmux("new-session", "-d", "-s", "app", "-x", "100", "-y", "30", run)
 	t.Cleanup(func() { exec.Command("tmux", "-L", term.socket, "kill-server").Run() })
 	term.tmux("pipe-pane", "-o", "-t", "app", "cat > '"+raw+"'")
@@ -60,6 +61,7 @@ func notifyEnv(t *testing.T, config string, run time.Duration) []string {
 }
 
 func TestNotificationsReachARealTerminalThroughTmux(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		config   string
@@ -70,6 +72,7 @@ func TestNotificationsReachARealTerminalThroughTmux(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			env := notifyEnv(t, tt.config, 300*time.Millisecond)
 			term, raw := rawPane(t, env, "submit", "--prompt", "'a red fox in snow'", "--wait")
 			if code := term.exitCode(); code != 0 {
@@ -99,6 +102,7 @@ func TestNotificationsReachARealTerminalThroughTmux(t *testing.T) {
 }
 
 func TestTUINotifiesInARealTerminal(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		config   string
@@ -109,6 +113,7 @@ func TestTUINotifiesInARealTerminal(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			env := notifyEnv(t, tt.config, 500*time.Millisecond)
 			term, raw := rawPane(t, env)
 			term.waitScreen("Prompt")

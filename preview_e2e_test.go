@@ -49,6 +49,7 @@ func framesSideBySide(screen string) bool {
 }
 
 func TestTUIDetailShowsTheFramesOfACompareGroup(t *testing.T) {
+	t.Parallel()
 	requireTool(t, "tmux")
 	framestest.Tools(t)
 	e := newE2E(t, apidottest.Options{})

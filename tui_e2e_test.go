@@ -1,6 +1,7 @@
 package main_test
 
 import (
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -53,7 +54,7 @@ func startTerminal(t testing.TB, env []string, w, h int, args ...string) *termin
 	if err := os.WriteFile(run, []byte(script.String()), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	term := &terminal{t: t, socket: fmt.Sprintf("soratui-test-%d-%d", os.Getpid(), time.Now().UnixNano()), dir: dir}
+	term := &terminal{t: t, socket: "soratui-test-" + rand.Text(), dir: dir}
 	term.tmux("new-session", "-d", "-s", "app", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), run)
 	t.Cleanup(func() { exec.Command("tmux", "-L", term.socket, "kill-server").Run() })
 	return term
@@ -109,6 +110,7 @@ func (term *terminal) exitCode() int {
 }
 
 func TestTUISubmitsAndFollowsAJobInARealTerminal(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t, apidottest.Options{QueueTime: 300 * time.Millisecond, RunTime: 1500 * time.Millisecond})
 	env := []string{
 		"HOME=" + e.dir, "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color",
@@ -147,6 +149,7 @@ func TestTUISubmitsAndFollowsAJobInARealTerminal(t *testing.T) {
 }
 
 func TestTUIDemoNeedsNoKey(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	env := []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color", "XDG_DATA_HOME=" + filepath.Join(dir, "data"),
 		"SORATUI_DEMO_SPEED=20"}
@@ -173,6 +176,7 @@ func TestTUIDemoNeedsNoKey(t *testing.T) {
 // the prompt; a draft typed before ctrl+c is back at the next start; q
 // ends the program at once; SIGTERM too, restoring the terminal.
 func TestTUIKeepsFocusAndDraftInARealTerminal(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t, apidottest.Options{QueueTime: 50 * time.Millisecond, RunTime: 200 * time.Millisecond})
 	env := []string{
 		"HOME=" + e.dir, "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color",
