@@ -23,6 +23,7 @@ func submitElsewhere(t *testing.T, h *harness) string {
 }
 
 func TestAdoptFollowsATaskSubmittedElsewhereOnce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	task := submitElsewhere(t, h)
 
@@ -47,6 +48,7 @@ func TestAdoptFollowsATaskSubmittedElsewhereOnce(t *testing.T) {
 }
 
 func TestAdoptRefusesBadTaskIDs(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	tests := []struct{ name, id, says string }{
 		{"unknown", "task-unified-0-0000-00000000s", "does not know this task"},
@@ -68,6 +70,7 @@ func TestAdoptRefusesBadTaskIDs(t *testing.T) {
 }
 
 func TestResolveSettlesUnconfirmedJobs(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{Faults: apidottest.Faults{SubmitCreateThenError: 1}})
 	first := submitJob(t, h, "--prompt", "an ambiguous one")
 	second := submitJob(t, h, "--prompt", "another ambiguous one")

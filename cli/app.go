@@ -186,7 +186,7 @@ func (a *app) serviceWith(store *history.Store, client jobs.API, autoDownload bo
 	auto := a.autoSettings()
 	svc := jobs.NewService(jobs.ServiceConfig{
 		Tracker:      cfg,
-		Downloader:   download.Downloader{Client: a.resultClient(), MaxSize: auto.MaxDownload},
+		Downloader:   download.Downloader{Client: a.resultClient(), MaxSize: auto.MaxDownload, Backoff: a.env.DownloadBackoff},
 		VideosDir:    videos,
 		AutoDownload: autoDownload,
 		AutoDest:     auto.dest,

@@ -29,6 +29,7 @@ const threeShots = `{"prompt":"a red fox in snow","name":"fox"}
 `
 
 func TestBatchRefusesAWholeFileWithABadLine(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	file := shotFile(t, "shots.jsonl", `{"prompt":"a fox"}
 {"prompt":"a hare","duration":7}
@@ -47,6 +48,7 @@ func TestBatchRefusesAWholeFileWithABadLine(t *testing.T) {
 }
 
 func TestBatchEstimateRefusals(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		config string
@@ -75,6 +77,7 @@ func TestBatchEstimateRefusals(t *testing.T) {
 }
 
 func TestBatchDryRunPrintsThePlanAndSendsNothing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	file := shotFile(t, "s.jsonl", threeShots)
 	r := h.run("", "batch", file, "--dry-run")
@@ -105,6 +108,7 @@ func TestBatchDryRunPrintsThePlanAndSendsNothing(t *testing.T) {
 }
 
 func TestBatchWaitRunsEveryLineOnceAndAgainOnlyWhatIsMissing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{QueueTime: 10 * time.Millisecond, RunTime: 30 * time.Millisecond})
 	file := shotFile(t, "s.jsonl", threeShots)
 	r := h.run("", "batch", file, "--wait", "--parallel", "2", "--json")
@@ -139,6 +143,7 @@ func TestBatchWaitRunsEveryLineOnceAndAgainOnlyWhatIsMissing(t *testing.T) {
 }
 
 func TestBatchReadsCSVFromStdinWithLiveLinesOnATerminal(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	csv := "prompt,model,duration\n\"a fox, in snow\",pro,8\nan owl,,\n"
 	r := h.runEnv(csv, func(e *cli.Env) { e.StderrIsTerminal = true }, "batch", "-", "--wait")

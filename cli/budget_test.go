@@ -8,6 +8,7 @@ import (
 )
 
 func TestBudgetGuardRefusesBeforeSending(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	writeConfig(t, h, "monthly_budget = 140\n")
 	steps := []struct {
@@ -41,6 +42,7 @@ func TestBudgetGuardRefusesBeforeSending(t *testing.T) {
 }
 
 func TestBudgetFromTheEnvironment(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	h.env["SORATUI_MONTHLY_BUDGET"] = "40"
 	r := h.run("", "submit", "--prompt", "a fox")

@@ -44,6 +44,9 @@ type Env struct {
 	// LockTimeout is how long one history operation waits for another
 	// process's lock; 0 means history.DefaultTimeout.
 	LockTimeout time.Duration
+	// DownloadBackoff is the first wait between download attempts; 0 means
+	// download.DefaultBackoff (tests shorten it so retries cost no time).
+	DownloadBackoff time.Duration
 	// Keyring holds the API key; nil means the OS keyring with
 	// keys.DefaultTimeout. Whatever is set, every call is still bounded.
 	Keyring keys.Keyring

@@ -34,6 +34,7 @@ func values(lines []string) []string {
 }
 
 func TestFlagValuesComplete(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	tests := []struct {
 		args []string
@@ -63,6 +64,7 @@ func TestFlagValuesComplete(t *testing.T) {
 }
 
 func TestJobIDsCompleteWithTheirPrompt(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	js := seed(t, h)
 	koi, fox := js[0], js[3]
@@ -89,6 +91,7 @@ func TestJobIDsCompleteWithTheirPrompt(t *testing.T) {
 }
 
 func TestTyposSuggestTheNearestCommandWithoutEchoingSecrets(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	tests := []struct {
 		args    []string

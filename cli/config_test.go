@@ -45,6 +45,7 @@ func submittedInput(t *testing.T, h *harness) (model string, input map[string]an
 }
 
 func TestConfigPrecedenceFileEnvFlag(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	path := writeConfig(t, h, "model = \"pro\"\nresolution = \"1080p\"\nduration = 8\n")
 	h.env["SORATUI_DURATION"] = "12"
@@ -92,6 +93,7 @@ func TestConfigPrecedenceFileEnvFlag(t *testing.T) {
 }
 
 func TestBadConfigExits2WithLineAndKey(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, file, want string
 	}{

@@ -76,6 +76,7 @@ func without(ids ...string) []string {
 }
 
 func TestDeleteAndPruneRemoveExactlyWhatTheySay(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		stdin   string
@@ -156,6 +157,7 @@ func TestDeleteAndPruneRemoveExactlyWhatTheySay(t *testing.T) {
 }
 
 func TestPruneRefusesBadAges(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	seedAges(t, h)
 	for _, age := range []string{"30", "thirty days", "0s", "0d", "-1d", "-5h", "d", "1e9d", "3w"} {
@@ -170,6 +172,7 @@ func TestPruneRefusesBadAges(t *testing.T) {
 }
 
 func TestConfirmationListsTheJobs(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	seedAges(t, h)
 	r := h.runEnv("n\n", func(e *cli.Env) { e.StdinIsTerminal = true }, "prune", "--older-than", "30d")
@@ -184,6 +187,7 @@ func TestConfirmationListsTheJobs(t *testing.T) {
 }
 
 func TestHelpSaysVideosStay(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	for _, cmd := range []string{"delete", "prune"} {
 		r := h.run("", cmd, "--help")

@@ -9,6 +9,7 @@ import (
 )
 
 func TestDemoFilesComeFromTheRunningSimulator(t *testing.T) {
+	t.Parallel()
 	var got []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got = append(got, r.URL.Path)

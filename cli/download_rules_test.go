@@ -11,6 +11,7 @@ import (
 )
 
 func TestDownloadRefusesSpecialTargetsEvenWithForce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	withVideos(t, h)
 	j := submitJob(t, h, "--prompt", "a paper boat", "--wait")
@@ -39,6 +40,7 @@ func TestDownloadRefusesSpecialTargetsEvenWithForce(t *testing.T) {
 }
 
 func TestDownloadMaxSize(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	withVideos(t, h)
 	j := submitJob(t, h, "--prompt", "a tiny clip", "--wait")
@@ -62,6 +64,7 @@ func TestDownloadMaxSize(t *testing.T) {
 }
 
 func TestFailedRedownloadNeverPrintsTheOldPath(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	withVideos(t, h)
 	j := submitJob(t, h, "--prompt", "a lantern festival", "--wait")

@@ -27,6 +27,7 @@ func requireClip(t *testing.T, path string) {
 }
 
 func TestDownloadSavesToTheVideosFolder(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	videos := withVideos(t, h)
 	j := submitJob(t, h, "--prompt", "A red fox in fresh snow, slow dolly", "--wait")
@@ -52,6 +53,7 @@ func TestDownloadSavesToTheVideosFolder(t *testing.T) {
 }
 
 func TestDownloadOutput(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	withVideos(t, h)
 	j := submitJob(t, h, "--prompt", "neon city rain", "--wait")
@@ -88,6 +90,7 @@ func TestDownloadOutput(t *testing.T) {
 }
 
 func TestDownloadNeverOverwritesSilently(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	withVideos(t, h)
 	j := submitJob(t, h, "--prompt", "a koi pond", "--wait")
@@ -113,6 +116,7 @@ func TestDownloadNeverOverwritesSilently(t *testing.T) {
 }
 
 func TestDownloadExitCodes(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{QueueTime: time.Hour})
 	withVideos(t, h)
 	failed := submitJob(t, h, "--prompt", "a duel at dawn [fail]")
@@ -147,6 +151,7 @@ func TestDownloadExitCodes(t *testing.T) {
 }
 
 func TestDownloadOfAnExpiredLinkExits1(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	videos := withVideos(t, h)
 	j := submitJob(t, h, "--prompt", "a lighthouse in a storm", "--wait")
@@ -168,6 +173,7 @@ func TestDownloadOfAnExpiredLinkExits1(t *testing.T) {
 }
 
 func TestDownloadDrawsAProgressBarOnATerminal(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	withVideos(t, h)
 	j := submitJob(t, h, "--prompt", "a red fox", "--wait")
@@ -182,6 +188,7 @@ func TestDownloadDrawsAProgressBarOnATerminal(t *testing.T) {
 }
 
 func TestSubmitWaitDownload(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{RunTime: 100 * time.Millisecond})
 	videos := withVideos(t, h)
 
@@ -240,6 +247,7 @@ func TestFailedDownloadKeepsTheJobFinished(t *testing.T) {
 }
 
 func TestWatchDownload(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{QueueTime: 50 * time.Millisecond, RunTime: 100 * time.Millisecond})
 	withVideos(t, h)
 	a := submitJob(t, h, "--prompt", "a red fox")

@@ -11,6 +11,7 @@ import (
 )
 
 func TestWatchDropsJobsDeletedMeanwhileAndExits(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{QueueTime: time.Hour})
 	var ids []string
 	for _, p := range []string{"a slow one", "another slow one"} {
@@ -36,6 +37,7 @@ func TestWatchDropsJobsDeletedMeanwhileAndExits(t *testing.T) {
 }
 
 func TestForgottenTaskEndsExpiredInWatch(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{QueueTime: time.Hour})
 	j := submitJob(t, h, "--prompt", "a forgotten harbour")
 	h.server.Forget(j.TaskID)
@@ -57,6 +59,7 @@ func TestForgottenTaskEndsExpiredInWatch(t *testing.T) {
 }
 
 func TestModelNotFoundSaysTheModelIsUnavailable(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{ModelNotFound: true})
 	for _, args := range [][]string{
 		{"submit", "--prompt", "a fox"},

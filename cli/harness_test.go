@@ -80,6 +80,8 @@ func (h *harness) runEnv(stdin string, set func(*cli.Env), args ...string) resul
 		Getenv:  func(k string) string { return h.env[k] },
 		Version: "test",
 		Keyring: keystest.New(),
+		// Retries of a failed download cost no time.
+		DownloadBackoff: time.Millisecond,
 	}
 	if set != nil {
 		set(&env)
@@ -133,11 +135,12 @@ func (h *harness) background(args ...string) (stderr *lockedio.Buffer, stop func
 	done := make(chan error, 1)
 	go func() {
 		done <- cli.Run(ctx, args, cli.Env{
-			Stdout:  &lockedio.Buffer{},
-			Stderr:  stderr,
-			Getenv:  func(k string) string { return h.env[k] },
-			Version: "test",
-			Keyring: keystest.New(),
+			Stdout:          &lockedio.Buffer{},
+			Stderr:          stderr,
+			Getenv:          func(k string) string { return h.env[k] },
+			Version:         "test",
+			Keyring:         keystest.New(),
+			DownloadBackoff: time.Millisecond,
 		})
 	}()
 	stopped := false

@@ -47,6 +47,7 @@ func listIDs(t *testing.T, h *harness, args ...string) []string {
 }
 
 func TestListFilters(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	js := seed(t, h)
 	// Newest first: koi (not finished), duel (failed), neon city, fox.
@@ -80,6 +81,7 @@ func TestListFilters(t *testing.T) {
 }
 
 func TestShowFindsByIDPrefixAndTaskID(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	js := seed(t, h)
 	city := js[2]
@@ -102,6 +104,7 @@ func TestShowFindsByIDPrefixAndTaskID(t *testing.T) {
 }
 
 func TestExportImportRoundTrip(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	seed(t, h)
 	exp := h.run("", "export")
@@ -134,6 +137,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 }
 
 func TestListOfEveryJobStreamsTheSameBytes(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	seed(t, h)
 	tests := []struct {

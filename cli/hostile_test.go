@@ -38,6 +38,7 @@ func hostileHarness(t *testing.T) *harness {
 }
 
 func TestHostileServerTextIsInertInHumanOutput(t *testing.T) {
+	t.Parallel()
 	h := hostileHarness(t)
 	withVideos(t, h)
 	var ids []string
@@ -70,6 +71,7 @@ func TestHostileServerTextIsInertInHumanOutput(t *testing.T) {
 }
 
 func TestHostileWatchIsInert(t *testing.T) {
+	t.Parallel()
 	h := hostileHarness(t)
 	for _, prompt := range []string{"first", "second [fail]"} {
 		if r := h.run("", "submit", "--prompt", prompt); r.code != 0 {
@@ -84,6 +86,7 @@ func TestHostileWatchIsInert(t *testing.T) {
 }
 
 func TestJSONKeepsHostileTextByteForByte(t *testing.T) {
+	t.Parallel()
 	h := hostileHarness(t)
 	j := submitJob(t, h, "--prompt", "a storm [fail]", "--wait")
 	got := showJob(t, h, j.ID)
@@ -107,6 +110,7 @@ func TestJSONKeepsHostileTextByteForByte(t *testing.T) {
 // On a terminal soratui adds its own colours and OSC 8 links (ended by BEL); none of the
 // server's sequences may come with them.
 func TestHostileTextOnATerminalCarriesOnlyOurOwnSequences(t *testing.T) {
+	t.Parallel()
 	h := hostileHarness(t)
 	j := submitJob(t, h, "--prompt", "a storm [fail]", "--wait")
 	ok := submitJob(t, h, "--prompt", "a calm sea", "--wait")

@@ -10,6 +10,7 @@ import (
 )
 
 func TestImportOfAFolderOrAMissingFileIsOneUsageError(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	dir := t.TempDir()
 	for _, path := range []string{dir, filepath.Join(dir, "missing.jsonl")} {
@@ -21,6 +22,7 @@ func TestImportOfAFolderOrAMissingFileIsOneUsageError(t *testing.T) {
 }
 
 func TestImportRefusesTheWholeFileAndShowsTextInert(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	good := `{"id":"a1","created_at":"2025-01-01T00:00:00Z","status":"failed","duration":8,"prompt":"p\u001b]52;c;eA==\u0007","error":"e\nfinished, saved to /tmp/forged.mp4"}`
 	bad := `{"id":"a2","created_at":"2025-01-01T00:00:00Z","status":"finished","duration":7}`

@@ -9,6 +9,7 @@ import (
 )
 
 func TestJQAndTemplateShapeJSONOutput(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{QueueTime: 20 * time.Millisecond, RunTime: 40 * time.Millisecond})
 	js := seed(t, h)
 	koi, fox := js[0], js[3]
@@ -41,6 +42,7 @@ func TestJQAndTemplateShapeJSONOutput(t *testing.T) {
 }
 
 func TestBadJQOrTemplateExits2BeforeSending(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	tests := []struct {
 		name string
@@ -66,6 +68,7 @@ func TestBadJQOrTemplateExits2BeforeSending(t *testing.T) {
 }
 
 func TestJQAndTemplateOutputCarriesNoControlSequences(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	r := h.run("", "submit", "--prompt", "red \x1b]0;pwned\x07 fox", "--json")
 	if r.code != 0 {

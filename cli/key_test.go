@@ -43,6 +43,7 @@ func envWith(vars map[string]string) func(string) string {
 }
 
 func TestKeySetFromPipeStoresTrimmedKey(t *testing.T) {
+	t.Parallel()
 	kr := keystest.New()
 	stdout, _, code := runKeyCmd(t, Env{Stdin: strings.NewReader("  " + testKey + " \r\n"), Keyring: kr}, "key", "set")
 	if code != 0 {
@@ -57,6 +58,7 @@ func TestKeySetFromPipeStoresTrimmedKey(t *testing.T) {
 }
 
 func TestKeySetReadsOnlyTheFirstLine(t *testing.T) {
+	t.Parallel()
 	kr := keystest.New()
 	_, _, code := runKeyCmd(t, Env{Stdin: strings.NewReader(testKey + "\nsomething else\n"), Keyring: kr}, "key", "set")
 	if v, _ := kr.Stored(); code != 0 || v != testKey {
@@ -65,6 +67,7 @@ func TestKeySetReadsOnlyTheFirstLine(t *testing.T) {
 }
 
 func TestKeySetFromTerminalPromptsWithoutEcho(t *testing.T) {
+	t.Parallel()
 	kr := keystest.New()
 	read := false
 	env := Env{
@@ -86,6 +89,7 @@ func TestKeySetFromTerminalPromptsWithoutEcho(t *testing.T) {
 }
 
 func TestKeySetRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		args  []string
@@ -120,6 +124,7 @@ func TestKeySetRefusesBadInput(t *testing.T) {
 }
 
 func TestKeySetArgumentTellsHowToPipe(t *testing.T) {
+	t.Parallel()
 	_, stderr, _ := runKeyCmd(t, Env{Keyring: keystest.New()}, "key", "set", testKey)
 	if !strings.Contains(stderr, "Pipe the key on stdin") || !strings.Contains(stderr, "prompt") {
 		t.Errorf("stderr = %q, want how to pipe it or type it at the prompt", stderr)
@@ -127,6 +132,7 @@ func TestKeySetArgumentTellsHowToPipe(t *testing.T) {
 }
 
 func TestKeySetUnusableKeyringFailsWithAdvice(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		keyring keys.Keyring
@@ -151,6 +157,7 @@ func TestKeySetUnusableKeyringFailsWithAdvice(t *testing.T) {
 }
 
 func TestKeySetNotesThatTheVariableWins(t *testing.T) {
+	t.Parallel()
 	env := Env{Stdin: strings.NewReader(testKey + "\n"), Keyring: keystest.New(),
 		Getenv: envWith(map[string]string{"APIDOT_API_KEY": "sk-other-key-1234567890"})}
 	_, stderr, code := runKeyCmd(t, env, "key", "set")
@@ -192,6 +199,7 @@ func newFakeAPI(t *testing.T, status int) *fakeAPI {
 }
 
 func TestKeyStatus(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		envKey     string
@@ -256,6 +264,7 @@ func TestKeyStatus(t *testing.T) {
 }
 
 func TestKeyStatusUnreachableAPIIsNotChecked(t *testing.T) {
+	t.Parallel()
 	api := newFakeAPI(t, 404)
 	api.Close() // connection refused from now on
 	env := Env{Keyring: keystest.Holding(testKey), Getenv: envWith(map[string]string{"APIDOT_BASE_URL": api.URL})}
@@ -266,6 +275,7 @@ func TestKeyStatusUnreachableAPIIsNotChecked(t *testing.T) {
 }
 
 func TestKeyStatusUnusableKeyring(t *testing.T) {
+	t.Parallel()
 	stdout, stderr, code := runKeyCmd(t, Env{Keyring: keystest.Unavailable()}, "key", "status", "--offline")
 	if code != 1 || !strings.Contains(stdout, "Source: none") {
 		t.Fatalf("exit %d\nstdout:\n%s", code, stdout)
@@ -278,6 +288,7 @@ func TestKeyStatusUnusableKeyring(t *testing.T) {
 }
 
 func TestKeyDelete(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		keyring  *keystest.Keyring
@@ -311,6 +322,7 @@ func TestKeyDelete(t *testing.T) {
 }
 
 func TestKeySetStatusDeleteRoundTrip(t *testing.T) {
+	t.Parallel()
 	kr := keystest.New()
 	if _, _, code := runKeyCmd(t, Env{Stdin: strings.NewReader(testKey), Keyring: kr}, "key", "set"); code != 0 {
 		t.Fatalf("set: exit %d", code)
@@ -328,6 +340,7 @@ func TestKeySetStatusDeleteRoundTrip(t *testing.T) {
 }
 
 func TestRequireKey(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	t.Run("demo mode needs no key", func(t *testing.T) {
 		a := newApp(Env{Keyring: keystest.Unavailable()}).withDemo()

@@ -11,6 +11,7 @@ import (
 )
 
 func TestListFitsATerminalAndKeepsWholeFieldsOnAPipe(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	js := seed(t, h)
 	long := "a very long prompt about a lighthouse keeper 🧑‍🚀 who paints the sea every evening in oils"
@@ -80,6 +81,7 @@ func TestListFitsATerminalAndKeepsWholeFieldsOnAPipe(t *testing.T) {
 }
 
 func TestShowLinksResultsOnATerminalOnly(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	withVideos(t, h)
 	j := submitJob(t, h, "--prompt", "a calm lake", "--wait", "--download")

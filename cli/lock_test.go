@@ -16,6 +16,7 @@ import (
 )
 
 func TestInterruptWhileTheHistoryIsLockedPrintsTheTaskID(t *testing.T) {
+	t.Parallel()
 	// The submit answer is held back a second, time enough for another process to take
 	// the history's lock before it arrives.
 	h := newHarness(t, apidottest.Options{QueueTime: time.Hour, Faults: apidottest.Faults{Slow: 1, SlowDelay: time.Second}})

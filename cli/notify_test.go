@@ -10,6 +10,7 @@ import (
 )
 
 func TestWaitNotifiesOnATerminalUnlessSilenced(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		terminal bool
@@ -43,6 +44,7 @@ func TestWaitNotifiesOnATerminalUnlessSilenced(t *testing.T) {
 }
 
 func TestWatchNotifiesOnATerminal(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{QueueTime: 20 * time.Millisecond, RunTime: 40 * time.Millisecond})
 	if r := h.run("", "submit", "--prompt", "a heron"); r.code != 0 {
 		t.Fatalf("submit: exit %d: %s", r.code, r.stderr)

@@ -27,6 +27,7 @@ func withFFmpeg(t *testing.T, h *harness) {
 var truecolour = regexp.MustCompile(`[34]8;2;\d+;\d+;\d+`)
 
 func TestPreviewOnAPipePrintsHalfBlocksWithinWidth(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	withFFmpeg(t, h)
 	j := submitJob(t, h, "--prompt", "a red fox", "--wait")
@@ -69,6 +70,7 @@ func TestPreviewOnAPipePrintsHalfBlocksWithinWidth(t *testing.T) {
 }
 
 func TestPreviewWithoutFFmpegSaysInstallIt(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	j := submitJob(t, h, "--prompt", "a red fox", "--wait")
 	h.env["PATH"] = t.TempDir()
@@ -79,6 +81,7 @@ func TestPreviewWithoutFFmpegSaysInstallIt(t *testing.T) {
 }
 
 func TestPreviewIsCachedAndNeedsNoFFmpegTheSecondTime(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	withFFmpeg(t, h)
 	j := submitJob(t, h, "--prompt", "a red fox", "--wait")
@@ -95,6 +98,7 @@ func TestPreviewIsCachedAndNeedsNoFFmpegTheSecondTime(t *testing.T) {
 }
 
 func TestPreviewRefusals(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{QueueTime: time.Hour})
 	h.env["PATH"] = t.TempDir()
 	queued := submitJob(t, h, "--prompt", "a slow fox")
@@ -118,6 +122,7 @@ func TestPreviewRefusals(t *testing.T) {
 }
 
 func TestPreviewProtocolsAndNoColor(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	withFFmpeg(t, h)
 	j := submitJob(t, h, "--prompt", "a red fox", "--wait")
@@ -146,6 +151,7 @@ func TestPreviewProtocolsAndNoColor(t *testing.T) {
 }
 
 func TestDemoClipPreviewsOffline(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	withFFmpeg(t, h)
 	delete(h.env, "APIDOT_API_KEY")
@@ -164,6 +170,7 @@ func TestDemoClipPreviewsOffline(t *testing.T) {
 }
 
 func TestDeleteForgetsTheJobsFrames(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	withFFmpeg(t, h)
 	keep := submitJob(t, h, "--prompt", "a fox to keep", "--wait")

@@ -12,6 +12,7 @@ import (
 )
 
 func TestWaitProgressSaysWhichJobItIs(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{QueueTime: 60 * time.Millisecond, RunTime: 300 * time.Millisecond})
 	prompt := "a lighthouse in a storm, waves breaking over the rocks at dusk, slow push in"
 	tests := []struct {

@@ -13,6 +13,7 @@ import (
 )
 
 func TestRerunRepeatsAJobInItsGroup(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	r := h.run("", "submit", "--compare", "standard,pro-1080p", "--duration", "8", "--aspect", "9:16", "--prompt", "a harbour at dawn", "--json")
 	var group []history.Job
@@ -57,6 +58,7 @@ func TestRerunRepeatsAJobInItsGroup(t *testing.T) {
 }
 
 func TestAutoDownloadSavesFollowedJobsByVariantName(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{QueueTime: 10 * time.Millisecond, RunTime: 30 * time.Millisecond})
 	dir := filepath.Join(t.TempDir(), "clips")
 	writeConfig(t, h, "auto_download = true\ndownload_dir = \""+dir+"\"\n")

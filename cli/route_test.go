@@ -54,6 +54,7 @@ func printedTrail(stderr, id string) []string {
 // the CLI prints every step the service records, and both leave the same
 // record and save the video at the same place.
 func TestCLIAndServiceTakeOneRoute(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{QueueTime: 30 * time.Millisecond, RunTime: 300 * time.Millisecond})
 	videos := withVideos(t, h)
 	r := h.run("", "submit", "--prompt", "one route for a fox", "--wait", "--download")

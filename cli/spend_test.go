@@ -34,6 +34,7 @@ type spendReport struct {
 }
 
 func TestSpendCountsServerChargesRefundsAndNeverRefusals(t *testing.T) {
+	t.Parallel()
 	// The server charges half the catalog price, so its figure is told apart
 	// from the estimate; a failed task reports 0 (refunded).
 	h := newHarness(t, apidottest.Options{CreditsFactor: 0.5})
@@ -93,6 +94,7 @@ func TestSpendCountsServerChargesRefundsAndNeverRefusals(t *testing.T) {
 }
 
 func TestSpendRefusesBadFlags(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	for _, args := range [][]string{{"spend", "--by", "week"}, {"spend", "--since", "yesterday"}} {
 		if r := h.run("", args...); r.code != 2 {

@@ -17,6 +17,7 @@ import (
 )
 
 func TestSubmitWaitFinishesAProJob(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{QueueTime: 50 * time.Millisecond, RunTime: 150 * time.Millisecond})
 	r := h.run("", "submit", "--model", "pro", "--resolution", "1080p", "--duration", "8", "--prompt", "a lighthouse in a storm", "--wait", "--json")
 	if r.code != 0 {
@@ -63,6 +64,7 @@ func TestSubmitWaitFinishesAProJob(t *testing.T) {
 }
 
 func TestInvalidInputExits2AndSendsNothing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	big := filepath.Join(t.TempDir(), "big.txt")
 	os.WriteFile(big, bytes.Repeat([]byte("a very long paste "), 2000), 0o600)
@@ -112,6 +114,7 @@ func TestInvalidInputExits2AndSendsNothing(t *testing.T) {
 }
 
 func TestSubmitExitCodes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		opts   apidottest.Options
@@ -149,6 +152,7 @@ func TestSubmitExitCodes(t *testing.T) {
 }
 
 func TestPromptFromStdin(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	r := h.run("a koi pond, overhead drone shot\n", "submit", "--prompt-file", "-", "--json")
 	if r.code != 0 {
@@ -168,6 +172,7 @@ func TestPromptFromStdin(t *testing.T) {
 }
 
 func TestCompareSubmitsOneGroup(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	r := h.run("", "submit", "--compare", "standard,pro-1080p", "--prompt", "city at night", "--json", "--wait")
 	if r.code != 0 {
@@ -192,6 +197,7 @@ func TestCompareSubmitsOneGroup(t *testing.T) {
 }
 
 func TestNoKeyExitsWithoutSending(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	delete(h.env, "APIDOT_API_KEY")
 	r := h.run("", "submit", "--prompt", "p")
@@ -207,6 +213,7 @@ func TestNoKeyExitsWithoutSending(t *testing.T) {
 }
 
 func TestInterruptedWaitSaysHowToResume(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{QueueTime: time.Hour})
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errb bytes.Buffer

@@ -20,6 +20,7 @@ func stamped(version string, settings ...string) func() (*debug.BuildInfo, bool)
 }
 
 func TestVersionReportsModuleVersionAndRevision(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	const rev = "0123456789abcdef0123456789abcdef01234567"
 	tests := []struct {
@@ -48,6 +49,7 @@ func TestVersionReportsModuleVersionAndRevision(t *testing.T) {
 }
 
 func TestManPageCoversTheCommandTree(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	r := h.run("", "man")
 	if r.code != 0 || !strings.HasPrefix(r.stdout, ".TH SORATUI 1") {

@@ -16,6 +16,7 @@ import (
 var listening = regexp.MustCompile(`callbacks on (http://[^/ ]+)/`)
 
 func TestWebhookRecordsDuplicatedCallbacksOnce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{QueueTime: 50 * time.Millisecond, RunTime: 100 * time.Millisecond, WebhookDeliveries: 3})
 	stderr, stop := h.background("webhook", "--listen", "127.0.0.1:0", "--poll=false")
 	var base string
@@ -75,6 +76,7 @@ func TestWebhookRecordsDuplicatedCallbacksOnce(t *testing.T) {
 }
 
 func TestWebhookAlsoPollsUnfinishedJobs(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{QueueTime: time.Hour})
 	r := h.run("", "submit", "--model", "standard", "--prompt", "a slow queue", "--json")
 	if r.code != 0 {
@@ -91,6 +93,7 @@ func TestWebhookAlsoPollsUnfinishedJobs(t *testing.T) {
 }
 
 func TestWebhookRefusesABadAddress(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	if r := h.run("", "webhook", "--listen", "nowhere"); r.code != 2 {
 		t.Errorf("exit %d, want 2: %s", r.code, r.stderr)
