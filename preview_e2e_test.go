@@ -11,6 +11,7 @@ import (
 
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/frames/framestest"
+	"github.com/soratui/soratui/jobs/jobstest"
 )
 
 var sgrColour = regexp.MustCompile(`[34]8;2;\d+;\d+;\d+`)
@@ -68,6 +69,12 @@ func TestTUIDetailShowsTheFramesOfACompareGroup(t *testing.T) {
 	term.waitScreen("finished")
 	term.keys("Enter")
 	term.waitScreen("Comparison group")
+	// One wide frame can fill both halves of a line, so wait for both
+	// members' frames to be extracted before reading the screen.
+	jobstest.Eventually(t, "one frame cached per member", func() bool {
+		cached, _ := filepath.Glob(filepath.Join(e.dir, "cache", "soratui", "frames", "*", "middle.png"))
+		return len(cached) == 2
+	})
 	screen := term.waitFor("two frames side by side", framesSideBySide)
 	if !strings.Contains(screen, "Standard 720p") || !strings.Contains(screen, "Pro 1080p") {
 		t.Errorf("the frames have no variant labels:\n%s", screen)
@@ -84,8 +91,5 @@ func TestTUIDetailShowsTheFramesOfACompareGroup(t *testing.T) {
 	term.keys("q")
 	if code := term.exitCode(); code != 0 {
 		t.Errorf("q exited %d", code)
-	}
-	if cached, _ := filepath.Glob(filepath.Join(e.dir, "cache", "soratui", "frames", "*", "middle.png")); len(cached) != 2 {
-		t.Errorf("%d frames cached, want one per member", len(cached))
 	}
 }
