@@ -144,7 +144,7 @@ func (t *Tracker) send(ctx context.Context, id string, r apidot.Request) (histor
 			return t.accept(ctx, id, task)
 		}
 		if apidot.NotSent(err) && attempt <= t.retries && ctx.Err() == nil {
-			wait := Backoff(time.Second, attempt, 30*time.Second, err)
+			wait := Backoff(t.backoff, attempt, 30*time.Second, err)
 			select {
 			case <-time.After(wait):
 				continue

@@ -30,6 +30,9 @@ type Config struct {
 	// SubmitRetries is how many times a submit that provably reached
 	// nothing (refused connection, 429) is tried again; default 3.
 	SubmitRetries int
+	// SubmitBackoff is the first wait before such a retry, doubled after
+	// each (a longer Retry-After wins); default one second.
+	SubmitBackoff time.Duration
 	// OnEvent, when set, is called (from the tracker's goroutines) after
 	// every change the tracker records.
 	OnEvent func(Event)
@@ -45,6 +48,7 @@ type Tracker struct {
 	sched   Scheduler
 	limiter *RateCap
 	retries int
+	backoff time.Duration
 	onEvent func(Event)
 	now     func() time.Time
 
@@ -69,6 +73,7 @@ func New(cfg Config) *Tracker {
 		api:     cfg.API,
 		sched:   cfg.Scheduler,
 		retries: cfg.SubmitRetries,
+		backoff: cfg.SubmitBackoff,
 		onEvent: cfg.OnEvent,
 		now:     cfg.Now,
 		wakers:  map[string]*waker{},
@@ -79,6 +84,9 @@ func New(cfg Config) *Tracker {
 	t.limiter = NewRateCap(cfg.RequestsPerSecond)
 	if t.retries <= 0 {
 		t.retries = 3
+	}
+	if t.backoff <= 0 {
+		t.backoff = time.Second
 	}
 	if t.now == nil {
 		t.now = time.Now

@@ -54,6 +54,9 @@ func (r *Rig) fast(cfg jobs.Config) jobs.Config {
 	if cfg.RequestsPerSecond == 0 {
 		cfg.RequestsPerSecond = 1000
 	}
+	if cfg.SubmitBackoff == 0 {
+		cfg.SubmitBackoff = time.Millisecond
+	}
 	return cfg
 }
 
