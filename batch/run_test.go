@@ -59,6 +59,7 @@ func unfinishedAtSubmits(t *testing.T, s *apidottest.Server) []int {
 func TestParallelLimitHoldsAndIsUsed(t *testing.T) {
 	for _, par := range []int{1, 2, 3} {
 		t.Run(fmt.Sprintf("parallel %d", par), func(t *testing.T) {
+			t.Parallel()
 			// A job queues long enough that the first par submits, sent
 			// back to back, all go out before any of them can end, even on
 			// a busy machine; two rounds past the limit show it holds.
