@@ -58,8 +58,7 @@ func BenchmarkIdleCPU(b *testing.B) {
 			"APIDOT_API_KEY=" + e2eKey, "APIDOT_BASE_URL=" + e.server.URL, "SORATUI_DB=" + e.db,
 		}
 		term := startTerminal(b, env, 120, 40)
-		term.waitScreen("Prompt")
-		term.keys("Escape")
+		// With unfinished jobs the interface opens on the job list.
 		term.waitScreen("20 jobs")
 		pid := term.shellPID()
 		time.Sleep(10 * time.Second) // start-up and the first reads settle
