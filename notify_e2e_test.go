@@ -60,17 +60,20 @@ func notifyEnv(t *testing.T, config string, run time.Duration) []string {
 	}
 }
 
+// notifyCases run each notification test with the default config and
+// with notifications turned off.
+var notifyCases = []struct {
+	name     string
+	config   string
+	notified bool
+}{
+	{"notify on", "", true},
+	{"notify = false", "notify = false\n", false},
+}
+
 func TestNotificationsReachARealTerminalThroughTmux(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name     string
-		config   string
-		notified bool
-	}{
-		{"notify on", "", true},
-		{"notify = false", "notify = false\n", false},
-	}
-	for _, tt := range tests {
+	for _, tt := range notifyCases {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			env := notifyEnv(t, tt.config, 300*time.Millisecond)
@@ -103,15 +106,7 @@ func TestNotificationsReachARealTerminalThroughTmux(t *testing.T) {
 
 func TestTUINotifiesInARealTerminal(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name     string
-		config   string
-		notified bool
-	}{
-		{"notify on", "", true},
-		{"notify = false", "notify = false\n", false},
-	}
-	for _, tt := range tests {
+	for _, tt := range notifyCases {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			env := notifyEnv(t, tt.config, 500*time.Millisecond)
