@@ -127,7 +127,7 @@ func (s *batchScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 			s.plan, s.err = nil, "" // back to the file name
 			return s.input.Focus()
 		}
-		return goBack(batchID)
+		return s.sh.back(batchID)
 	case msg.String() == "enter" && s.plan == nil:
 		s.seq++
 		s.err = "reading the file…"

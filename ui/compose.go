@@ -254,7 +254,7 @@ func (c *composeScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, km.Submit):
 		return c.submit()
 	case key.Matches(msg, km.Back):
-		return goBack(composeID)
+		return c.sh.back(composeID)
 	case key.Matches(msg, km.NextField):
 		return c.move(1)
 	case key.Matches(msg, km.PrevField):

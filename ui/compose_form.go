@@ -158,7 +158,7 @@ func (c *composeScreen) submit() tea.Cmd {
 	reqs := c.requests()
 	c.sent = c.prompt.Value()
 	focus := c.focusField(fieldPrompt)
-	return tea.Batch(focus, submitCmd(c.sh.ctx, svc, c.sent, reqs), navigate(jobsID, listTopMsg{}))
+	return tea.Batch(focus, submitCmd(c.sh.ctx, svc, c.sent, reqs), c.sh.open(jobsID, listTopMsg{}))
 }
 
 // submitCmd sends the form's requests through the job service, which

@@ -152,7 +152,7 @@ func (s *detailScreen) event(ev jobs.Event) tea.Cmd {
 		s.group = slices.DeleteFunc(s.group, func(g history.Job) bool { return g.ID == ev.Job.ID })
 		if ev.Job.ID == s.job.ID {
 			s.job = history.Job{}
-			return goBack(detailID)
+			return s.sh.back(detailID)
 		}
 	case ev.Kind == jobs.JobChanged && ev.Err == nil, ev.Kind == jobs.DownloadFinished:
 		s.refresh(ev.Job)
@@ -210,9 +210,9 @@ func (s *detailScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		s.confirming = true
 		return flash("Delete "+j.ID+" from the history? y deletes it; any other key keeps it. A saved video stays on disk.", true)
 	case key.Matches(msg, km.Back):
-		return goBack(detailID)
+		return s.sh.back(detailID)
 	case key.Matches(msg, km.Duplicate):
-		return navigate(composeID, fillMsg{job: j})
+		return s.sh.open(composeID, fillMsg{job: j})
 	case key.Matches(msg, km.Copy):
 		return s.copyURL()
 	case key.Matches(msg, km.Play):
@@ -226,9 +226,9 @@ func (s *detailScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, km.Preview):
 		return s.togglePreview()
 	case key.Matches(msg, km.New):
-		return navigate(composeID, focusPromptMsg{})
+		return s.sh.open(composeID, focusPromptMsg{})
 	case key.Matches(msg, km.History):
-		return navigate(historyID, nil)
+		return s.sh.open(historyID, nil)
 	}
 	s.scroll(msg)
 	return nil

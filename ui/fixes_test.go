@@ -373,6 +373,26 @@ func TestScreenKeysOnlyOutsideTextFields(t *testing.T) {
 	}
 }
 
+// Keys that arrive before any command has run (a paste, tmux send-keys, a
+// fast typist) reach the screen the previous key opened: n then text
+// writes the text, and esc then 3 opens History.
+func TestKeysRightAfterNavigationReachTheNewScreen(t *testing.T) {
+	m := newTestModel(t, openStore(t), nil, 80, 24)
+	m = send(t, m, navMsg{to: jobsID})
+	for _, k := range []string{"n", "a", "b"} {
+		m, _ = sendCmd(t, m, press(k)) // the commands never run
+	}
+	if m.current != composeID || composeOf(m).prompt.Value() != "ab" {
+		t.Fatalf("n a b: screen %d, prompt %q; want compose with \"ab\"", m.current, composeOf(m).prompt.Value())
+	}
+	for _, k := range []string{"esc", "3"} {
+		m, _ = sendCmd(t, m, press(k))
+	}
+	if m.current != historyID {
+		t.Errorf("esc 3: screen %d, want history", m.current)
+	}
+}
+
 // composeTyping is m with compose on show and the prompt focused.
 func composeTyping(t *testing.T, m Model) Model {
 	t.Helper()

@@ -45,7 +45,7 @@ func (s *helpScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		s.of = msg.keys
 	case tea.KeyPressMsg:
 		if key.Matches(msg, s.sh.km.Back) {
-			return s, goBack(helpID)
+			return s, s.sh.back(helpID)
 		}
 	}
 	return s, nil

@@ -282,12 +282,12 @@ func (h *historyScreen) key(k tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, km.Open):
 		if j, ok := h.selected(); ok {
-			return navigate(detailID, openDetailMsg{job: j})
+			return h.sh.open(detailID, openDetailMsg{job: j})
 		}
 	case key.Matches(k, km.Back):
-		return goBack(historyID)
+		return h.sh.back(historyID)
 	case key.Matches(k, km.New):
-		return navigate(composeID, focusPromptMsg{})
+		return h.sh.open(composeID, focusPromptMsg{})
 	case key.Matches(k, km.Filter):
 		h.filtering = true
 		return h.input.Focus()
@@ -323,7 +323,7 @@ func (h *historyScreen) click(msg tea.MouseClickMsg) tea.Cmd {
 		return nil
 	}
 	if row == h.cursor {
-		return navigate(detailID, openDetailMsg{job: h.page[row]})
+		return h.sh.open(detailID, openDetailMsg{job: h.page[row]})
 	}
 	h.cursor = row
 	return nil

@@ -111,16 +111,16 @@ func (s *jobsScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, km.Open):
 		if j, ok := s.list.selected(); ok {
-			return navigate(detailID, openDetailMsg{job: j})
+			return s.sh.open(detailID, openDetailMsg{job: j})
 		}
 	case key.Matches(msg, km.New):
-		return navigate(composeID, focusPromptMsg{})
+		return s.sh.open(composeID, focusPromptMsg{})
 	case key.Matches(msg, km.History):
-		return navigate(historyID, nil)
+		return s.sh.open(historyID, nil)
 	case key.Matches(msg, km.Batch):
-		return navigate(batchID, nil)
+		return s.sh.open(batchID, nil)
 	case key.Matches(msg, km.Back):
-		return navigate(composeID, nil)
+		return s.sh.open(composeID, nil)
 	default:
 		s.list.move(msg, km)
 	}
@@ -137,7 +137,7 @@ func (s *jobsScreen) click(msg tea.MouseClickMsg) tea.Cmd {
 		return nil
 	}
 	if row == s.list.cursor {
-		return navigate(detailID, openDetailMsg{job: s.list.jobs[row]})
+		return s.sh.open(detailID, openDetailMsg{job: s.list.jobs[row]})
 	}
 	s.list.cursor = row
 	s.list.clamp()

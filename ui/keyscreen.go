@@ -108,7 +108,7 @@ func (k *keyScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(msg, km.Back):
 		if k.sh.key.Value != "" {
-			return goBack(keyID)
+			return k.sh.back(keyID)
 		}
 		return nil
 	case key.Matches(msg, km.SaveKey):

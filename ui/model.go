@@ -189,13 +189,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleKey(msg)
 	case tea.MouseMsg:
 		return m.deliver(m.current, bodyMouse(msg))
-	case navMsg:
-		return m.show(msg.to, msg.payload, true)
-	case backMsg:
-		if msg.from != m.current {
-			return m, nil
-		}
-		return m.show(m.back[m.current], nil, false)
+	case navMsg, backMsg:
+		return m.navigate(msg)
 	case flashMsg:
 		m.flash, m.flashBad, m.flashAt = msg.text, msg.bad, m.sh.now()
 		return m, nil
@@ -229,11 +224,31 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m.deliver(m.current, msg)
 }
 
-// deliver hands msg to one screen.
+// deliver hands msg to one screen, then applies the navigation it asked
+// for before anything else can arrive.
 func (m Model) deliver(id screenID, msg tea.Msg) (Model, tea.Cmd) {
 	var cmd tea.Cmd
 	m.screens[id], cmd = m.screens[id].Update(msg)
-	return m, cmd
+	cmds := []tea.Cmd{cmd}
+	for req, ok := m.sh.takeNav(); ok; req, ok = m.sh.takeNav() {
+		var c tea.Cmd
+		m, c = m.navigate(req)
+		cmds = append(cmds, c)
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// navigate applies one navigation request: navMsg or backMsg.
+func (m Model) navigate(req tea.Msg) (Model, tea.Cmd) {
+	switch req := req.(type) {
+	case navMsg:
+		return m.show(req.to, req.payload, true)
+	case backMsg:
+		if req.from == m.current {
+			return m.show(m.back[m.current], nil, false)
+		}
+	}
+	return m, nil
 }
 
 // broadcast hands msg to every screen.

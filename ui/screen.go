@@ -10,18 +10,21 @@ import (
 // Every screen (compose, jobs, detail, history, key, help) is a type in its
 // own file that satisfies screen. The root model (model.go) knows screens
 // only through it and does four things: it handles global keys, switches
-// screens when one asks for it with a navigation message, hands out the
-// window size, and delivers messages. No screen writes another's fields;
-// what they share (styles, key bindings, clock, backend, job service) sits in
-// *shared, which only the root writes.
+// screens when one asks for it (sh.open, sh.back), hands out the window
+// size, and delivers messages. No screen writes another's fields; what they
+// share (styles, key bindings, clock, backend, job service) sits in *shared,
+// which only the root writes, but for the navigation requests in sh.nav.
 //
 // Delivery rules, in the order the root applies them:
 //   - tea.WindowSizeMsg: every screen's SetSize, with the body's size.
 //   - tea.KeyPressMsg and mouse messages: global keys first (ctrl+c, and
 //     outside text fields q, ?, 1/2/3, ctrl+z), then the visible screen.
 //     Mouse Y is made relative to the body.
-//   - navMsg: the root shows navMsg.to and delivers navMsg.payload to it.
-//     backMsg returns to the screen the current one was opened from.
+//   - navigation: a screen calls sh.open(to, payload) or sh.back(from)
+//     while it handles a message; as soon as that screen returns, in the
+//     same Update, the root shows the screen and delivers the payload to it
+//     (shownMsg when nil), or returns to the screen the current one was
+//     opened from. navMsg and backMsg do the same as messages.
 //   - addressed messages (an owner method): to that screen, visible or not.
 //     An async reply carries its owner and, where a newer request can
 //     supersede it, a seq the screen compares with its own to drop stale
@@ -33,8 +36,8 @@ import (
 //
 // Adding a screen: give it a screenID below, a type with the four methods
 // (plus typing() when it has text fields, tabTitle() when it is a header
-// tab), build it in newScreens, and open it by returning navigate(id,
-// payload) from another screen. Adding a pane to a screen: a small type
+// tab), build it in newScreens, and open it with sh.open(id, payload) from
+// another screen. Adding a pane to a screen: a small type
 // with update/view/setSize kept as a field of that screen, fed from the
 // screen's own Update, laid out in its View (see the download pane in
 // detail.go); its async replies are addressed to the screen that owns it.
@@ -87,13 +90,34 @@ type navMsg struct {
 // return to the screen it was opened from.
 type backMsg struct{ from screenID }
 
-// navigate is the command a screen returns to open another.
-func navigate(to screenID, payload tea.Msg) tea.Cmd {
-	return func() tea.Msg { return navMsg{to: to, payload: payload} }
+// router holds the navigation a screen asked for while it handled a
+// message. The root applies it before it takes the next message, so keys
+// typed right after one that opens a screen reach the screen it opened.
+type router struct{ pending []tea.Msg }
+
+// open asks the root to show screen to and hand it payload (may be nil).
+// It returns no command, so it fits wherever a screen returns one.
+func (sh *shared) open(to screenID, payload tea.Msg) tea.Cmd {
+	sh.nav.pending = append(sh.nav.pending, navMsg{to: to, payload: payload})
+	return nil
 }
 
-// goBack is the command a screen returns to close itself.
-func goBack(from screenID) tea.Cmd { return func() tea.Msg { return backMsg{from: from} } }
+// back asks the root to close screen from and return to the one it was
+// opened from.
+func (sh *shared) back(from screenID) tea.Cmd {
+	sh.nav.pending = append(sh.nav.pending, backMsg{from: from})
+	return nil
+}
+
+// takeNav hands the root the oldest navigation request, if any.
+func (sh *shared) takeNav() (tea.Msg, bool) {
+	if len(sh.nav.pending) == 0 {
+		return nil, false
+	}
+	req := sh.nav.pending[0]
+	sh.nav.pending = sh.nav.pending[1:]
+	return req, true
+}
 
 // flashMsg puts a sentence on the message line under the body.
 type flashMsg struct {

@@ -29,6 +29,8 @@ type shared struct {
 	// tells the terminal of finished jobs.
 	spend spendState
 	notes *noteSink
+	// nav is the navigation screens ask for; the root drains it.
+	nav router
 }
 
 // waiter makes the commands that wait: for a delay, for the next whole
