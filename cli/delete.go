@@ -200,7 +200,6 @@ func (a *app) removeJobs(svc *jobs.Service, js []history.Job, o deleteOptions, w
 	if err != nil {
 		return err
 	}
-	a.forgetFrames(remove)
 	fmt.Fprintf(a.env.Stdout, "Deleted %s.\n", count(n, "job"))
 	if withVideo > 0 {
 		fmt.Fprintf(a.env.Stderr, "Saved video files were left in place (%s).\n", count(withVideo, "file"))

@@ -188,17 +188,13 @@ func previewFailure(j history.Job, err error) error {
 	return err
 }
 
-// forgetFrames removes the cached frames of deleted jobs; a frame left
+// forgetFrames removes the cached frames of a deleted job; a frame left
 // behind costs only space, so failures are not worth a word.
-func (a *app) forgetFrames(js []history.Job) {
-	dir, err := frames.CacheDir(a.env.getenv)
-	if err != nil {
+func (a *app) forgetFrames(j history.Job) {
+	if j.TaskID == "" {
 		return
 	}
-	ex := frames.New(frames.Config{Cache: dir})
-	for _, j := range js {
-		if j.TaskID != "" {
-			ex.Forget(j.TaskID)
-		}
+	if dir, err := frames.CacheDir(a.env.getenv); err == nil {
+		frames.New(frames.Config{Cache: dir}).Forget(j.TaskID)
 	}
 }

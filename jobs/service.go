@@ -32,6 +32,10 @@ type ServiceConfig struct {
 	// AutoDest, when set, names the file an automatic download of a
 	// job goes to (a variant-named file, say).
 	AutoDest func(history.Job) string
+	// Forget, when set, removes what is kept apart from the history for a
+	// job that leaves it (its cached preview frames), so both the command
+	// line and the interface clean up the same way.
+	Forget func(history.Job)
 }
 
 // Service is the one route for a job, shared by the CLI and the terminal
@@ -47,6 +51,7 @@ type Service struct {
 	videos  string
 	auto    bool
 	autoTo  func(history.Job) string
+	forget  func(history.Job)
 	events  hub
 
 	ctx    context.Context // ends with Close: background work stops
@@ -92,6 +97,7 @@ func NewService(cfg ServiceConfig) *Service {
 		videos:      cfg.VideosDir,
 		auto:        cfg.AutoDownload,
 		autoTo:      cfg.AutoDest,
+		forget:      cfg.Forget,
 		follows:     map[string]*following{},
 		deleted:     map[string]bool{},
 		downloading: map[string]context.CancelFunc{},
@@ -332,6 +338,9 @@ func (s *Service) Delete(ids ...string) (int, error) {
 		return 0, err
 	}
 	for _, j := range gone {
+		if s.forget != nil {
+			s.forget(j)
+		}
 		s.events.publish(Event{Kind: JobDeleted, Job: j})
 	}
 	return n, nil

@@ -90,7 +90,8 @@ func equal[T comparable](a, b []T) bool {
 
 func TestServiceDeleteStopsFollowingAndSaysSo(t *testing.T) {
 	rig := jobstest.New(t, apidottest.Options{QueueTime: time.Hour})
-	svc := rig.Service(t, jobs.ServiceConfig{})
+	var forgotten []history.Job // Delete calls Forget on its own goroutine
+	svc := rig.Service(t, jobs.ServiceConfig{Forget: func(j history.Job) { forgotten = append(forgotten, j) }})
 	rec := jobstest.Record(t, svc)
 	job := jobstest.Submit(t, svc, "a slow lighthouse")
 	svc.Follow(job.ID)
@@ -117,6 +118,9 @@ func TestServiceDeleteStopsFollowingAndSaysSo(t *testing.T) {
 	}
 	if _, err := rig.Store.Get(job.ID); !errors.Is(err, history.ErrNotFound) {
 		t.Errorf("Get after Delete = %v, want ErrNotFound", err)
+	}
+	if len(forgotten) != 1 || forgotten[0].TaskID != job.TaskID {
+		t.Errorf("Forget saw %+v, want the deleted job once (its cached frames go)", forgotten)
 	}
 	if got := rig.Server.StatusReads(job.TaskID); got != reads {
 		t.Errorf("%d status reads after the delete, want none", got-reads)
