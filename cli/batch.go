@@ -19,11 +19,9 @@ type batchOptions struct {
 	file       string
 	parallel   int
 	maxCredits int
-	wait       bool
-	download   bool
 	dryRun     bool
-	overBudget bool
-	out        *jsonOutput
+	sendFlags
+	out *jsonOutput
 }
 
 func newBatchCmd(a *app) *cobra.Command {
@@ -55,10 +53,8 @@ job was rejected may go again). The jobs of a file share a batch id.`,
 	f := cmd.Flags()
 	f.IntVar(&o.parallel, "parallel", 2, "at most this many of the batch's jobs unfinished at once")
 	f.IntVar(&o.maxCredits, "max-credits", 0, "refuse the file when its estimate passes this many credits (0: no cap)")
-	f.BoolVarP(&o.wait, "wait", "w", false, "follow every job until it is finished or failed")
-	f.BoolVar(&o.download, "download", false, "with --wait: save each finished video")
 	f.BoolVar(&o.dryRun, "dry-run", false, "print the plan (line, variant, estimate) and send nothing")
-	f.BoolVar(&o.overBudget, "over-budget", false, "send even when the file passes monthly_budget")
+	o.sendFlags.register(cmd, "every job")
 	o.out = addJSONFlags(cmd, "print the plan (--dry-run) or the jobs as JSON", a.env.Now)
 	return cmd
 }
@@ -67,8 +63,8 @@ func runBatch(ctx context.Context, a *app, o batchOptions) error {
 	if o.parallel < 1 {
 		return usageErrorf("--parallel must be 1 or more")
 	}
-	if o.download && !o.wait {
-		return usageErrorf("--download needs --wait")
+	if err := o.sendFlags.check(); err != nil {
+		return err
 	}
 	plan, err := a.batchPlan(ctx, o.file)
 	if err != nil {

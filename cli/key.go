@@ -66,8 +66,23 @@ type keySetOptions struct {
 	ErrOut       io.Writer
 	Interactive  bool // stdin is a terminal: prompt and read without echo
 	ReadPassword func() (string, error)
-	Keyring      keys.Keyring
-	Getenv       func(string) string
+	keyringAccess
+}
+
+// keyringAccess is what the commands that write the keyring share: the
+// keyring, and the environment whose key would win over it.
+type keyringAccess struct {
+	Keyring keys.Keyring
+	Getenv  func(string) string
+}
+
+func (a *app) keyringAccess() keyringAccess {
+	return keyringAccess{Keyring: a.keyring(), Getenv: a.env.getenv}
+}
+
+// envKeySet reports a key in the environment, which wins over the keyring.
+func (k keyringAccess) envKeySet() bool {
+	return k.Getenv != nil && strings.TrimSpace(k.Getenv(keys.EnvVar)) != ""
 }
 
 func newKeySetCmd(a *app) *cobra.Command {
@@ -89,13 +104,12 @@ paste it at the prompt (nothing is echoed), or pipe it:
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runKeySet(cmd.Context(), keySetOptions{
-				In:           a.env.Stdin,
-				Out:          cmd.OutOrStdout(),
-				ErrOut:       cmd.ErrOrStderr(),
-				Interactive:  a.env.StdinIsTerminal,
-				ReadPassword: a.readPassword,
-				Keyring:      a.keyring(),
-				Getenv:       a.env.getenv,
+				In:            a.env.Stdin,
+				Out:           cmd.OutOrStdout(),
+				ErrOut:        cmd.ErrOrStderr(),
+				Interactive:   a.env.StdinIsTerminal,
+				ReadPassword:  a.readPassword,
+				keyringAccess: a.keyringAccess(),
 			})
 		},
 	}
@@ -130,7 +144,7 @@ func runKeySet(ctx context.Context, o keySetOptions) error {
 		return withAdvice(fmt.Errorf("the key was not saved: %w", err))
 	}
 	fmt.Fprintf(o.Out, "Saved the API key %s to the keyring (service %s).\n", keys.Mask(key), keys.Service)
-	if o.Getenv != nil && strings.TrimSpace(o.Getenv(keys.EnvVar)) != "" {
+	if o.envKeySet() {
 		fmt.Fprintf(o.ErrOut, "Note: %s is set in this environment and wins over the keyring.\n", keys.EnvVar)
 	}
 	return nil
@@ -241,9 +255,8 @@ func describeSource(s keys.Source) string {
 
 // keyDeleteOptions is `soratui key delete`.
 type keyDeleteOptions struct {
-	Out     io.Writer
-	Keyring keys.Keyring
-	Getenv  func(string) string
+	Out io.Writer
+	keyringAccess
 }
 
 func newKeyDeleteCmd(a *app) *cobra.Command {
@@ -253,9 +266,8 @@ func newKeyDeleteCmd(a *app) *cobra.Command {
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runKeyDelete(cmd.Context(), keyDeleteOptions{
-				Out:     cmd.OutOrStdout(),
-				Keyring: a.keyring(),
-				Getenv:  a.env.getenv,
+				Out:           cmd.OutOrStdout(),
+				keyringAccess: a.keyringAccess(),
 			})
 		},
 	}
@@ -271,7 +283,7 @@ func runKeyDelete(ctx context.Context, o keyDeleteOptions) error {
 	default:
 		return withAdvice(fmt.Errorf("the key was not deleted: %w", err))
 	}
-	if o.Getenv != nil && strings.TrimSpace(o.Getenv(keys.EnvVar)) != "" {
+	if o.envKeySet() {
 		fmt.Fprintf(o.Out, "%s is still set in this environment and still applies.\n", keys.EnvVar)
 	}
 	return nil

@@ -17,11 +17,9 @@ type rerunOptions struct {
 	duration   int
 	aspect     string
 	resolution string
-	wait       bool
-	download   bool
-	overBudget bool
-	out        *jsonOutput
-	changed    func(string) bool
+	sendFlags
+	out     *jsonOutput
+	changed func(string) bool
 }
 
 func newRerunCmd(a *app) *cobra.Command {
@@ -47,9 +45,7 @@ against the monthly budget and recorded before it is sent, like submit.`,
 	f.IntVarP(&o.duration, "duration", "d", 0, "seconds: 4, 8, 12, 16 or 20 (default: the job's)")
 	f.StringVar(&o.aspect, "aspect", "", "16:9, 9:16 or auto (default: the job's)")
 	f.StringVar(&o.resolution, "resolution", "", "Pro only: 720p, 1024p or 1080p (default: the job's)")
-	f.BoolVarP(&o.wait, "wait", "w", false, "follow the new job until it is finished or failed")
-	f.BoolVar(&o.download, "download", false, "with --wait: save the finished video")
-	f.BoolVar(&o.overBudget, "over-budget", false, "send even when it passes monthly_budget")
+	o.sendFlags.register(cmd, "the new job")
 	o.out = addJSONFlags(cmd, "print the new job as JSON", a.env.Now)
 	return cmd
 }
@@ -80,8 +76,8 @@ func (o rerunOptions) request(orig history.Job) (apidot.Request, error) {
 }
 
 func runRerun(ctx context.Context, a *app, o rerunOptions) error {
-	if o.download && !o.wait {
-		return usageErrorf("--download needs --wait")
+	if err := o.sendFlags.check(); err != nil {
+		return err
 	}
 	store, err := a.openStore()
 	if err != nil {

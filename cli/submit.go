@@ -29,10 +29,8 @@ type submitOptions struct {
 	resolution  string
 	compare     string
 	callbackURL string
-	wait        bool
-	out         *jsonOutput
-	download    bool
-	overBudget  bool
+	sendFlags
+	out *jsonOutput
 	// changed reports whether a flag was given, so defaults from the
 	// settings yield to it.
 	changed func(flag string) bool
@@ -69,9 +67,7 @@ submitted once per variant, as one group.`,
 	f.StringVar(&o.resolution, "resolution", "", "Pro only: 720p (default), 1024p or 1080p")
 	f.StringVar(&o.compare, "compare", "", "submit one job per variant, e.g. standard,pro-1080p")
 	f.StringVar(&o.callbackURL, "callback-url", "", "APIDot POSTs the finished task there (see soratui webhook)")
-	f.BoolVarP(&o.wait, "wait", "w", false, "follow the job until it is finished or failed")
-	f.BoolVar(&o.download, "download", false, "with --wait: save the finished video to the Videos folder")
-	f.BoolVar(&o.overBudget, "over-budget", false, "send even when it passes monthly_budget (this submit only)")
+	o.sendFlags.register(cmd, "the job")
 	o.out = addJSONFlags(cmd, "print the job as JSON (an array with --compare)", a.env.Now)
 	return cmd
 }
@@ -139,8 +135,8 @@ func (o submitOptions) readPrompt(stdin io.Reader) (string, error) {
 }
 
 func runSubmit(ctx context.Context, a *app, o submitOptions) error {
-	if o.download && !o.wait {
-		return usageErrorf("--download needs --wait (or download later with 'soratui download ID')")
+	if err := o.sendFlags.check(); err != nil {
+		return err
 	}
 	eff, err := a.settings()
 	if err != nil {
@@ -198,6 +194,31 @@ func firstError(errs ...error) error {
 		if e != nil {
 			return e
 		}
+	}
+	return nil
+}
+
+// sendFlags are the flags of every command that sends jobs: follow them,
+// save their videos, pass the monthly budget. One set, so the commands
+// cannot drift apart in names or rules.
+type sendFlags struct {
+	wait       bool
+	download   bool
+	overBudget bool
+}
+
+// register adds the flags; which names the jobs the command sends.
+func (s *sendFlags) register(cmd *cobra.Command, which string) {
+	f := cmd.Flags()
+	f.BoolVarP(&s.wait, "wait", "w", false, "follow "+which+" until finished or failed")
+	f.BoolVar(&s.download, "download", false, "with --wait: save each finished video to the Videos folder")
+	f.BoolVar(&s.overBudget, "over-budget", false, "send even when it passes monthly_budget (this command only)")
+}
+
+// check refuses --download without --wait: nothing would stay to save.
+func (s sendFlags) check() error {
+	if s.download && !s.wait {
+		return usageErrorf("--download needs --wait (or download later with 'soratui download ID')")
 	}
 	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"net/http"
 	"syscall"
+
+	"github.com/soratui/soratui/internal/inert"
 )
 
 // Sentinels returned (wrapped) by this package; test them with errors.Is.
@@ -23,6 +25,19 @@ var (
 	// ErrIncomplete means the connection ended before the whole video
 	// arrived (the body was shorter than its Content-Length).
 	ErrIncomplete = errors.New("the download was cut off")
+	// ErrNotRegular means the target exists and is not a regular file (a folder, FIFO,
+	// socket or device); it is refused even when overwriting is allowed.
+	ErrNotRegular = errors.New("not a regular file")
+	// ErrAlreadySaved means the target is the file the history already records for the job.
+	ErrAlreadySaved = errors.New("the video is already saved there")
+	// ErrNotVideo means the server answered something other than a video (an HTML or
+	// JSON page, say); nothing was saved.
+	ErrNotVideo = errors.New("the server did not send a video")
+	// ErrTooLarge means the video is larger than the Downloader's MaxSize; nothing was saved.
+	ErrTooLarge = errors.New("the video is larger than the size limit")
+	// ErrUntrustedURL means the result URL is not an absolute http or https URL; it is never
+	// fetched. It is inert.ErrUntrustedURL, so either name matches.
+	ErrUntrustedURL = inert.ErrUntrustedURL
 )
 
 // HTTPError is an answer of the file server other than the video.

@@ -24,23 +24,6 @@ import (
 // Job applies Check itself, so calling Check first only gets the refusal before any progress
 // display starts.
 
-// More sentinels for the rules; test them with errors.Is.
-var (
-	// ErrNotRegular means the target exists and is not a regular file (a folder, FIFO,
-	// socket or device); it is refused even when overwriting is allowed.
-	ErrNotRegular = errors.New("not a regular file")
-	// ErrAlreadySaved means the target is the file the history already records for the job.
-	ErrAlreadySaved = errors.New("the video is already saved there")
-	// ErrNotVideo means the server answered something other than a video (an HTML or
-	// JSON page, say); nothing was saved.
-	ErrNotVideo = errors.New("the server did not send a video")
-	// ErrTooLarge means the video is larger than the Downloader's MaxSize; nothing was saved.
-	ErrTooLarge = errors.New("the video is larger than the size limit")
-	// ErrUntrustedURL means the result URL is not an absolute http or https URL; it is never
-	// fetched. It is inert.ErrUntrustedURL, so either name matches.
-	ErrUntrustedURL = inert.ErrUntrustedURL
-)
-
 // DefaultMaxSize is the size limit of a zero Downloader: 4 GB, far above any Sora clip.
 const DefaultMaxSize = 4 * 1000 * 1000 * 1000
 

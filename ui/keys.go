@@ -68,18 +68,18 @@ type keyMap struct {
 
 func newKeyMap() keyMap {
 	return keyMap{
-		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
-		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit (keeps the draft)")),
-		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
-		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Suspend:   key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "suspend")),
-		Tab1:      key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "compose")),
-		Tab2:      key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "jobs")),
-		Tab3:      key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "history")),
+		Quit:      bindKey("q", "quit"),
+		ForceQuit: bindKey("ctrl+c", "quit (keeps the draft)"),
+		Help:      bindKey("?", "all keys"),
+		Back:      bindKey("esc", "back"),
+		Suspend:   bindKey("ctrl+z", "suspend"),
+		Tab1:      bindKey("1", "compose"),
+		Tab2:      bindKey("2", "jobs"),
+		Tab3:      bindKey("3", "history"),
 
-		New:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new job")),
-		History: key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "history")),
-		Batch:   key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "batch from a file")),
+		New:     bindKey("n", "new job"),
+		History: bindKey("h", "history"),
+		Batch:   bindKey("b", "batch from a file"),
 
 		Up:       key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
 		Down:     key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),
@@ -87,35 +87,41 @@ func newKeyMap() keyMap {
 		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "page down")),
 		Top:      key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "top")),
 		Bottom:   key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", "bottom")),
-		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
-		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
-		Status:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "status filter")),
-		Model:    key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "model filter")),
+		Open:     bindKey("enter", "open"),
+		Filter:   bindKey("/", "search"),
+		Status:   bindKey("s", "status filter"),
+		Model:    bindKey("m", "model filter"),
 
-		Submit:     key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "submit")),
-		NextField:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
-		PrevField:  key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous")),
+		Submit:     bindKey("ctrl+s", "submit"),
+		NextField:  bindKey("tab", "next field"),
+		PrevField:  bindKey("shift+tab", "previous"),
 		Left:       key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/→", "choose")),
 		Right:      key.NewBinding(key.WithKeys("right", "l")),
 		Toggle:     key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", "toggle")),
 		RecallPrev: key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p/n", "earlier prompts")),
 		RecallNext: key.NewBinding(key.WithKeys("ctrl+n")),
 
-		Play:       key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open video")),
-		Copy:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy URL")),
-		Download:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "download")),
-		Duplicate:  key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit as new")),
+		Play:       bindKey("o", "open video"),
+		Copy:       bindKey("y", "copy URL"),
+		Download:   bindKey("d", "download"),
+		Duplicate:  bindKey("e", "edit as new"),
 		PrevMember: key.NewBinding(key.WithKeys("["), key.WithHelp("[/]", "other variant")),
 		NextMember: key.NewBinding(key.WithKeys("]")),
-		Delete:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "delete")),
-		Retry:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resolve unconfirmed")),
-		Confirm:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
-		Preview:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "frame")),
-		Thumbs:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "thumbnails")),
+		Delete:     bindKey("x", "delete"),
+		Retry:      bindKey("r", "resolve unconfirmed"),
+		Confirm:    bindKey("y", "yes"),
+		Preview:    bindKey("p", "frame"),
+		Thumbs:     bindKey("t", "thumbnails"),
 
-		SaveKey: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save key")),
-		Demo:    key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "try the demo")),
+		SaveKey: bindKey("enter", "save key"),
+		Demo:    bindKey("ctrl+t", "try the demo"),
 	}
+}
+
+// bindKey is a binding to one key whose help shows that key, so the key
+// pressed and the key shown cannot drift apart.
+func bindKey(k, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(k), key.WithHelp(k, desc))
 }
 
 // global are the keys the root handles, for help.

@@ -146,37 +146,45 @@ func helpStyles(p palette) help.Styles {
 	return h
 }
 
-// textarea is the prompt's style, coloured from the palette (the bubble's
-// own prompt and cursor are SGR 37, invisible on a light background). The
-// cursor holds still: a blinking one would redraw the whole screen twice
-// a second on an idle interface.
+// fieldLook is what every text field takes from the palette (the bubbles' own
+// prompt and cursor are SGR 37, invisible on a light background), so the
+// prompt and the one-line inputs look alike.
+type fieldLook struct {
+	prompt, promptOff, placeholder, text lipgloss.Style
+	cursor                               color.Color
+}
+
+func (s styles) fieldLook() fieldLook {
+	fg := func(c color.Color) lipgloss.Style { return lipgloss.NewStyle().Foreground(c) }
+	return fieldLook{
+		prompt:      fg(s.pal.accent),
+		promptOff:   fg(s.pal.subtle),
+		placeholder: fg(s.pal.subtle),
+		text:        fg(s.pal.text),
+		cursor:      s.pal.accent,
+	}
+}
+
+// textarea is the prompt's style. The cursor holds still: a blinking one
+// would redraw the whole screen twice a second on an idle interface.
 func (s styles) textarea() textarea.Styles {
-	t := textarea.DefaultStyles(s.isDark)
-	p := s.pal
-	t.Focused.Prompt = lipgloss.NewStyle().Foreground(p.accent)
-	t.Blurred.Prompt = lipgloss.NewStyle().Foreground(p.subtle)
-	t.Focused.Placeholder = lipgloss.NewStyle().Foreground(p.subtle)
-	t.Blurred.Placeholder = t.Focused.Placeholder
-	t.Focused.CursorLine = lipgloss.NewStyle()
-	t.Blurred.CursorLine = lipgloss.NewStyle().Foreground(p.text)
-	t.Blurred.Text = lipgloss.NewStyle().Foreground(p.text)
-	t.Cursor.Color = p.accent
-	t.Cursor.Blink = false
+	t, f := textarea.DefaultStyles(s.isDark), s.fieldLook()
+	t.Focused.Prompt, t.Blurred.Prompt = f.prompt, f.promptOff
+	t.Focused.Placeholder, t.Blurred.Placeholder = f.placeholder, f.placeholder
+	t.Focused.CursorLine, t.Blurred.CursorLine = lipgloss.NewStyle(), f.text
+	t.Blurred.Text = f.text
+	t.Cursor.Color, t.Cursor.Blink = f.cursor, false
 	return t
 }
 
-// textinput is the one-line inputs' style, from the palette too.
+// textinput is the one-line inputs' style; suggestions look like the
+// placeholder.
 func (s styles) textinput() textinput.Styles {
-	t := textinput.DefaultStyles(s.isDark)
-	p := s.pal
-	t.Focused.Prompt = lipgloss.NewStyle().Foreground(p.accent)
-	t.Blurred.Prompt = lipgloss.NewStyle().Foreground(p.subtle)
-	t.Focused.Placeholder = lipgloss.NewStyle().Foreground(p.subtle)
-	t.Blurred.Placeholder = t.Focused.Placeholder
-	t.Focused.Suggestion = t.Focused.Placeholder
-	t.Blurred.Suggestion = t.Focused.Placeholder
-	t.Blurred.Text = lipgloss.NewStyle().Foreground(p.text)
-	t.Cursor.Color = p.accent
-	t.Cursor.Blink = false
+	t, f := textinput.DefaultStyles(s.isDark), s.fieldLook()
+	t.Focused.Prompt, t.Blurred.Prompt = f.prompt, f.promptOff
+	t.Focused.Placeholder, t.Blurred.Placeholder = f.placeholder, f.placeholder
+	t.Focused.Suggestion, t.Blurred.Suggestion = f.placeholder, f.placeholder
+	t.Blurred.Text = f.text
+	t.Cursor.Color, t.Cursor.Blink = f.cursor, false
 	return t
 }
