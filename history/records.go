@@ -141,6 +141,41 @@ func (s *Store) viewJob(read func(*bolt.Tx) (Job, error)) (Job, error) {
 	return j, err
 }
 
+// ShortIDs gives each id its shortest prefix of at least least characters
+// that no other job's id in the history starts with, as git abbreviates
+// commits, so what a list shows works as an argument to Find. An id not in
+// the history keeps its full length.
+func (s *Store) ShortIDs(ids []string, least int) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	err := s.view(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketJobs).Cursor()
+		for _, id := range ids {
+			out[id] = id
+			k, _ := c.Seek([]byte(id))
+			if string(k) != id {
+				continue
+			}
+			n := commonPrefix(id, c.Next)
+			c.Seek([]byte(id))
+			n = max(n, commonPrefix(id, c.Prev))
+			out[id] = id[:min(len(id), max(least, n+1))]
+		}
+		return nil
+	})
+	return out, err
+}
+
+// commonPrefix is how many leading bytes id shares with the key step
+// moves the cursor to (0 when there is none).
+func commonPrefix(id string, step func() ([]byte, []byte)) int {
+	k, _ := step()
+	n := 0
+	for n < len(k) && n < len(id) && k[n] == id[n] {
+		n++
+	}
+	return n
+}
+
 // minPrefix is the shortest id prefix Find accepts: any unique prefix
 // will do, since an ambiguous one lists the candidates.
 const minPrefix = 1

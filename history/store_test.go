@@ -590,3 +590,37 @@ func TestLockHeldByAnotherProcess(t *testing.T) {
 		t.Errorf("List after the helper = %+v, want its committed change", js)
 	}
 }
+
+// Short ids are the shortest prefixes no other job shares, at least the
+// minimum long, and each one finds its job.
+func TestShortIDsAreUniquePrefixes(t *testing.T) {
+	s := openTestStore(t)
+	base := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	var ids []string
+	for i, at := range []time.Duration{0, time.Millisecond, time.Minute, 3 * time.Hour} {
+		j := job("sora-2", "p", StatusSubmitting)
+		j.ID = encodeID(base.Add(at), uint64(i))
+		mustCreate(t, s, j)
+		ids = append(ids, j.ID)
+	}
+	short, err := s.ShortIDs(append(ids, "zzzzzzzzzzzzz"), 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		p := short[id]
+		if len(p) < 7 || !strings.HasPrefix(id, p) {
+			t.Errorf("short id of %s = %q, want a prefix of 7 or more", id, p)
+			continue
+		}
+		if j, err := s.Find(p); err != nil || j.ID != id {
+			t.Errorf("Find(%q) = %s, %v; want %s", p, j.ID, err, id)
+		}
+	}
+	if len(short[ids[0]]) < 10 || len(short[ids[3]]) != 7 {
+		t.Errorf("a millisecond apart needs 10+ characters, hours apart 7: %q, %q", short[ids[0]], short[ids[3]])
+	}
+	if short["zzzzzzzzzzzzz"] != "zzzzzzzzzzzzz" {
+		t.Errorf("an unknown id is cut: %q", short["zzzzzzzzzzzzz"])
+	}
+}

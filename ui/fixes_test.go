@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"image/color"
 	"os"
 	"path/filepath"
@@ -451,5 +452,36 @@ func TestClickGroupKeysAndApplicableActions(t *testing.T) {
 	m = send(t, m, press("]"))
 	if keys := offered(m); !strings.Contains(keys, "o") || !strings.Contains(keys, "d") {
 		t.Errorf("a finished job offers %q", keys)
+	}
+}
+
+// Jobs and History show each id as its shortest prefix that no other job
+// shares (seven characters at least), and that prefix finds the job.
+func TestListsShowShortUniqueIDs(t *testing.T) {
+	store := openStore(t)
+	var ids []string
+	for i, ago := range []time.Duration{time.Hour, 0, 0} { // two made in the same millisecond
+		j := history.Job{Model: apidot.ModelStandard, Status: history.StatusFinished, Prompt: fmt.Sprintf("prompt %d", i),
+			Duration: 4, Credits: 48, CreatedAt: testNow.Add(-ago)}
+		if err := store.Create(&j); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, j.ID)
+	}
+	m := newTestModel(t, store, nil, 120, 40)
+	for _, open := range []screenID{jobsID, historyID} {
+		m = send(t, m, navMsg{to: open})
+		text := screenText(m)
+		for i, id := range ids {
+			shown := ""
+			for _, f := range strings.Fields(text) {
+				if len(f) >= minShortID && strings.HasPrefix(id, f) {
+					shown = f
+				}
+			}
+			if j, err := store.Find(shown); err != nil || j.ID != id || shown == id && i == 0 {
+				t.Errorf("screen %d shows %q for %s (find: %s, %v)\n%s", open, shown, id, j.ID, err, text)
+			}
+		}
 	}
 }

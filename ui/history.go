@@ -48,6 +48,7 @@ type (
 		hasNext bool
 		cursor  int
 		total   int
+		short   map[string]string // id → its shortest unique prefix
 		err     error
 	}
 	// searchDueMsg fires when typing in the search paused.
@@ -67,6 +68,7 @@ type historyScreen struct {
 	model     int
 
 	page    []history.Job
+	short   map[string]string // what the ID column shows of each id
 	cursor  int
 	pageNo  int // -1 on the oldest page reached with G
 	hasNext bool
@@ -209,6 +211,7 @@ func (h *historyScreen) load(paging history.Query, pageNo, cursor int) tea.Cmd {
 		if cursor < 0 {
 			msg.cursor = len(msg.jobs) - 1
 		}
+		msg.short = shortIDsOf(store, msg.jobs)
 		return msg
 	}
 }
@@ -222,8 +225,23 @@ func (h *historyScreen) loaded(msg historyPageMsg) {
 		return
 	}
 	h.total = msg.total
-	h.page, h.pageNo, h.hasNext = msg.jobs, msg.pageNo, msg.hasNext
+	h.page, h.pageNo, h.hasNext, h.short = msg.jobs, msg.pageNo, msg.hasNext, msg.short
 	h.cursor = min(max(msg.cursor, 0), max(0, len(h.page)-1))
+}
+
+// shortIDsOf abbreviates the ids of js against the whole history (a page
+// of search results holds only some of the jobs that share a prefix); on
+// an error the rows show whole ids.
+func shortIDsOf(store *history.Store, js []history.Job) map[string]string {
+	ids := make([]string, len(js))
+	for i, j := range js {
+		ids[i] = j.ID
+	}
+	short, err := store.ShortIDs(ids, minShortID)
+	if err != nil {
+		return nil
+	}
+	return short
 }
 
 // event applies a change the job service reports to the page on show.
@@ -401,11 +419,13 @@ func (h *historyScreen) View() string {
 	default:
 		b.WriteString(st.faint.Render(truncate(h.summary(), w)))
 	}
-	b.WriteString("\n" + h.thumbRow(func(w int) string { return st.faint.Render(rowHeader(w)) }, strings.Repeat(" ", thumbWidth), w))
+	b.WriteString("\n" + h.thumbRow(func(w int) string {
+		return st.faint.Render(newRows(st, w, h.page, h.short, 0, time.Time{}).header())
+	}, strings.Repeat(" ", thumbWidth), w))
 	now, marks := h.sh.now(), groupMarks(h.page)
 	for i, j := range h.page {
 		b.WriteString("\n" + h.thumbRow(func(w int) string {
-			return jobRow(st, j, w, marks[i], h.sh.frame, now, i == h.cursor)
+			return newRows(st, w, h.page, h.short, h.sh.frame, now).row(j, marks[i], i == h.cursor)
 		}, h.thumbs.cell(j), w))
 	}
 	return b.String()

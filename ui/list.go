@@ -172,12 +172,14 @@ func (l listModel) view(st styles, w, frame int, now time.Time) string {
 		credits += j.Credits
 	}
 	summary := fmt.Sprintf("%s · %d pending · %s (%s)", plural(len(l.jobs), "job"), l.waiting, apidot.Credits(credits), apidot.EstimateNote)
-	b.WriteString(st.faint.Render(truncate(summary, w)) + "\n" + st.faint.Render(rowHeader(w)))
 	end := min(len(l.jobs), l.offset+l.height)
-	marks := groupMarks(l.jobs[l.offset:end])
+	shown := l.jobs[l.offset:end]
+	r := newRows(st, w, shown, neighbourShortIDs(l.jobs, l.offset, end), frame, now)
+	b.WriteString(st.faint.Render(truncate(summary, w)) + "\n" + st.faint.Render(r.header()))
+	marks := groupMarks(shown)
 	for i := l.offset; i < end; i++ {
 		b.WriteString("\n")
-		b.WriteString(jobRow(st, l.jobs[i], w, marks[i-l.offset], frame, now, i == l.cursor))
+		b.WriteString(r.row(l.jobs[i], marks[i-l.offset], i == l.cursor))
 	}
 	return b.String()
 }

@@ -135,14 +135,21 @@ func statusCell(st styles, j history.Job, frame int, now time.Time) string {
 	return st.status[j.Status].Render(statusText(j, frame, now))
 }
 
+// minShortID is the fewest id characters a list shows: enough to tell
+// apart jobs made half a minute apart. Ids that share more grow, as git
+// abbreviates commits, so what a row shows works in 'soratui show'.
+const minShortID = 7
+
 // rowLayout are the column widths of a job row for a given width.
 type rowLayout struct {
+	w                                                        int
 	status, bar, variant, id, date, prompt, elapsed, credits int
 	short                                                    bool
 }
 
-func layoutRow(w int) rowLayout {
-	l := rowLayout{status: 13, variant: 13, id: 13, date: 6, elapsed: 6, credits: 5}
+// layoutRow lays out rows of width w whose longest short id is idw.
+func layoutRow(w, idw int) rowLayout {
+	l := rowLayout{w: w, status: 13, variant: 13, id: max(idw, minShortID), date: 6, elapsed: 6, credits: 5}
 	switch {
 	case w >= 110:
 		l.bar = 16
@@ -154,9 +161,63 @@ func layoutRow(w int) rowLayout {
 	return l
 }
 
-// rowHeader names the columns of job rows of width w.
-func rowHeader(w int) string {
-	l := layoutRow(w)
+// rows is what drawing a list's rows needs.
+type rows struct {
+	st    styles
+	l     rowLayout
+	short map[string]string // id → what the ID column shows
+	frame int
+	now   time.Time
+}
+
+// newRows lays out js at width w, each id shown as short has it (the whole
+// id where short has none).
+func newRows(st styles, w int, js []history.Job, short map[string]string, frame int, now time.Time) rows {
+	idw := 0
+	for _, j := range js {
+		idw = max(idw, len(shortID(short, j.ID)))
+	}
+	return rows{st: st, l: layoutRow(w, idw), short: short, frame: frame, now: now}
+}
+
+// shortID is what the ID column shows of id.
+func shortID(short map[string]string, id string) string {
+	if s, ok := short[id]; ok {
+		return s
+	}
+	return id
+}
+
+// neighbourShortIDs abbreviates js[lo:hi] against the ids next to them in
+// js, which is sorted by id and holds every job between its ends, so a
+// prefix no neighbour shares is one no other job shares.
+func neighbourShortIDs(js []history.Job, lo, hi int) map[string]string {
+	out := make(map[string]string, hi-lo)
+	for i := lo; i < hi; i++ {
+		id, n := js[i].ID, 0
+		if i > 0 {
+			n = sharedPrefix(id, js[i-1].ID)
+		}
+		if i+1 < len(js) {
+			n = max(n, sharedPrefix(id, js[i+1].ID))
+		}
+		out[id] = id[:min(len(id), max(minShortID, n+1))]
+	}
+	return out
+}
+
+// sharedPrefix is how many leading bytes a and b share.
+func sharedPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
+}
+
+// header names the columns.
+func (r rows) header() string {
+	l, w := r.l, r.l.w
 	h := "  " + pad("STATUS", l.status) + " "
 	if l.bar > 0 {
 		h += pad("PROGRESS", l.bar) + " "
@@ -185,11 +246,11 @@ func rowText(j history.Job) string {
 	return p
 }
 
-// jobRow renders one job on one line of width w; group is its mark in a
-// comparison group ("┌", "│", "└" or " "). Cells are padded as plain text
-// and styled last: measuring styled text is what costs.
-func jobRow(st styles, j history.Job, w int, group string, frame int, now time.Time, selected bool) string {
-	l := layoutRow(w)
+// row renders one job on one line; group is its mark in a comparison
+// group ("┌", "│", "└" or " "). Cells are padded as plain text and styled
+// last: measuring styled text is what costs.
+func (r rows) row(j history.Job, group string, selected bool) string {
+	st, l, w, frame, now := r.st, r.l, r.l.w, r.frame, r.now
 	icon, word := statusParts(j, frame, now)
 	status := icon + " " + pad(word, l.status-2)
 	pct, hasBar := 0, false
@@ -203,7 +264,7 @@ func jobRow(st styles, j history.Job, w int, group string, frame int, now time.T
 	if l.short {
 		variant = shortVariant(j)
 	}
-	rest := pad(variant, l.variant) + " " + pad(j.ID, l.id) + " " + pad(rowDate(j.CreatedAt, now), l.date) + " " +
+	rest := pad(variant, l.variant) + " " + pad(shortID(r.short, j.ID), l.id) + " " + pad(rowDate(j.CreatedAt, now), l.date) + " " +
 		pad(rowText(j), l.prompt) + " " +
 		fmt.Sprintf("%*s %*s", l.elapsed, elapsed(jobElapsed(j, now)), l.credits, fmt.Sprint(j.Credits))
 	barText := ""
