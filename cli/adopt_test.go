@@ -2,7 +2,6 @@ package cli_test
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -28,10 +27,10 @@ func TestAdoptFollowsATaskSubmittedElsewhereOnce(t *testing.T) {
 	task := submitElsewhere(t, h)
 
 	r := h.run("", "adopt", task, "--variant", "pro-1080p", "--wait", "--json")
-	var j history.Job
-	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil || r.code != 0 {
-		t.Fatalf("adopt: exit %d, %v:\n%s%s", r.code, err, r.stdout, r.stderr)
+	if r.code != 0 {
+		t.Fatalf("adopt: exit %d:\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	j := outJSON[history.Job](t, r)
 	if j.TaskID != task || j.Status != history.StatusFinished || j.Prompt != "(adopted)" || j.Model != apidot.ModelPro || len(j.VideoURLs) == 0 {
 		t.Errorf("adopted job %+v", j)
 	}
@@ -81,10 +80,10 @@ func TestResolveSettlesUnconfirmedJobs(t *testing.T) {
 	task := h.server.Tasks()[0].ID
 
 	r := h.run("", "resolve", first.ID, "--task", task, "--wait", "--json")
-	var j history.Job
-	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil || r.code != 0 {
-		t.Fatalf("resolve --task: exit %d, %v:\n%s%s", r.code, err, r.stdout, r.stderr)
+	if r.code != 0 {
+		t.Fatalf("resolve --task: exit %d:\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	j := outJSON[history.Job](t, r)
 	if j.ID != first.ID || j.TaskID != task || j.Status != history.StatusFinished {
 		t.Errorf("resolved job %s task %q status %s, want %s with %s finished", j.ID, j.TaskID, j.Status, first.ID, task)
 	}

@@ -1,27 +1,13 @@
 package cli_test
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/cli"
 	"github.com/soratui/soratui/history"
 )
-
-// shotFile writes a shot list into the test's folder.
-func shotFile(t *testing.T, name, text string) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
 
 const threeShots = `{"prompt":"a red fox in snow","name":"fox"}
 {"prompt":"a harbour at dawn","compare":"standard,pro-1080p","duration":8}
@@ -31,7 +17,7 @@ const threeShots = `{"prompt":"a red fox in snow","name":"fox"}
 func TestBatchRefusesAWholeFileWithABadLine(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
-	file := shotFile(t, "shots.jsonl", `{"prompt":"a fox"}
+	file := writeTemp(t, "shots.jsonl", `{"prompt":"a fox"}
 {"prompt":"a hare","duration":7}
 {"prompt":""}
 {"prompt":"an owl","aspect":"auto"}
@@ -65,7 +51,7 @@ func TestBatchEstimateRefusals(t *testing.T) {
 			if tt.config != "" {
 				writeConfig(t, h, tt.config)
 			}
-			r := h.run("", append([]string{"batch", shotFile(t, "s.jsonl", threeShots)}, tt.args...)...)
+			r := h.run("", append([]string{"batch", writeTemp(t, "s.jsonl", threeShots)}, tt.args...)...)
 			if r.code != 2 || !strings.Contains(r.stderr, tt.says) || !strings.Contains(r.stderr, "1232 credits") {
 				t.Errorf("exit %d, stderr %q; want 2 saying %q", r.code, r.stderr, tt.says)
 			}
@@ -79,7 +65,7 @@ func TestBatchEstimateRefusals(t *testing.T) {
 func TestBatchDryRunPrintsThePlanAndSendsNothing(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
-	file := shotFile(t, "s.jsonl", threeShots)
+	file := writeTemp(t, "s.jsonl", threeShots)
 	r := h.run("", "batch", file, "--dry-run")
 	for _, want := range []string{
 		"line 1: fox: Standard 720p, 4 s, 48 credits",
@@ -92,15 +78,15 @@ func TestBatchDryRunPrintsThePlanAndSendsNothing(t *testing.T) {
 		}
 	}
 	r = h.run("", "batch", file, "--dry-run", "--json")
-	var plan struct {
+	type jsonPlan struct {
 		Total int
 		Lines []struct {
 			Line    int
 			Credits int
 		}
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &plan); err != nil || plan.Total != 1232 || len(plan.Lines) != 3 {
-		t.Errorf("JSON plan %+v (%v):\n%s", plan, err, r.stdout)
+	if plan := outJSON[jsonPlan](t, r); plan.Total != 1232 || len(plan.Lines) != 3 {
+		t.Errorf("JSON plan %+v:\n%s", plan, r.stdout)
 	}
 	if h.server.Submits() != 0 || len(h.jobs()) != 0 {
 		t.Errorf("--dry-run sent %d and recorded %d", h.server.Submits(), len(h.jobs()))
@@ -109,15 +95,15 @@ func TestBatchDryRunPrintsThePlanAndSendsNothing(t *testing.T) {
 
 func TestBatchWaitRunsEveryLineOnceAndAgainOnlyWhatIsMissing(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{QueueTime: 10 * time.Millisecond, RunTime: 30 * time.Millisecond})
-	file := shotFile(t, "s.jsonl", threeShots)
+	h := newHarness(t, jobsTaking(10, 30))
+	file := writeTemp(t, "s.jsonl", threeShots)
 	r := h.run("", "batch", file, "--wait", "--parallel", "2", "--json")
 	if r.code != 1 { // the owl fails on purpose
 		t.Fatalf("exit %d, want 1 for the failed job: %s", r.code, r.stderr)
 	}
-	var js []history.Job
-	if err := json.Unmarshal([]byte(r.stdout), &js); err != nil || len(js) != 4 {
-		t.Fatalf("%d jobs (%v):\n%s", len(js), err, r.stdout)
+	js := outJSON[[]history.Job](t, r)
+	if len(js) != 4 {
+		t.Fatalf("%d jobs:\n%s", len(js), r.stdout)
 	}
 	batchID := js[0].BatchID
 	for _, j := range js {

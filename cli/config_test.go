@@ -1,8 +1,6 @@
 package cli_test
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,35 +11,9 @@ import (
 // writeConfig writes the harness's config file.
 func writeConfig(t *testing.T, h *harness, text string) string {
 	t.Helper()
-	dir := filepath.Join(t.TempDir(), "config")
-	h.env["XDG_CONFIG_HOME"] = dir
-	p := filepath.Join(dir, "soratui", "config.toml")
-	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	p := writeTemp(t, "config/soratui/config.toml", text)
+	h.env["XDG_CONFIG_HOME"] = filepath.Dir(filepath.Dir(p))
 	return p
-}
-
-// submittedInput is the input of the last submit the simulator received.
-func submittedInput(t *testing.T, h *harness) (model string, input map[string]any) {
-	t.Helper()
-	var body struct {
-		Model string         `json:"model"`
-		Input map[string]any `json:"input"`
-	}
-	var last []byte
-	for _, r := range h.server.Requests() {
-		if strings.HasSuffix(r.Path, "/submit") {
-			last = r.Body
-		}
-	}
-	if err := json.Unmarshal(last, &body); err != nil {
-		t.Fatalf("no submit body: %v", err)
-	}
-	return body.Model, body.Input
 }
 
 func TestConfigPrecedenceFileEnvFlag(t *testing.T) {

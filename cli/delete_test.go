@@ -3,7 +3,6 @@ package cli_test
 import (
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -17,10 +16,7 @@ import (
 // local path of the saved video of "old-done".
 func seedAges(t *testing.T, h *harness) string {
 	t.Helper()
-	video := filepath.Join(t.TempDir(), "old-done.mp4")
-	if err := os.WriteFile(video, []byte("video"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	video := writeTemp(t, "old-done.mp4", "video")
 	now := time.Now()
 	var b strings.Builder
 	for _, r := range []struct {

@@ -2,12 +2,10 @@ package cli_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/assets"
@@ -117,7 +115,7 @@ func TestDownloadNeverOverwritesSilently(t *testing.T) {
 
 func TestDownloadExitCodes(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{QueueTime: time.Hour})
+	h := newHarness(t, neverStarting())
 	withVideos(t, h)
 	failed := submitJob(t, h, "--prompt", "a duel at dawn [fail]")
 	queued := submitJob(t, h, "--prompt", "a slow sunrise")
@@ -189,17 +187,14 @@ func TestDownloadDrawsAProgressBarOnATerminal(t *testing.T) {
 
 func TestSubmitWaitDownload(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{RunTime: 100 * time.Millisecond})
+	h := newHarness(t, jobsTaking(0, 100))
 	videos := withVideos(t, h)
 
 	r := h.run("", "submit", "--prompt", "a paper boat on a river", "--wait", "--download", "--json")
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	var j history.Job
-	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil {
-		t.Fatal(err)
-	}
+	j := outJSON[history.Job](t, r)
 	if !strings.HasPrefix(j.LocalPath, filepath.Join(videos, "soratui")+string(filepath.Separator)) {
 		t.Errorf("printed local_path %q, want one in %s", j.LocalPath, videos)
 	}
@@ -228,10 +223,7 @@ func TestFailedDownloadKeepsTheJobFinished(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, "download failed") || !strings.Contains(r.stderr, "cut off") {
 		t.Errorf("exit %d, want 1 saying the download failed:\n%s", r.code, r.stderr)
 	}
-	var j history.Job
-	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil {
-		t.Fatalf("the job is not printed: %v\n%s", err, r.stdout)
-	}
+	j := outJSON[history.Job](t, r)
 	if j.Status != history.StatusFinished || j.LocalPath != "" {
 		t.Errorf("printed job %s with local_path %q", j.Status, j.LocalPath)
 	}
@@ -248,7 +240,7 @@ func TestFailedDownloadKeepsTheJobFinished(t *testing.T) {
 
 func TestWatchDownload(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{QueueTime: 50 * time.Millisecond, RunTime: 100 * time.Millisecond})
+	h := newHarness(t, jobsTaking(50, 100))
 	withVideos(t, h)
 	a := submitJob(t, h, "--prompt", "a red fox")
 	b := submitJob(t, h, "--prompt", "a grey wolf")

@@ -3,7 +3,6 @@ package cli_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/history"
@@ -12,7 +11,7 @@ import (
 
 func TestWatchDropsJobsDeletedMeanwhileAndExits(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{QueueTime: time.Hour})
+	h := newHarness(t, neverStarting())
 	var ids []string
 	for _, p := range []string{"a slow one", "another slow one"} {
 		ids = append(ids, submitJob(t, h, "--prompt", p).ID)
@@ -38,7 +37,7 @@ func TestWatchDropsJobsDeletedMeanwhileAndExits(t *testing.T) {
 
 func TestForgottenTaskEndsExpiredInWatch(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{QueueTime: time.Hour})
+	h := newHarness(t, neverStarting())
 	j := submitJob(t, h, "--prompt", "a forgotten harbour")
 	h.server.Forget(j.TaskID)
 	r := h.run("", "watch")

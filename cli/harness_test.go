@@ -108,22 +108,50 @@ func withVideos(t *testing.T, h *harness) string {
 // submitJob submits a prompt and returns the job printed.
 func submitJob(t *testing.T, h *harness, args ...string) history.Job {
 	t.Helper()
-	r := h.run("", append([]string{"submit", "--json"}, args...)...)
-	var j history.Job
-	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil {
-		t.Fatalf("submit %v: exit %d, %v\n%s\n%s", args, r.code, err, r.stdout, r.stderr)
-	}
-	return j
+	return outJSON[history.Job](t, h.run("", append([]string{"submit", "--json"}, args...)...))
 }
 
 func showJob(t *testing.T, h *harness, id string) history.Job {
 	t.Helper()
-	r := h.run("", "show", id, "--json")
-	var j history.Job
-	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil {
-		t.Fatalf("show %s: %v\n%s", id, err, r.stderr)
+	return outJSON[history.Job](t, h.run("", "show", id, "--json"))
+}
+
+// outJSON is a command's stdout decoded as T; the test stops, showing the
+// exit code and both outputs, when stdout is not one T.
+func outJSON[T any](t *testing.T, r result) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal([]byte(r.stdout), &v); err != nil {
+		t.Fatalf("stdout is not one %T: exit %d, %v\n%s\n%s", v, r.code, err, r.stdout, r.stderr)
 	}
-	return j
+	return v
+}
+
+// writeTemp writes text to name (which may hold folders) below a fresh
+// temporary folder and returns its path.
+func writeTemp(t *testing.T, name, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// neverStarting is a simulator whose jobs stay queued for the whole test.
+func neverStarting() apidottest.Options { return apidottest.Options{QueueTime: time.Hour} }
+
+// jobsTaking is a simulator whose jobs queue for queueMS and run for runMS
+// milliseconds: long enough for a command to show each state, short enough
+// for the suite.
+func jobsTaking(queueMS, runMS int) apidottest.Options {
+	return apidottest.Options{
+		QueueTime: time.Duration(queueMS) * time.Millisecond,
+		RunTime:   time.Duration(runMS) * time.Millisecond,
+	}
 }
 
 // background runs a long-lived command until the returned stop is called;
@@ -134,7 +162,7 @@ func (h *harness) background(args ...string) (stderr *lockedio.Buffer, stop func
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- cli.Run(ctx, args, cli.Env{
+		err := cli.Run(ctx, args, cli.Env{
 			Stdout:          &lockedio.Buffer{},
 			Stderr:          stderr,
 			Getenv:          func(k string) string { return h.env[k] },
@@ -142,6 +170,8 @@ func (h *harness) background(args ...string) (stderr *lockedio.Buffer, stop func
 			Keyring:         keystest.New(),
 			DownloadBackoff: time.Millisecond,
 		})
+		cli.Report(stderr, err)
+		done <- err
 	}()
 	stopped := false
 	stop = func() int {
@@ -160,4 +190,23 @@ func (h *harness) background(args ...string) (stderr *lockedio.Buffer, stop func
 	}
 	h.t.Cleanup(func() { stop() })
 	return stderr, stop
+}
+
+// submittedInput is the input of the last submit the simulator received.
+func submittedInput(t *testing.T, h *harness) (model string, input map[string]any) {
+	t.Helper()
+	var body struct {
+		Model string         `json:"model"`
+		Input map[string]any `json:"input"`
+	}
+	var last []byte
+	for _, r := range h.server.Requests() {
+		if strings.HasSuffix(r.Path, "/submit") {
+			last = r.Body
+		}
+	}
+	if err := json.Unmarshal(last, &body); err != nil {
+		t.Fatalf("no submit body: %v", err)
+	}
+	return body.Model, body.Input
 }

@@ -1,9 +1,6 @@
 package cli_test
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -35,10 +32,7 @@ func listIDs(t *testing.T, h *harness, args ...string) []string {
 	if r.code != 0 {
 		t.Fatalf("list %v: exit %d %s", args, r.code, r.stderr)
 	}
-	var js []history.Job
-	if err := json.Unmarshal([]byte(r.stdout), &js); err != nil {
-		t.Fatalf("list %v: %v\n%s", args, err, r.stdout)
-	}
+	js := outJSON[[]history.Job](t, r)
 	ids := make([]string, len(js))
 	for i, j := range js {
 		ids[i] = j.ID
@@ -86,10 +80,8 @@ func TestShowFindsByIDPrefixAndTaskID(t *testing.T) {
 	js := seed(t, h)
 	city := js[2]
 	for _, ref := range []string{city.ID, city.TaskID} {
-		r := h.run("", "show", ref, "--json")
-		var got history.Job
-		if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || got.ID != city.ID {
-			t.Errorf("show %s: %v %s", ref, err, r.stdout)
+		if got := showJob(t, h, ref); got.ID != city.ID {
+			t.Errorf("show %s: job %s, want %s", ref, got.ID, city.ID)
 		}
 	}
 	r := h.run("", "show", city.ID)
@@ -111,8 +103,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if exp.code != 0 || strings.Count(exp.stdout, "\n") != 4 {
 		t.Fatalf("export: %d\n%s", exp.code, exp.stdout)
 	}
-	file := filepath.Join(t.TempDir(), "jobs.jsonl")
-	os.WriteFile(file, []byte(exp.stdout), 0o600)
+	file := writeTemp(t, "jobs.jsonl", exp.stdout)
 
 	h2 := newHarness(t, apidottest.Options{})
 	if r := h2.run("", "import", file); r.code != 0 || !strings.Contains(r.stdout, "Imported 4 new, 0 updated, 0 unchanged") {
@@ -124,8 +115,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if again := h2.run("", "export"); again.stdout != exp.stdout {
 		t.Errorf("export after import differs:\n%s\nvs\n%s", again.stdout, exp.stdout)
 	}
-	bad := filepath.Join(t.TempDir(), "bad.jsonl")
-	os.WriteFile(bad, []byte(exp.stdout+"{not json\n"), 0o600)
+	bad := writeTemp(t, "bad.jsonl", exp.stdout+"{not json\n")
 	h3 := newHarness(t, apidottest.Options{})
 	r := h3.run("", "import", bad)
 	if r.code != 2 || !strings.Contains(r.stderr, "line 5") {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/cli"
@@ -34,7 +33,9 @@ func requireInert(t *testing.T, what, out string) {
 // hostileHarness is a harness whose server puts hostile text in every field, with a short
 // queue so statuses are seen before the end.
 func hostileHarness(t *testing.T) *harness {
-	return newHarness(t, apidottest.Options{Hostile: true, QueueTime: 150 * time.Millisecond, RunTime: 100 * time.Millisecond})
+	o := jobsTaking(150, 100)
+	o.Hostile = true
+	return newHarness(t, o)
 }
 
 func TestHostileServerTextIsInertInHumanOutput(t *testing.T) {

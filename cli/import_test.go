@@ -1,7 +1,6 @@
 package cli_test
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,10 +25,7 @@ func TestImportRefusesTheWholeFileAndShowsTextInert(t *testing.T) {
 	h := newHarness(t, apidottest.Options{})
 	good := `{"id":"a1","created_at":"2025-01-01T00:00:00Z","status":"failed","duration":8,"prompt":"p\u001b]52;c;eA==\u0007","error":"e\nfinished, saved to /tmp/forged.mp4"}`
 	bad := `{"id":"a2","created_at":"2025-01-01T00:00:00Z","status":"finished","duration":7}`
-	path := filepath.Join(t.TempDir(), "in.jsonl")
-	if err := os.WriteFile(path, []byte(good+"\n"+bad+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path := writeTemp(t, "in.jsonl", good+"\n"+bad+"\n")
 	r := h.run("", "import", path)
 	if r.code != 2 || !strings.Contains(r.stderr, "line 2") || !strings.Contains(r.stderr, "duration") {
 		t.Fatalf("exit %d, want 2 naming line 2 and its duration:\n%s", r.code, r.stderr)
@@ -37,10 +33,7 @@ func TestImportRefusesTheWholeFileAndShowsTextInert(t *testing.T) {
 	if n := len(h.jobs()); n != 0 {
 		t.Fatalf("%d jobs imported from a refused file", n)
 	}
-	if err := os.WriteFile(path, []byte(good+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if r := h.run("", "import", path); r.code != 0 {
+	if r := h.run("", "import", writeTemp(t, "in.jsonl", good+"\n")); r.code != 0 {
 		t.Fatalf("import: exit %d:\n%s", r.code, r.stderr)
 	}
 	for _, args := range [][]string{{"list"}, {"show", "a1"}} {

@@ -3,14 +3,13 @@ package cli_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/soratui/soratui/apidot/apidottest"
 )
 
 func TestJQAndTemplateShapeJSONOutput(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{QueueTime: 20 * time.Millisecond, RunTime: 40 * time.Millisecond})
+	h := newHarness(t, jobsTaking(20, 40))
 	js := seed(t, h)
 	koi, fox := js[0], js[3]
 	tests := []struct {

@@ -3,7 +3,6 @@ package cli_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/cli"
@@ -45,7 +44,7 @@ func TestWaitNotifiesOnATerminalUnlessSilenced(t *testing.T) {
 
 func TestWatchNotifiesOnATerminal(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{QueueTime: 20 * time.Millisecond, RunTime: 40 * time.Millisecond})
+	h := newHarness(t, jobsTaking(20, 40))
 	if r := h.run("", "submit", "--prompt", "a heron"); r.code != 0 {
 		t.Fatalf("submit: exit %d: %s", r.code, r.stderr)
 	}

@@ -99,7 +99,7 @@ func TestPreviewIsCachedAndNeedsNoFFmpegTheSecondTime(t *testing.T) {
 
 func TestPreviewRefusals(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{QueueTime: time.Hour})
+	h := newHarness(t, neverStarting())
 	h.env["PATH"] = t.TempDir()
 	queued := submitJob(t, h, "--prompt", "a slow fox")
 	for _, tc := range []struct {

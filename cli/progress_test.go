@@ -3,17 +3,15 @@ package cli_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/cli"
 )
 
 func TestWaitProgressSaysWhichJobItIs(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{QueueTime: 60 * time.Millisecond, RunTime: 300 * time.Millisecond})
+	h := newHarness(t, jobsTaking(60, 300))
 	prompt := "a lighthouse in a storm, waves breaking over the rocks at dusk, slow push in"
 	tests := []struct {
 		name  string

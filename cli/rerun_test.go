@@ -1,12 +1,10 @@
 package cli_test
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/history"
@@ -16,9 +14,9 @@ func TestRerunRepeatsAJobInItsGroup(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	r := h.run("", "submit", "--compare", "standard,pro-1080p", "--duration", "8", "--aspect", "9:16", "--prompt", "a harbour at dawn", "--json")
-	var group []history.Job
-	if err := json.Unmarshal([]byte(r.stdout), &group); err != nil || len(group) != 2 {
-		t.Fatalf("compare submit: %v\n%s%s", err, r.stdout, r.stderr)
+	group := outJSON[[]history.Job](t, r)
+	if len(group) != 2 {
+		t.Fatalf("compare submit: %d jobs\n%s%s", len(group), r.stdout, r.stderr)
 	}
 	solo := submitJob(t, h, "--prompt", "a lone owl", "--model", "pro", "--resolution", "1024p")
 	tests := []struct {
@@ -36,10 +34,7 @@ func TestRerunRepeatsAJobInItsGroup(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			before := h.server.Submits()
 			r := h.run("", append([]string{"rerun", "--wait", "--json"}, tt.args...)...)
-			var j history.Job
-			if err := json.Unmarshal([]byte(r.stdout), &j); err != nil {
-				t.Fatalf("exit %d: %v\n%s", r.code, err, r.stderr)
-			}
+			j := outJSON[history.Job](t, r)
 			if j.Model != tt.model || j.Resolution != tt.resolution || j.AspectRatio != tt.aspect || j.Duration != tt.duration || j.GroupID != tt.group {
 				t.Errorf("rerun = %s %q %q %d group %q; want %s %q %q %d group %q",
 					j.Model, j.Resolution, j.AspectRatio, j.Duration, j.GroupID, tt.model, tt.resolution, tt.aspect, tt.duration, tt.group)
@@ -59,18 +54,18 @@ func TestRerunRepeatsAJobInItsGroup(t *testing.T) {
 
 func TestAutoDownloadSavesFollowedJobsByVariantName(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{QueueTime: 10 * time.Millisecond, RunTime: 30 * time.Millisecond})
+	h := newHarness(t, jobsTaking(10, 30))
 	dir := filepath.Join(t.TempDir(), "clips")
 	writeConfig(t, h, "auto_download = true\ndownload_dir = \""+dir+"\"\n")
 	// A fixed day on the commands' clock: file names carry the date.
 	const day = "2025-06-01"
 
 	r := h.runAt(day, "submit", "--prompt", "A red fox!", "--wait", "--json")
-	var j history.Job
-	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil || r.code != 0 {
-		t.Fatalf("submit: exit %d %v\n%s", r.code, err, r.stderr)
+	if r.code != 0 {
+		t.Fatalf("submit: exit %d\n%s", r.code, r.stderr)
 	}
-	file := shotFile(t, "s.jsonl", `{"prompt":"a red fox","model":"pro","resolution":"1080p"}`+"\n"+`{"prompt":"A red fox!"}`+"\n")
+	j := outJSON[history.Job](t, r)
+	file := writeTemp(t, "s.jsonl", `{"prompt":"a red fox","model":"pro","resolution":"1080p"}`+"\n"+`{"prompt":"A red fox!"}`+"\n")
 	if r := h.runAt(day, "batch", file, "--wait"); r.code != 0 {
 		t.Fatalf("batch: exit %d\n%s", r.code, r.stderr)
 	}

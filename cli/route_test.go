@@ -5,9 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/download"
 	"github.com/soratui/soratui/history"
 	"github.com/soratui/soratui/history/historytest"
@@ -55,7 +53,7 @@ func printedTrail(stderr, id string) []string {
 // record and save the video at the same place.
 func TestCLIAndServiceTakeOneRoute(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{QueueTime: 30 * time.Millisecond, RunTime: 300 * time.Millisecond})
+	h := newHarness(t, jobsTaking(30, 300))
 	videos := withVideos(t, h)
 	r := h.run("", "submit", "--prompt", "one route for a fox", "--wait", "--download")
 	if r.code != 0 {

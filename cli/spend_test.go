@@ -1,7 +1,6 @@
 package cli_test
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
@@ -68,10 +67,7 @@ func TestSpendCountsServerChargesRefundsAndNeverRefusals(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := h.run("", append([]string{"spend", "--json"}, tt.args...)...)
-			var got spendReport
-			if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
-				t.Fatalf("exit %d, %v:\n%s%s", r.code, err, r.stdout, r.stderr)
-			}
+			got := outJSON[spendReport](t, r)
 			var rows []string
 			for _, row := range got.Rows {
 				rows = append(rows, row.Key+" "+strconv.Itoa(row.Jobs)+" "+strconv.Itoa(row.Billed)+" "+strconv.Itoa(row.Maybe))

@@ -2,31 +2,24 @@ package cli_test
 
 import (
 	"bytes"
-	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/soratui/soratui/apidot/apidottest"
-	"github.com/soratui/soratui/cli"
 	"github.com/soratui/soratui/history"
-	"github.com/soratui/soratui/keys/keystest"
+	"github.com/soratui/soratui/jobs/jobstest"
 )
 
 func TestSubmitWaitFinishesAProJob(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{QueueTime: 50 * time.Millisecond, RunTime: 150 * time.Millisecond})
+	h := newHarness(t, jobsTaking(50, 150))
 	r := h.run("", "submit", "--model", "pro", "--resolution", "1080p", "--duration", "8", "--prompt", "a lighthouse in a storm", "--wait", "--json")
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	var job history.Job
-	if err := json.Unmarshal([]byte(r.stdout), &job); err != nil {
-		t.Fatalf("stdout is not one job: %v\n%s", err, r.stdout)
-	}
+	job := outJSON[history.Job](t, r)
 	if job.Status != history.StatusFinished || job.Model != "sora-2-pro-official" || job.Resolution != "1080p" || job.Credits != 896 {
 		t.Errorf("job = %s %s %s %d", job.Status, job.Model, job.Resolution, job.Credits)
 	}
@@ -66,10 +59,8 @@ func TestSubmitWaitFinishesAProJob(t *testing.T) {
 func TestInvalidInputExits2AndSendsNothing(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
-	big := filepath.Join(t.TempDir(), "big.txt")
-	os.WriteFile(big, bytes.Repeat([]byte("a very long paste "), 2000), 0o600)
-	badUTF8 := filepath.Join(t.TempDir(), "bad.txt")
-	os.WriteFile(badUTF8, []byte("a fox \xff\xfe in snow"), 0o600)
+	big := writeTemp(t, "big.txt", strings.Repeat("a very long paste ", 2000))
+	badUTF8 := writeTemp(t, "bad.txt", "a fox \xff\xfe in snow")
 	tests := []struct {
 		name string
 		args []string
@@ -162,12 +153,8 @@ func TestPromptFromStdin(t *testing.T) {
 	if len(js) != 1 || js[0].Prompt != "a koi pond, overhead drone shot" {
 		t.Errorf("stored %+v", js)
 	}
-	var body struct {
-		Input struct{ Prompt string } `json:"input"`
-	}
-	json.Unmarshal(h.server.Requests()[0].Body, &body)
-	if body.Input.Prompt != "a koi pond, overhead drone shot" {
-		t.Errorf("sent prompt %q", body.Input.Prompt)
+	if _, input := submittedInput(t, h); input["prompt"] != "a koi pond, overhead drone shot" {
+		t.Errorf("sent prompt %q", input["prompt"])
 	}
 }
 
@@ -178,10 +165,7 @@ func TestCompareSubmitsOneGroup(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	var js []history.Job
-	if err := json.Unmarshal([]byte(r.stdout), &js); err != nil {
-		t.Fatalf("not an array: %v\n%s", err, r.stdout)
-	}
+	js := outJSON[[]history.Job](t, r)
 	if len(js) != 2 || js[0].GroupID == "" || js[0].GroupID != js[1].GroupID {
 		t.Fatalf("jobs %+v", js)
 	}
@@ -214,23 +198,11 @@ func TestNoKeyExitsWithoutSending(t *testing.T) {
 
 func TestInterruptedWaitSaysHowToResume(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{QueueTime: time.Hour})
-	ctx, cancel := context.WithCancel(context.Background())
-	var out, errb bytes.Buffer
-	done := make(chan error)
-	go func() {
-		done <- cli.Run(ctx, []string{"submit", "--prompt", "a long wait", "--wait"}, cli.Env{
-			Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return h.env[k] }, Keyring: keystest.New(),
-		})
-	}()
-	for h.server.StatusReads("") == 0 {
-		time.Sleep(10 * time.Millisecond)
-	}
-	cancel()
-	err := <-done
-	cli.Report(&errb, err)
-	if cli.ExitCode(err) != 1 || !strings.Contains(errb.String(), "soratui watch") {
-		t.Errorf("exit %d, stderr:\n%s", cli.ExitCode(err), errb.String())
+	h := newHarness(t, neverStarting())
+	stderr, stop := h.background("submit", "--prompt", "a long wait", "--wait")
+	jobstest.Eventually(t, "the wait to read the status", func() bool { return h.server.StatusReads("") > 0 })
+	if code := stop(); code != 1 || !strings.Contains(stderr.String(), "soratui watch") {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr)
 	}
 	if js := h.jobs(); len(js) != 1 || js[0].Status != history.StatusNotStarted || js[0].TaskID == "" {
 		t.Errorf("the interrupted job is not kept to resume: %+v", js)

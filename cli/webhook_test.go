@@ -1,12 +1,10 @@
 package cli_test
 
 import (
-	"encoding/json"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/history"
@@ -17,7 +15,9 @@ var listening = regexp.MustCompile(`callbacks on (http://[^/ ]+)/`)
 
 func TestWebhookRecordsDuplicatedCallbacksOnce(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{QueueTime: 50 * time.Millisecond, RunTime: 100 * time.Millisecond, WebhookDeliveries: 3})
+	o := jobsTaking(50, 100)
+	o.WebhookDeliveries = 3
+	h := newHarness(t, o)
 	stderr, stop := h.background("webhook", "--listen", "127.0.0.1:0", "--poll=false")
 	var base string
 	jobstest.Eventually(t, "the listener", func() bool {
@@ -32,10 +32,7 @@ func TestWebhookRecordsDuplicatedCallbacksOnce(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("submit exit %d: %s", r.code, r.stderr)
 	}
-	var job history.Job
-	if err := json.Unmarshal([]byte(r.stdout), &job); err != nil {
-		t.Fatal(err)
-	}
+	job := outJSON[history.Job](t, r)
 	jobstest.Eventually(t, "three deliveries and their log lines", func() bool {
 		task, _ := h.server.Task(job.TaskID)
 		return task.Deliveries == 3 && strings.Count(stderr.String(), job.TaskID) == 3
@@ -77,7 +74,7 @@ func TestWebhookRecordsDuplicatedCallbacksOnce(t *testing.T) {
 
 func TestWebhookAlsoPollsUnfinishedJobs(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{QueueTime: time.Hour})
+	h := newHarness(t, neverStarting())
 	r := h.run("", "submit", "--model", "standard", "--prompt", "a slow queue", "--json")
 	if r.code != 0 {
 		t.Fatalf("submit exit %d: %s", r.code, r.stderr)
