@@ -38,9 +38,7 @@ func TestAdoptFollowsATaskSubmittedElsewhereOnce(t *testing.T) {
 	if again.code != 0 || !strings.Contains(again.stderr, "already in the history as job "+j.ID+"; nothing changed") {
 		t.Errorf("second adopt: exit %d:\n%s", again.code, again.stderr)
 	}
-	if n := len(h.jobs()); n != 1 {
-		t.Errorf("%d jobs after adopting twice, want 1", n)
-	}
+	h.wantJobs(1, "adopting twice records one job")
 	if h.server.Submits() != 1 {
 		t.Errorf("%d submits, want only the one made elsewhere", h.server.Submits())
 	}
@@ -63,9 +61,7 @@ func TestAdoptRefusesBadTaskIDs(t *testing.T) {
 			requireInert(t, "adopt error", r.stderr)
 		})
 	}
-	if n := len(h.jobs()); n != 0 {
-		t.Errorf("%d jobs recorded from refused adopts", n)
-	}
+	h.wantJobs(0, "a refused adopt records nothing")
 }
 
 func TestResolveSettlesUnconfirmedJobs(t *testing.T) {
@@ -103,7 +99,5 @@ func TestResolveSettlesUnconfirmedJobs(t *testing.T) {
 			t.Errorf("%v: exit %d, want 2:\n%s", args, r.code, r.stderr)
 		}
 	}
-	if n := len(h.jobs()); n != 2 {
-		t.Errorf("%d jobs, want the same 2", n)
-	}
+	h.wantJobs(2, "resolving keeps the same jobs")
 }

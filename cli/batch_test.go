@@ -55,9 +55,7 @@ func TestBatchEstimateRefusals(t *testing.T) {
 			if r.code != 2 || !strings.Contains(r.stderr, tt.says) || !strings.Contains(r.stderr, "1232 credits") {
 				t.Errorf("exit %d, stderr %q; want 2 saying %q", r.code, r.stderr, tt.says)
 			}
-			if h.server.Submits() != 0 || len(h.jobs()) != 0 {
-				t.Errorf("%d submits, %d jobs after a refusal", h.server.Submits(), len(h.jobs()))
-			}
+			h.wantNothingSent("a refused file")
 		})
 	}
 }
@@ -88,9 +86,7 @@ func TestBatchDryRunPrintsThePlanAndSendsNothing(t *testing.T) {
 	if plan := outJSON[jsonPlan](t, r); plan.Total != 1232 || len(plan.Lines) != 3 {
 		t.Errorf("JSON plan %+v:\n%s", plan, r.stdout)
 	}
-	if h.server.Submits() != 0 || len(h.jobs()) != 0 {
-		t.Errorf("--dry-run sent %d and recorded %d", h.server.Submits(), len(h.jobs()))
-	}
+	h.wantNothingSent("--dry-run")
 }
 
 func TestBatchWaitRunsEveryLineOnceAndAgainOnlyWhatIsMissing(t *testing.T) {

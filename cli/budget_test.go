@@ -36,9 +36,7 @@ func TestBudgetGuardRefusesBeforeSending(t *testing.T) {
 			t.Errorf("%s: the refusal does not name the budget and the way around it: %s", st.name, r.stderr)
 		}
 	}
-	if n := len(h.jobs()); n != 4 {
-		t.Errorf("%d jobs recorded, want 4: a refused budget records nothing", n)
-	}
+	h.wantJobs(4, "a refused budget records nothing")
 }
 
 func TestBudgetFromTheEnvironment(t *testing.T) {

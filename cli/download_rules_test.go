@@ -6,15 +6,11 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-
-	"github.com/soratui/soratui/apidot/apidottest"
 )
 
 func TestDownloadRefusesSpecialTargetsEvenWithForce(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{})
-	withVideos(t, h)
-	j := submitJob(t, h, "--prompt", "a paper boat", "--wait")
+	h, _, j := finishedJob(t, "a paper boat")
 	fifo := filepath.Join(t.TempDir(), "pipe.mp4")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)
@@ -41,9 +37,7 @@ func TestDownloadRefusesSpecialTargetsEvenWithForce(t *testing.T) {
 
 func TestDownloadMaxSize(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{})
-	withVideos(t, h)
-	j := submitJob(t, h, "--prompt", "a tiny clip", "--wait")
+	h, _, j := finishedJob(t, "a tiny clip")
 	dir := t.TempDir()
 	dest := filepath.Join(dir, "clip.mp4")
 
@@ -65,9 +59,7 @@ func TestDownloadMaxSize(t *testing.T) {
 
 func TestFailedRedownloadNeverPrintsTheOldPath(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{})
-	withVideos(t, h)
-	j := submitJob(t, h, "--prompt", "a lantern festival", "--wait")
+	h, _, j := finishedJob(t, "a lantern festival")
 	first := h.run("", "download", j.ID)
 	if first.code != 0 {
 		t.Fatalf("first download: exit %d:\n%s", first.code, first.stderr)

@@ -1,34 +1,28 @@
 package cli_test
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/soratui/soratui/apidot/apidottest"
-	"github.com/soratui/soratui/assets"
 	"github.com/soratui/soratui/cli"
 	"github.com/soratui/soratui/history"
 )
 
-func requireClip(t *testing.T, path string) {
+// finishedJob is the start of most download tests: a harness with its own
+// Videos folder (returned) and one job, with prompt, followed to its end.
+func finishedJob(t *testing.T, prompt string) (*harness, string, history.Job) {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(b, assets.SampleClip) {
-		t.Errorf("%s holds %d bytes that differ from the clip served", path, len(b))
-	}
+	h := newHarness(t, apidottest.Options{})
+	videos := withVideos(t, h)
+	return h, videos, submitJob(t, h, "--prompt", prompt, "--wait")
 }
 
 func TestDownloadSavesToTheVideosFolder(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{})
-	videos := withVideos(t, h)
-	j := submitJob(t, h, "--prompt", "A red fox in fresh snow, slow dolly", "--wait")
+	h, videos, j := finishedJob(t, "A red fox in fresh snow, slow dolly")
 
 	r := h.run("", "download", j.ID[:6])
 	if r.code != 0 {
@@ -52,9 +46,7 @@ func TestDownloadSavesToTheVideosFolder(t *testing.T) {
 
 func TestDownloadOutput(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{})
-	withVideos(t, h)
-	j := submitJob(t, h, "--prompt", "neon city rain", "--wait")
+	h, _, j := finishedJob(t, "neon city rain")
 	dir := t.TempDir()
 	tests := []struct {
 		name   string
@@ -89,11 +81,8 @@ func TestDownloadOutput(t *testing.T) {
 
 func TestDownloadNeverOverwritesSilently(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{})
-	withVideos(t, h)
-	j := submitJob(t, h, "--prompt", "a koi pond", "--wait")
-	dest := filepath.Join(t.TempDir(), "koi.mp4")
-	os.WriteFile(dest, []byte("my own edit"), 0o644)
+	h, _, j := finishedJob(t, "a koi pond")
+	dest := writeTemp(t, "koi.mp4", "my own edit")
 
 	r := h.run("", "download", j.ID, "-o", dest)
 	if r.code != 2 || !strings.Contains(r.stderr, "already exists") || !strings.Contains(r.stderr, "--force") {
@@ -150,9 +139,7 @@ func TestDownloadExitCodes(t *testing.T) {
 
 func TestDownloadOfAnExpiredLinkExits1(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{})
-	videos := withVideos(t, h)
-	j := submitJob(t, h, "--prompt", "a lighthouse in a storm", "--wait")
+	h, videos, j := finishedJob(t, "a lighthouse in a storm")
 	h.server.Expire(j.TaskID)
 
 	r := h.run("", "download", j.ID)
@@ -172,9 +159,7 @@ func TestDownloadOfAnExpiredLinkExits1(t *testing.T) {
 
 func TestDownloadDrawsAProgressBarOnATerminal(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{})
-	withVideos(t, h)
-	j := submitJob(t, h, "--prompt", "a red fox", "--wait")
+	h, _, j := finishedJob(t, "a red fox")
 
 	r := h.runEnv("", func(e *cli.Env) { e.StderrIsTerminal = true }, "download", j.ID)
 	if r.code != 0 {
@@ -258,5 +243,40 @@ func TestWatchDownload(t *testing.T) {
 		if !strings.Contains(r.stderr, id+": saved to "+j.LocalPath) {
 			t.Errorf("stderr does not log %s's path:\n%s", id, r.stderr)
 		}
+	}
+}
+
+func TestAutoDownloadSavesFollowedJobsByVariantName(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, jobsTaking(10, 30))
+	dir := filepath.Join(t.TempDir(), "clips")
+	writeConfig(t, h, "auto_download = true\ndownload_dir = \""+dir+"\"\n")
+	// A fixed day on the commands' clock: file names carry the date.
+	const day = "2025-06-01"
+
+	r := h.runAt(day, "submit", "--prompt", "A red fox!", "--wait", "--json")
+	if r.code != 0 {
+		t.Fatalf("submit: exit %d\n%s", r.code, r.stderr)
+	}
+	j := outJSON[history.Job](t, r)
+	file := writeTemp(t, "s.jsonl", `{"prompt":"a red fox","model":"pro","resolution":"1080p"}`+"\n"+`{"prompt":"A red fox!"}`+"\n")
+	if r := h.runAt(day, "batch", file, "--wait"); r.code != 0 {
+		t.Fatalf("batch: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := h.runAt(day, "submit", "--prompt", "not followed"); r.code != 0 {
+		t.Fatalf("submit without --wait: exit %d", r.code)
+	}
+	want := []string{day + "-pro-1080p-a-red-fox.mp4", day + "-standard-a-red-fox-2.mp4", day + "-standard-a-red-fox.mp4"}
+	entries, _ := os.ReadDir(dir)
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Name())
+		requireClip(t, filepath.Join(dir, e.Name()))
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("saved %v, want %v", got, want)
+	}
+	if j.LocalPath != filepath.Join(dir, want[2]) {
+		t.Errorf("local_path %q", j.LocalPath)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/assets"
 	"github.com/soratui/soratui/cli"
 	"github.com/soratui/soratui/history"
 	"github.com/soratui/soratui/history/historytest"
@@ -116,6 +117,18 @@ func showJob(t *testing.T, h *harness, id string) history.Job {
 	return outJSON[history.Job](t, h.run("", "show", id, "--json"))
 }
 
+// requireClip fails the test unless path holds the clip the simulator serves.
+func requireClip(t *testing.T, path string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b, assets.SampleClip) {
+		t.Errorf("%s holds %d bytes that differ from the clip served", path, len(b))
+	}
+}
+
 // outJSON is a command's stdout decoded as T; the test stops, showing the
 // exit code and both outputs, when stdout is not one T.
 func outJSON[T any](t *testing.T, r result) T {
@@ -139,6 +152,24 @@ func writeTemp(t *testing.T, name, text string) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// wantJobs fails the test unless the history holds n jobs; why says what
+// that count shows.
+func (h *harness) wantJobs(n int, why string) {
+	h.t.Helper()
+	if got := len(h.jobs()); got != n {
+		h.t.Errorf("%d jobs recorded, want %d: %s", got, n, why)
+	}
+}
+
+// wantNothingSent fails the test when after sent anything to the simulator
+// or recorded any job.
+func (h *harness) wantNothingSent(after string) {
+	h.t.Helper()
+	if s, n := h.server.Submits(), len(h.jobs()); s != 0 || n != 0 {
+		h.t.Errorf("after %s: %d submits sent and %d jobs recorded, want none", after, s, n)
+	}
 }
 
 // neverStarting is a simulator whose jobs stay queued for the whole test.

@@ -121,9 +121,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if r.code != 2 || !strings.Contains(r.stderr, "line 5") {
 		t.Errorf("bad line: exit %d %s", r.code, r.stderr)
 	}
-	if n := len(h3.jobs()); n != 0 {
-		t.Errorf("a failed import stored %d jobs", n)
-	}
+	h3.wantJobs(0, "a failed import stores nothing")
 }
 
 func TestListOfEveryJobStreamsTheSameBytes(t *testing.T) {

@@ -30,9 +30,7 @@ func TestImportRefusesTheWholeFileAndShowsTextInert(t *testing.T) {
 	if r.code != 2 || !strings.Contains(r.stderr, "line 2") || !strings.Contains(r.stderr, "duration") {
 		t.Fatalf("exit %d, want 2 naming line 2 and its duration:\n%s", r.code, r.stderr)
 	}
-	if n := len(h.jobs()); n != 0 {
-		t.Fatalf("%d jobs imported from a refused file", n)
-	}
+	h.wantJobs(0, "a refused file imports nothing")
 	if r := h.run("", "import", writeTemp(t, "in.jsonl", good+"\n")); r.code != 0 {
 		t.Fatalf("import: exit %d:\n%s", r.code, r.stderr)
 	}

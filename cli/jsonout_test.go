@@ -61,9 +61,7 @@ func TestBadJQOrTemplateExits2BeforeSending(t *testing.T) {
 			}
 		})
 	}
-	if n := h.server.Submits(); n != 0 {
-		t.Errorf("%d submits after bad output flags, want 0", n)
-	}
+	h.wantNothingSent("bad output flags")
 }
 
 func TestJQAndTemplateOutputCarriesNoControlSequences(t *testing.T) {

@@ -16,20 +16,21 @@ import (
 	"github.com/soratui/soratui/frames/framestest"
 )
 
-// withFFmpeg gives the harness the PATH holding ffmpeg, skipping the test
-// without it (failing under CI).
-func withFFmpeg(t *testing.T, h *harness) {
+// ffmpegHarness is a harness whose PATH holds ffmpeg; the test is skipped
+// without it (and fails under CI).
+func ffmpegHarness(t *testing.T) *harness {
 	t.Helper()
 	framestest.Tools(t)
+	h := newHarness(t, apidottest.Options{})
 	h.env["PATH"] = os.Getenv("PATH")
+	return h
 }
 
 var truecolour = regexp.MustCompile(`[34]8;2;\d+;\d+;\d+`)
 
 func TestPreviewOnAPipePrintsHalfBlocksWithinWidth(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{})
-	withFFmpeg(t, h)
+	h := ffmpegHarness(t)
 	j := submitJob(t, h, "--prompt", "a red fox", "--wait")
 	for _, tc := range []struct {
 		args    []string
@@ -82,8 +83,7 @@ func TestPreviewWithoutFFmpegSaysInstallIt(t *testing.T) {
 
 func TestPreviewIsCachedAndNeedsNoFFmpegTheSecondTime(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{})
-	withFFmpeg(t, h)
+	h := ffmpegHarness(t)
 	j := submitJob(t, h, "--prompt", "a red fox", "--wait")
 	first := h.run("", "preview", j.ID, "--width", "30")
 	if first.code != 0 {
@@ -123,8 +123,7 @@ func TestPreviewRefusals(t *testing.T) {
 
 func TestPreviewProtocolsAndNoColor(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{})
-	withFFmpeg(t, h)
+	h := ffmpegHarness(t)
 	j := submitJob(t, h, "--prompt", "a red fox", "--wait")
 	for _, tc := range []struct {
 		name   string
@@ -152,8 +151,7 @@ func TestPreviewProtocolsAndNoColor(t *testing.T) {
 
 func TestDemoClipPreviewsOffline(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{})
-	withFFmpeg(t, h)
+	h := ffmpegHarness(t)
 	delete(h.env, "APIDOT_API_KEY")
 	h.env["APIDOT_BASE_URL"] = "http://127.0.0.1:1" // nothing outside the process answers
 	// A demo job finished an hour ago, its link on the demo simulator.
@@ -171,8 +169,7 @@ func TestDemoClipPreviewsOffline(t *testing.T) {
 
 func TestDeleteForgetsTheJobsFrames(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{})
-	withFFmpeg(t, h)
+	h := ffmpegHarness(t)
 	keep := submitJob(t, h, "--prompt", "a fox to keep", "--wait")
 	gone := submitJob(t, h, "--prompt", "a fox to delete", "--wait")
 	for _, j := range []string{keep.ID, gone.ID} {

@@ -94,12 +94,7 @@ func TestInvalidInputExits2AndSendsNothing(t *testing.T) {
 			if !strings.Contains(r.stderr, tt.says) {
 				t.Errorf("stderr does not say %q:\n%s", tt.says, r.stderr)
 			}
-			if h.server.Submits() != 0 {
-				t.Fatalf("%d submits reached the server", h.server.Submits())
-			}
-			if n := len(h.jobs()); n != 0 {
-				t.Fatalf("%d jobs stored", n)
-			}
+			h.wantNothingSent(tt.name)
 		})
 	}
 }
@@ -191,9 +186,7 @@ func TestNoKeyExitsWithoutSending(t *testing.T) {
 	if !strings.Contains(r.stderr, "APIDOT_API_KEY") || !strings.Contains(r.stderr, "soratui key set") {
 		t.Errorf("message does not say how to set a key:\n%s", r.stderr)
 	}
-	if h.server.Submits() != 0 || len(h.jobs()) != 0 {
-		t.Error("something was sent or stored")
-	}
+	h.wantNothingSent("a submit without a key")
 }
 
 func TestInterruptedWaitSaysHowToResume(t *testing.T) {
@@ -206,5 +199,47 @@ func TestInterruptedWaitSaysHowToResume(t *testing.T) {
 	}
 	if js := h.jobs(); len(js) != 1 || js[0].Status != history.StatusNotStarted || js[0].TaskID == "" {
 		t.Errorf("the interrupted job is not kept to resume: %+v", js)
+	}
+}
+
+func TestRerunRepeatsAJobInItsGroup(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, apidottest.Options{})
+	r := h.run("", "submit", "--compare", "standard,pro-1080p", "--duration", "8", "--aspect", "9:16", "--prompt", "a harbour at dawn", "--json")
+	group := outJSON[[]history.Job](t, r)
+	if len(group) != 2 {
+		t.Fatalf("compare submit: %d jobs\n%s%s", len(group), r.stdout, r.stderr)
+	}
+	solo := submitJob(t, h, "--prompt", "a lone owl", "--model", "pro", "--resolution", "1024p")
+	tests := []struct {
+		name                      string
+		args                      []string
+		model, resolution, aspect string
+		duration                  int
+		group                     string
+	}{
+		{"same parameters, same group", []string{group[1].ID}, "sora-2-pro-official", "1080p", "9:16", 8, group[1].GroupID},
+		{"flags override", []string{group[1].ID, "--model", "standard", "--duration", "4"}, "sora-2-official", "", "9:16", 4, group[1].GroupID},
+		{"no group stays without one", []string{solo.ID, "--resolution", "720p"}, "sora-2-pro-official", "720p", "", 4, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := h.server.Submits()
+			r := h.run("", append([]string{"rerun", "--wait", "--json"}, tt.args...)...)
+			j := outJSON[history.Job](t, r)
+			if j.Model != tt.model || j.Resolution != tt.resolution || j.AspectRatio != tt.aspect || j.Duration != tt.duration || j.GroupID != tt.group {
+				t.Errorf("rerun = %s %q %q %d group %q; want %s %q %q %d group %q",
+					j.Model, j.Resolution, j.AspectRatio, j.Duration, j.GroupID, tt.model, tt.resolution, tt.aspect, tt.duration, tt.group)
+			}
+			if j.Status != history.StatusFinished || j.ID == tt.args[0] || h.server.Submits() != before+1 {
+				t.Errorf("rerun %s: status %s, %d submits", j.ID, j.Status, h.server.Submits()-before)
+			}
+		})
+	}
+	if r := h.run("", "rerun", solo.ID, "--model", "standard", "--resolution", "1080p"); r.code != 2 || !strings.Contains(r.stderr, "--resolution") {
+		t.Errorf("an invalid override: exit %d: %s", r.code, r.stderr)
+	}
+	if r := h.run("", "rerun", "nosuchjob"); r.code != 2 {
+		t.Errorf("an unknown id: exit %d", r.code)
 	}
 }
