@@ -23,18 +23,15 @@ import (
 // `soratui list --limit 50`, on a history of 10 and of 100,000 jobs: the
 // two should take about the same time (SPEC §5).
 func BenchmarkListProcess(b *testing.B) {
-	for _, n := range []int{10, 100_000} {
-		path := historytest.File(b, n)
-		b.Run(fmt.Sprintf("jobs=%d", n), func(b *testing.B) {
-			for b.Loop() {
-				cmd := exec.Command(binary, "--db", path, "list", "--limit", "50")
-				cmd.Env = []string{"HOME=" + b.TempDir()}
-				if out, err := cmd.CombinedOutput(); err != nil {
-					b.Fatalf("%v\n%s", err, out)
-				}
+	historytest.BySize(b, func(b *testing.B, path string) {
+		for b.Loop() {
+			cmd := exec.Command(binary, "--db", path, "list", "--limit", "50")
+			cmd.Env = []string{"HOME=" + b.TempDir()}
+			if out, err := cmd.CombinedOutput(); err != nil {
+				b.Fatalf("%v\n%s", err, out)
 			}
-		})
-	}
+		}
+	})
 }
 
 // BenchmarkIdleCPU runs the interface in a real terminal (tmux) with 20

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -16,31 +15,28 @@ import (
 // shows, draw it. It should cost the same with 100,000 jobs as with 10
 // (SPEC §5); the larger history fills the screen (20 rows, not 10).
 func BenchmarkStartup(b *testing.B) {
-	for _, n := range []int{10, 100_000} {
-		path := historytest.File(b, n)
-		b.Run(fmt.Sprintf("jobs=%d", n), func(b *testing.B) {
-			for b.Loop() {
-				store, err := history.Open(path, history.Options{})
-				if err != nil {
-					b.Fatal(err)
-				}
-				m := newModel(Config{
-					Backend: Backend{Store: store},
-					Key:     keys.Key{Value: "sk-bench-0123456789", Source: keys.SourceEnv},
-				})
-				m = send(b, m, tea.WindowSizeMsg{Width: 80, Height: 24})
-				m.current = jobsID
-				// The first frame: the rest of the list loads after it,
-				// in a command this run does not wait for.
-				m, _ = sendCmd(b, m, jobsOf(m).loadFirst()())
-				if len(jobsOf(m).list.jobs) == 0 {
-					b.Fatal("the first frame has no jobs")
-				}
-				_ = m.render()
-				store.Close()
+	historytest.BySize(b, func(b *testing.B, path string) {
+		for b.Loop() {
+			store, err := history.Open(path, history.Options{})
+			if err != nil {
+				b.Fatal(err)
 			}
-		})
-	}
+			m := newModel(Config{
+				Backend: Backend{Store: store},
+				Key:     keys.Key{Value: "sk-bench-0123456789", Source: keys.SourceEnv},
+			})
+			m = send(b, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+			m.current = jobsID
+			// The first frame: the rest of the list loads after it,
+			// in a command this run does not wait for.
+			m, _ = sendCmd(b, m, jobsOf(m).loadFirst()())
+			if len(jobsOf(m).list.jobs) == 0 {
+				b.Fatal("the first frame has no jobs")
+			}
+			_ = m.render()
+			store.Close()
+		}
+	})
 }
 
 // BenchmarkRenderFrame draws the job list with 1,000 live jobs.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"testing"
 	"time"
 
 	"github.com/soratui/soratui/history"
@@ -129,4 +130,14 @@ func File(tb TB, n int) string {
 		tb.Fatal(err)
 	}
 	return s.Path()
+}
+
+// BySize runs bench once per history size the speed rules compare (SPEC §5:
+// 10 and 100,000 jobs), as a sub-benchmark named jobs=N, on the path of a
+// history file of that size built before it starts.
+func BySize(b *testing.B, bench func(b *testing.B, path string)) {
+	for _, n := range []int{10, 100_000} {
+		path := File(b, n)
+		b.Run(fmt.Sprintf("jobs=%d", n), func(b *testing.B) { bench(b, path) })
+	}
 }
