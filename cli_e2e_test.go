@@ -1,10 +1,6 @@
 package main_test
 
 import (
-	"crypto/rand"
-	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,68 +9,26 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/jobs/jobstest"
 )
 
 // ttyRun runs soratui with args in a w×h tmux pane and returns the bytes
-// it wrote (tmux pipe-pane, escape sequences and all), the screen after it
-// exited, and its exit code. The program starts only once the capture is
-// on, so nothing it writes is missed.
+// it wrote (escape sequences and all), the screen after it exited, and its
+// exit code.
 func ttyRun(t *testing.T, e *e2e, w, h int, args ...string) (raw, screen string, code int) {
 	t.Helper()
-	requireTool(t, "tmux")
-	dir := t.TempDir()
-	start, rc, rawFile := filepath.Join(dir, "start"), filepath.Join(dir, "rc"), filepath.Join(dir, "raw")
-	var script strings.Builder
-	script.WriteString("#!/bin/sh\n")
-	for _, kv := range append(e.command().Env, "TERM=xterm-256color") {
-		k, v, _ := strings.Cut(kv, "=")
-		fmt.Fprintf(&script, "export %s='%s'\n", k, strings.ReplaceAll(v, "'", `'\''`))
-	}
-	fmt.Fprintf(&script, "while [ ! -e '%s' ]; do sleep 0.02; done\n'%s' %s\necho $? > '%s.tmp' && mv '%s.tmp' '%s'\nexec sleep 600\n",
-		start, binary, strings.Join(args, " "), rc, rc, rc)
-	run := filepath.Join(dir, "run.sh")
-	if err := os.WriteFile(run, []byte(script.String()), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	socket := "soratui-cli-" + rand.Text()
-	tmux := func(a ...string) string {
-		out, err := exec.Command("tmux", append([]string{"-L", socket}, a...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v\n%s", a, err, out)
-		}
-		return string(out)
-	}
-	tmux("new-session", "-d", "-s", "app", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), run)
-	t.Cleanup(func() { exec.Command("tmux", "-L", socket, "kill-server").Run() })
-	tmux("pipe-pane", "-o", "-t", "app", "cat >> '"+rawFile+"'")
-	if err := os.WriteFile(start, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		b, err := os.ReadFile(rc)
-		if err == nil {
-			fmt.Sscan(string(b), &code)
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("soratui %v did not exit:\n%s", args, tmux("capture-pane", "-p", "-t", "app"))
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	screen = tmux("capture-pane", "-p", "-t", "app")
-	// pipe-pane hands the bytes to cat asynchronously: wait for the last
-	// of them (the screen's last line of output) to reach the file.
+	term := startCaptured(t, e.env("TERM=xterm-256color"), w, h, args...)
+	code = term.exitCode()
+	screen = term.screen()
+	// The captured bytes trail the screen: wait for the last of them (the
+	// screen's last line of output).
 	lines := strings.Split(strings.TrimRight(screen, "\n"), "\n")
 	last := strings.TrimSpace(lines[len(lines)-1])
-	for {
-		b, _ := os.ReadFile(rawFile)
-		raw = string(b)
-		if strings.Contains(ansi.Strip(raw), last) || time.Now().After(deadline) {
-			return raw, screen, code
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	jobstest.Eventually(t, "the pane's output up to "+last, func() bool {
+		raw = term.output()
+		return strings.Contains(ansi.Strip(raw), last)
+	})
+	return raw, screen, code
 }
 
 // nonEmpty is the screen's lines that hold text.

@@ -55,16 +55,22 @@ func newE2E(t testing.TB, opts apidottest.Options) *e2e {
 	return &e2e{t: t, server: apidottest.NewTestServer(t, opts), dir: dir, db: filepath.Join(dir, "history.db")}
 }
 
-func (e *e2e) command(args ...string) *exec.Cmd {
-	cmd := exec.Command(binary, args...)
-	cmd.Env = []string{
+// env is the environment of a soratui that uses this simulator and
+// history file; extra entries (KEY=value) win over the defaults.
+func (e *e2e) env(extra ...string) []string {
+	return append([]string{
 		"HOME=" + e.dir,
 		"PATH=" + os.Getenv("PATH"),
 		"APIDOT_API_KEY=" + e2eKey,
 		"APIDOT_BASE_URL=" + e.server.URL,
 		"SORATUI_DB=" + e.db,
 		"SORATUI_POLL_INTERVAL=100ms",
-	}
+	}, extra...)
+}
+
+func (e *e2e) command(args ...string) *exec.Cmd {
+	cmd := exec.Command(binary, args...)
+	cmd.Env = e.env()
 	return cmd
 }
 

@@ -1,13 +1,11 @@
 package main_test
 
 import (
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/frames/framestest"
@@ -20,22 +18,6 @@ var sgrColour = regexp.MustCompile(`[34]8;2;\d+;\d+;\d+`)
 func (term *terminal) colourScreen() string {
 	out, _ := exec.Command("tmux", "-L", term.socket, "capture-pane", "-e", "-p", "-t", "app").CombinedOutput()
 	return string(out)
-}
-
-// waitFor polls the screen until ok holds, failing at the deadline.
-func (term *terminal) waitFor(what string, ok func(screen string) bool) string {
-	term.t.Helper()
-	deadline := time.Now().Add(90 * time.Second)
-	for {
-		s := term.screen()
-		if ok(s) {
-			return s
-		}
-		if time.Now().After(deadline) {
-			term.t.Fatalf("the screen never showed %s:\n%s", what, s)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 }
 
 // framesSideBySide reports a line with half-blocks in both its halves.
@@ -57,12 +39,8 @@ func TestTUIDetailShowsTheFramesOfACompareGroup(t *testing.T) {
 	if _, errs, code := e.run("submit", "--compare", "standard,pro-1080p", "--prompt", "a red fox in fresh snow", "--wait"); code != 0 {
 		t.Fatalf("submit: exit %d %s", code, errs)
 	}
-	env := []string{
-		"HOME=" + e.dir, "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color", "COLORTERM=truecolor",
-		"XDG_CACHE_HOME=" + filepath.Join(e.dir, "cache"),
-		"APIDOT_API_KEY=" + e2eKey, "APIDOT_BASE_URL=" + e.server.URL,
-		"SORATUI_DB=" + e.db, "SORATUI_POLL_INTERVAL=200ms",
-	}
+	env := e.env("TERM=xterm-256color", "COLORTERM=truecolor",
+		"XDG_CACHE_HOME="+filepath.Join(e.dir, "cache"), "SORATUI_POLL_INTERVAL=200ms")
 	term := startTerminal(t, env, 120, 40)
 	term.waitScreen("Prompt")
 	term.keys("Escape")
@@ -88,8 +66,5 @@ func TestTUIDetailShowsTheFramesOfACompareGroup(t *testing.T) {
 	}
 	term.keys("p")
 	term.waitFor("the frames hidden by p", func(s string) bool { return !strings.Contains(s, "▀") })
-	term.keys("q")
-	if code := term.exitCode(); code != 0 {
-		t.Errorf("q exited %d", code)
-	}
+	term.quit()
 }

@@ -1,11 +1,7 @@
 package main_test
 
 import (
-	"crypto/rand"
-	"encoding/json"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,125 +9,21 @@ import (
 
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/jobs/jobstest"
 )
-
-// requireTool skips when a program a test needs is missing, except in CI,
-// which installs it (.ci/run): there its absence is a failure.
-func requireTool(t testing.TB, name string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing, but CI must have it (.ci/run installs it)", name)
-		}
-		t.Skipf("%s is not installed: skipping the real-terminal test (apt-get install %s)", name, name)
-	}
-	return path
-}
-
-// terminal is the binary running in a real terminal: a tmux session on a
-// private server.
-type terminal struct {
-	t      testing.TB
-	socket string
-	dir    string
-}
-
-// startTerminal runs soratui with args and env in a w×h tmux window. The
-// environment goes through a script file, never the command line.
-func startTerminal(t testing.TB, env []string, w, h int, args ...string) *terminal {
-	t.Helper()
-	requireTool(t, "tmux")
-	dir := t.TempDir()
-	var script strings.Builder
-	script.WriteString("#!/bin/sh\n")
-	for _, kv := range env {
-		k, v, _ := strings.Cut(kv, "=")
-		fmt.Fprintf(&script, "export %s='%s'\n", k, strings.ReplaceAll(v, "'", `'\''`))
-	}
-	fmt.Fprintf(&script, "echo $$ > '%s'\n'%s' %s\necho $? > '%s'\n", filepath.Join(dir, "pid"), binary, strings.Join(args, " "), filepath.Join(dir, "rc"))
-	run := filepath.Join(dir, "run.sh")
-	if err := os.WriteFile(run, []byte(script.String()), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	term := &terminal{t: t, socket: "soratui-test-" + rand.Text(), dir: dir}
-	term.tmux("new-session", "-d", "-s", "app", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), run)
-	t.Cleanup(func() { exec.Command("tmux", "-L", term.socket, "kill-server").Run() })
-	return term
-}
-
-func (term *terminal) tmux(args ...string) string {
-	term.t.Helper()
-	out, err := exec.Command("tmux", append([]string{"-L", term.socket}, args...)...).CombinedOutput()
-	if err != nil {
-		term.t.Fatalf("tmux %v: %v\n%s", args, err, out)
-	}
-	return string(out)
-}
-
-func (term *terminal) screen() string {
-	out, _ := exec.Command("tmux", "-L", term.socket, "capture-pane", "-p", "-t", "app").CombinedOutput()
-	return string(out)
-}
-
-func (term *terminal) keys(keys ...string) {
-	term.tmux(append([]string{"send-keys", "-t", "app"}, keys...)...)
-}
-
-// waitScreen waits until the screen shows text.
-func (term *terminal) waitScreen(text string) {
-	term.t.Helper()
-	deadline := time.Now().Add(90 * time.Second)
-	for !strings.Contains(term.screen(), text) {
-		if time.Now().After(deadline) {
-			term.t.Fatalf("the screen never showed %q:\n%s", text, term.screen())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-// exitCode waits for the program to end and returns its exit code.
-func (term *terminal) exitCode() int {
-	term.t.Helper()
-	rc := filepath.Join(term.dir, "rc")
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		b, err := os.ReadFile(rc)
-		if err == nil && len(b) > 0 {
-			var code int
-			fmt.Sscan(string(b), &code)
-			return code
-		}
-		if time.Now().After(deadline) {
-			term.t.Fatalf("soratui did not exit:\n%s", term.screen())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
 
 func TestTUISubmitsAndFollowsAJobInARealTerminal(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, apidottest.Options{QueueTime: 300 * time.Millisecond, RunTime: 1500 * time.Millisecond})
-	env := []string{
-		"HOME=" + e.dir, "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color",
-		"APIDOT_API_KEY=" + e2eKey, "APIDOT_BASE_URL=" + e.server.URL,
-		"SORATUI_DB=" + e.db, "SORATUI_POLL_INTERVAL=200ms",
-	}
-	term := startTerminal(t, env, 100, 30)
-	term.waitScreen("Prompt")
-	term.keys("-l", "a red fox in fresh snow, slow dolly in")
-	term.keys("C-s")
+	term := startTerminal(t, e.env("TERM=xterm-256color", "SORATUI_POLL_INTERVAL=200ms"), 100, 30)
+	term.submitPrompt("a red fox in fresh snow, slow dolly in")
 	term.waitScreen("Submitted")
 	term.waitScreen("✓ finished")
 
 	// A second process reads the same history meanwhile.
-	out, errs, code := e.run("list", "--json")
-	if code != 0 {
-		t.Fatalf("list beside the TUI: exit %d %s", code, errs)
-	}
-	var js []history.Job
-	if err := json.Unmarshal([]byte(out), &js); err != nil || len(js) != 1 {
-		t.Fatalf("list beside the TUI: %v %s", err, out)
+	js := e.list()
+	if len(js) != 1 {
+		t.Fatalf("list beside the TUI: %d jobs, want 1", len(js))
 	}
 	if js[0].Status != history.StatusFinished || js[0].Prompt != "a red fox in fresh snow, slow dolly in" {
 		t.Errorf("job %s %q", js[0].Status, js[0].Prompt)
@@ -139,10 +31,7 @@ func TestTUISubmitsAndFollowsAJobInARealTerminal(t *testing.T) {
 	if strings.Contains(term.screen(), e2eKey) {
 		t.Error("the screen shows the API key")
 	}
-	term.keys("q")
-	if code := term.exitCode(); code != 0 {
-		t.Errorf("q exited %d", code)
-	}
+	term.quit()
 	if e.server.Submits() != 1 {
 		t.Errorf("%d submits, want 1", e.server.Submits())
 	}
@@ -155,15 +44,11 @@ func TestTUIDemoNeedsNoKey(t *testing.T) {
 		"SORATUI_DEMO_SPEED=20"}
 	term := startTerminal(t, env, 80, 24, "--demo")
 	term.waitScreen("demo")
-	term.keys("-l", "a paper boat in a storm drain")
-	term.keys("C-s")
+	term.submitPrompt("a paper boat in a storm drain")
 	term.waitScreen("✓ finished")
 	term.keys("Enter")
 	term.waitScreen("Video 1")
-	term.keys("q")
-	if code := term.exitCode(); code != 0 {
-		t.Errorf("q exited %d", code)
-	}
+	term.quit()
 	if _, err := os.Stat(filepath.Join(dir, "data", "soratui", "demo.db")); err != nil {
 		t.Errorf("the demo kept no history of its own: %v", err)
 	}
@@ -178,12 +63,7 @@ func TestTUIDemoNeedsNoKey(t *testing.T) {
 func TestTUIKeepsFocusAndDraftInARealTerminal(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, apidottest.Options{QueueTime: 50 * time.Millisecond, RunTime: 200 * time.Millisecond})
-	env := []string{
-		"HOME=" + e.dir, "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color",
-		"XDG_STATE_HOME=" + filepath.Join(e.dir, "state"),
-		"APIDOT_API_KEY=" + e2eKey, "APIDOT_BASE_URL=" + e.server.URL,
-		"SORATUI_DB=" + e.db, "SORATUI_POLL_INTERVAL=100ms",
-	}
+	env := e.env("TERM=xterm-256color", "XDG_STATE_HOME="+filepath.Join(e.dir, "state"))
 	term := startTerminal(t, env, 100, 30)
 	term.waitScreen("Prompt")
 	term.keys("-l", "a red fox in fresh snow")
@@ -206,16 +86,90 @@ func TestTUIKeepsFocusAndDraftInARealTerminal(t *testing.T) {
 	if !strings.Contains(again.screen(), "[Standard]") {
 		t.Errorf("the choices did not come back:\n%s", again.screen())
 	}
-	pid, err := os.ReadFile(filepath.Join(again.dir, "pid"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The script's shell runs soratui as its child; TERM that child.
-	if out, err := exec.Command("pkill", "-TERM", "-P", strings.TrimSpace(string(pid))).CombinedOutput(); err != nil {
-		t.Fatalf("pkill: %v %s", err, out)
-	}
+	again.signal("TERM")
 	again.exitCode()
 	if strings.Contains(again.screen(), "Compose") {
 		t.Errorf("the terminal still shows the interface after SIGTERM:\n%s", again.screen())
 	}
+}
+
+// notifyEnv starts a simulator whose jobs run for run, and returns the
+// environment of a soratui that uses it with config as its config file.
+func notifyEnv(t *testing.T, config string, run time.Duration) []string {
+	t.Helper()
+	e := newE2E(t, apidottest.Options{QueueTime: 100 * time.Millisecond, RunTime: run})
+	cfg := filepath.Join(e.dir, "config.toml")
+	if err := os.WriteFile(cfg, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return e.env("TERM=xterm-256color", "SORATUI_CONFIG="+cfg)
+}
+
+// forNotifyCases runs test side by side with the default config, which
+// notifies, and with notifications turned off.
+func forNotifyCases(t *testing.T, test func(t *testing.T, config string, notified bool)) {
+	for _, tt := range []struct {
+		name     string
+		config   string
+		notified bool
+	}{
+		{"notify on", "", true},
+		{"notify = false", "notify = false\n", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			test(t, tt.config, tt.notified)
+		})
+	}
+}
+
+// wantSequences checks that the raw output holds each of seqs exactly when
+// notified. Inside tmux every sequence is wrapped for passthrough: ESC
+// doubled inside DCS tmux; … ST.
+func wantSequences(t *testing.T, out string, notified bool, seqs ...string) {
+	t.Helper()
+	for _, seq := range seqs {
+		if strings.Contains(out, seq) != notified {
+			t.Errorf("raw pane output holds %q: %v, want %v\n%q", seq, !notified, notified, out)
+		}
+	}
+}
+
+func TestNotificationsReachARealTerminalThroughTmux(t *testing.T) {
+	t.Parallel()
+	forNotifyCases(t, func(t *testing.T, config string, notified bool) {
+		env := notifyEnv(t, config, 300*time.Millisecond)
+		term := startCaptured(t, env, 100, 30, "submit", "--prompt", "'a red fox in snow'", "--wait")
+		if code := term.exitCode(); code != 0 {
+			t.Fatalf("submit --wait exited %d:\n%s", code, term.screen())
+		}
+		var out string
+		jobstest.Eventually(t, "the pane's output", func() bool {
+			out = term.output()
+			return strings.Contains(out, "finished")
+		})
+		wantSequences(t, out, notified,
+			"\x1bPtmux;\x1b\x1b]777;notify;soratui ",
+			"\x1bPtmux;\x1b\x1b]9;soratui ",
+			"Finished: Standard 720p · a red fox in snow",
+			"\x1bPtmux;\x1b\x1b]9;4;1;",
+			"\x1bPtmux;\x1b\x1b]9;4;0\x07\x1b\\",
+		)
+	})
+}
+
+func TestTUINotifiesInARealTerminal(t *testing.T) {
+	t.Parallel()
+	forNotifyCases(t, func(t *testing.T, config string, notified bool) {
+		term := startCaptured(t, notifyEnv(t, config, 500*time.Millisecond), 100, 30)
+		term.submitPrompt("a heron at dusk")
+		term.waitScreen("✓ finished")
+		term.waitScreen("month 48 cr")
+		term.quit()
+		wantSequences(t, term.output(), notified,
+			"\x1bPtmux;\x1b\x1b]777;notify;soratui ",
+			"Finished: Standard 720p · a heron at dusk",
+			"\x1bPtmux;\x1b\x1b]9;4;0\x07\x1b\\",
+		)
+	})
 }
