@@ -280,10 +280,15 @@ func jobByTask(tx bucketer, taskID string) (Job, error) {
 // putJob writes j and its index entries; old, when non-nil, is the record
 // it replaces, whose entries are removed where they differ.
 func putJob(tx *writeTx, j, old *Job) error {
+	return putJobWords(tx, j, jobWords(j), old)
+}
+
+// putJobWords is putJob with j's words (jobWords) found beforehand.
+func putJobWords(tx *writeTx, j *Job, words []string, old *Job) error {
 	if err := tx.Bucket(bucketJobs).Put([]byte(j.ID), encodeJob(j)); err != nil {
 		return err
 	}
-	putWords(tx, j, old)
+	putWords(tx, j, words, old)
 	newKeys := indexKeys(j)
 	var oldKeys [numIndexes]indexKey
 	if old != nil {

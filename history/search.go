@@ -13,25 +13,30 @@ import (
 // same transaction as the job (putJob, deleteIndexes), so it is always
 // exact; files of schema version 1 get it from migrateWords.
 
-// wordKey is the index key of one word of the job at pos.
-func wordKey(word string, pos []byte) []byte {
-	k := make([]byte, 0, len(word)+1+len(pos))
-	k = append(k, word...)
-	k = append(k, sep)
-	return append(k, pos...)
-}
+// wordOps are a write transaction's changes to the word index, by word:
+// applyWords then sorts only the distinct words, far fewer than the keys
+// of a batch (an import), and each word's positions, mostly in order
+// already.
+type wordOps map[string][]posOp
 
-// wordOp is one change to the word index: put key, or delete it.
-type wordOp struct {
-	key []byte
+// posOp puts the key of one word at pos, or deletes it.
+type posOp struct {
+	pos []byte
 	del bool
 }
 
-// putWords adds the words of j to the index and removes those of old (the
-// record j replaces, or nil) that j no longer has.
-func putWords(tx *writeTx, j, old *Job) {
+func (tx *writeTx) addWord(word string, pos []byte, del bool) {
+	if tx.words == nil {
+		tx.words = wordOps{}
+	}
+	tx.words[word] = append(tx.words[word], posOp{pos: pos, del: del})
+}
+
+// putWords adds the words of j (newWords, as jobWords gives them) to the
+// index and removes those of old (the record j replaces, or nil) that j
+// no longer has.
+func putWords(tx *writeTx, j *Job, newWords []string, old *Job) {
 	pos := position(j.CreatedAt, j.ID)
-	newWords := jobWords(j)
 	var oldWords []string
 	samePos := false
 	if old != nil {
@@ -46,13 +51,13 @@ func putWords(tx *writeTx, j, old *Job) {
 		oldPos := position(old.CreatedAt, old.ID)
 		for _, w := range oldWords {
 			if !samePos || !has(newWords, w) {
-				tx.words = append(tx.words, wordOp{key: wordKey(w, oldPos), del: true})
+				tx.addWord(w, oldPos, true)
 			}
 		}
 	}
 	for _, w := range newWords {
 		if !samePos || !has(oldWords, w) {
-			tx.words = append(tx.words, wordOp{key: wordKey(w, pos)})
+			tx.addWord(w, pos, false)
 		}
 	}
 }
@@ -61,24 +66,38 @@ func putWords(tx *writeTx, j, old *Job) {
 func deleteWords(tx *writeTx, j *Job) {
 	pos := position(j.CreatedAt, j.ID)
 	for _, w := range jobWords(j) {
-		tx.words = append(tx.words, wordOp{key: wordKey(w, pos), del: true})
+		tx.addWord(w, pos, true)
 	}
 }
 
-// applyWords writes the collected word changes in key order; changes to
-// one key keep their order, so the last one wins.
+// applyWords writes the collected word changes in key order (word, then
+// position: no word contains sep); changes to one key keep their order,
+// so the last one wins.
 func (tx *writeTx) applyWords() error {
-	slices.SortStableFunc(tx.words, func(a, b wordOp) int { return bytes.Compare(a.key, b.key) })
+	words := make([]string, 0, len(tx.words))
+	for w := range tx.words {
+		words = append(words, w)
+	}
+	slices.Sort(words)
 	b := tx.Bucket(bucketWords)
-	for _, op := range tx.words {
-		var err error
-		if op.del {
-			err = b.Delete(op.key)
-		} else {
-			err = b.Put(op.key, []byte{})
+	byPos := func(a, b posOp) int { return bytes.Compare(a.pos, b.pos) }
+	var key []byte // bbolt copies the keys it keeps
+	for _, w := range words {
+		ops := tx.words[w]
+		if !slices.IsSortedFunc(ops, byPos) {
+			slices.SortStableFunc(ops, byPos)
 		}
-		if err != nil {
-			return err
+		for _, op := range ops {
+			key = append(append(append(key[:0], w...), sep), op.pos...)
+			var err error
+			if op.del {
+				err = b.Delete(key)
+			} else {
+				err = b.Put(key, []byte{})
+			}
+			if err != nil {
+				return err
+			}
 		}
 	}
 	tx.words = nil
@@ -161,7 +180,7 @@ func (s *Store) migrateWords() error {
 				if err != nil {
 					return err
 				}
-				putWords(tx, &j, nil)
+				putWords(tx, &j, jobWords(&j), nil)
 				last = append(last[:0], it.pos...)
 				n++
 			}

@@ -303,7 +303,7 @@ type bucketer interface {
 // (an import) would otherwise spread thousands of words over few pages.
 type writeTx struct {
 	*bolt.Tx
-	words []wordOp
+	words wordOps
 }
 
 // update runs fn in a write transaction under an exclusive lock and bumps

@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -92,7 +91,7 @@ func (s *Store) ImportChecked(r io.Reader, check func(*Job) error) (ImportResult
 		return ImportResult{}, err
 	}
 	defer src.close()
-	if err := eachChunk(src.first(), check, func([]*importRecord, int) error { return nil }); err != nil {
+	if err := eachChunk(src.first(), check, false, func([]*importRecord, int) error { return nil }); err != nil {
 		return ImportResult{}, err
 	}
 	again, err := src.again()
@@ -100,7 +99,7 @@ func (s *Store) ImportChecked(r io.Reader, check func(*Job) error) (ImportResult
 		return ImportResult{}, err
 	}
 	var res ImportResult
-	err = eachChunk(again, check, func(recs []*importRecord, before int) error {
+	err = pipeChunks(again, check, func(recs []*importRecord, before int) error {
 		var batch ImportResult
 		err := s.update(func(tx *writeTx) error {
 			batch = ImportResult{}
@@ -122,23 +121,72 @@ func (s *Store) ImportChecked(r io.Reader, check func(*Job) error) (ImportResult
 	return res, err
 }
 
-// importRecord is one record of a file: the job and the hash that derives
-// its id when it has none.
+// importRecord is one record of a file: the job, and for the writing pass
+// the hash that derives its id when it has none and the words of its
+// prompt and task id (textWords), found while the previous chunk is
+// written.
 type importRecord struct {
-	job  Job
-	hash [sha256.Size]byte
+	job   Job
+	hash  [sha256.Size]byte
+	words []string
+}
+
+// put writes the record as j's new version (old: the stored job it
+// replaces, or nil).
+func (rec *importRecord) put(tx *writeTx, old *Job) error {
+	return putJobWords(tx, &rec.job, withIDWords(rec.words, rec.job.ID), old)
+}
+
+// errStopped ends the reading side of pipeChunks after the writing side
+// failed.
+var errStopped = errors.New("import stopped")
+
+// pipeChunks is eachChunk (for writing) with the reading and decoding of
+// the next chunk done on another goroutine while fn writes this one.
+func pipeChunks(r io.Reader, check func(*Job) error, fn func([]*importRecord, int) error) error {
+	type chunk struct {
+		recs   []*importRecord
+		before int
+	}
+	ready := make(chan chunk, 1)
+	stop := make(chan struct{})
+	var readErr error
+	go func() {
+		defer close(ready)
+		readErr = eachChunk(r, check, true, func(recs []*importRecord, before int) error {
+			select {
+			case ready <- chunk{recs, before}:
+				return nil
+			case <-stop:
+				return errStopped
+			}
+		})
+	}()
+	var err error
+	for c := range ready {
+		if err == nil {
+			if err = fn(c.recs, c.before); err != nil {
+				close(stop)
+			}
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return readErr
 }
 
 // eachChunk reads r's lines in chunks, decodes and checks each chunk (over
-// the CPUs) and hands its records to fn with the count of records before
-// it; it stops at the first bad line with a *LineError.
-func eachChunk(r io.Reader, check func(*Job) error, fn func([]*importRecord, int) error) error {
+// the CPUs; with forWrite, also finding what importRecord keeps for the
+// writing pass) and hands its records to fn with the count of records
+// before it; it stops at the first bad line with a *LineError.
+func eachChunk(r io.Reader, check func(*Job) error, forWrite bool, fn func([]*importRecord, int) error) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), MaxImportLine)
 	var lines [][]byte
 	first, size, done := 1, 0, 0
 	flush := func() error {
-		recs, err := decodeLines(lines, first, check)
+		recs, err := decodeLines(lines, first, check, forWrite)
 		if err != nil {
 			return err
 		}
@@ -175,7 +223,7 @@ func eachChunk(r io.Reader, check func(*Job) error, fn func([]*importRecord, int
 // decodeLines decodes and checks lines (the first being line number first),
 // spreading the work over the CPUs, and returns the records in order or the
 // first bad line's error.
-func decodeLines(lines [][]byte, first int, check func(*Job) error) ([]*importRecord, error) {
+func decodeLines(lines [][]byte, first int, check func(*Job) error, forWrite bool) ([]*importRecord, error) {
 	recs := make([]*importRecord, len(lines))
 	const chunk = 256
 	var (
@@ -206,6 +254,10 @@ func decodeLines(lines [][]byte, first int, check func(*Job) error) ([]*importRe
 						mu.Unlock()
 						break // later lines of this chunk cannot come first
 					}
+					if forWrite {
+						rec.hash = sha256.Sum256(line)
+						rec.words = textWords(&rec.job)
+					}
 					recs[i] = rec
 				}
 			}
@@ -221,7 +273,7 @@ func decodeLines(lines [][]byte, first int, check func(*Job) error) ([]*importRe
 func decodeRecord(line []byte, check func(*Job) error) (*importRecord, error) {
 	rec := new(importRecord)
 	j := &rec.job
-	if err := json.Unmarshal(line, j); err != nil {
+	if err := unmarshalJob(line, j); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	if j.UpdatedAt.IsZero() {
@@ -243,7 +295,6 @@ func decodeRecord(line []byte, check func(*Job) error) (*importRecord, error) {
 			return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 		}
 	}
-	rec.hash = sha256.Sum256(line)
 	return rec, nil
 }
 
@@ -256,7 +307,7 @@ func importOne(tx *writeTx, rec *importRecord, res *ImportResult) error {
 			if err != nil {
 				return err
 			}
-			return mergeRecord(tx, &existing, j, res)
+			return mergeRecord(tx, &existing, rec, res)
 		}
 	}
 	jobs := tx.Bucket(bucketJobs)
@@ -264,14 +315,14 @@ func importOne(tx *writeTx, rec *importRecord, res *ImportResult) error {
 		v := jobs.Get([]byte(j.ID))
 		if v == nil {
 			res.Added++
-			return putJob(tx, j, nil)
+			return rec.put(tx, nil)
 		}
 		existing, err := decodeJob(j.ID, v)
 		if err != nil {
 			return err
 		}
 		if existing.TaskID == "" || j.TaskID == "" {
-			return mergeRecord(tx, &existing, j, res)
+			return mergeRecord(tx, &existing, rec, res)
 		}
 		// Two tasks under one id: different jobs (from different
 		// machines); keep both.
@@ -282,28 +333,29 @@ func importOne(tx *writeTx, rec *importRecord, res *ImportResult) error {
 		if v == nil {
 			j.ID = id
 			res.Added++
-			return putJob(tx, j, nil)
+			return rec.put(tx, nil)
 		}
 		existing, err := decodeJob(id, v)
 		if err != nil {
 			return err
 		}
 		if sameOrigin(&existing, j) {
-			return mergeRecord(tx, &existing, j, res)
+			return mergeRecord(tx, &existing, rec, res)
 		}
 	}
 }
 
 // mergeRecord keeps whichever of the stored job and the record was updated
 // last, under the stored job's id, but never trades a task id for none.
-func mergeRecord(tx *writeTx, existing, rec *Job, res *ImportResult) error {
-	if !rec.UpdatedAt.After(existing.UpdatedAt) || existing.TaskID != "" && rec.TaskID == "" {
+func mergeRecord(tx *writeTx, existing *Job, rec *importRecord, res *ImportResult) error {
+	j := &rec.job
+	if !j.UpdatedAt.After(existing.UpdatedAt) || existing.TaskID != "" && j.TaskID == "" {
 		res.Unchanged++
 		return nil
 	}
-	rec.ID = existing.ID
+	j.ID = existing.ID
 	res.Updated++
-	return putJob(tx, rec, existing)
+	return rec.put(tx, existing)
 }
 
 // sameOrigin reports whether a stored job and an id-less record describe

@@ -266,6 +266,7 @@ func TestImportConflicts(t *testing.T) {
 				t.Errorf("Import = %+v, want %+v", res, tt.want)
 			}
 			checkAfterImport(t, s, tt.wantPrompt, tt.wantCount)
+			checkSearches(t, s, "stored", "newer", "older", "another", "first", "second", "third", "t1", "t2", "local1", "other")
 		})
 	}
 }
@@ -357,5 +358,58 @@ func TestImportLargeFileInBatches(t *testing.T) {
 	page := mustList(t, s, Query{Limit: 3})
 	if len(page) != 3 || page[0].Prompt != fmt.Sprintf("prompt %d", n-1) {
 		t.Errorf("newest = %+v", page)
+	}
+}
+
+// TestImportKeepsTheWordIndexAcrossChunks imports a file of more than one
+// chunk into a history that holds older versions of its jobs: searches for
+// the words of the old and the new prompts, and of ids, find what a full
+// scan finds.
+func TestImportKeepsTheWordIndexAcrossChunks(t *testing.T) {
+	const n = importChunk + 10
+	var first, second bytes.Buffer
+	writeJobLines(t, &first, n)
+	for i, line := range strings.Split(strings.TrimSpace(first.String()), "\n") {
+		var j Job
+		if err := json.Unmarshal([]byte(line), &j); err != nil {
+			t.Fatal(err)
+		}
+		j.UpdatedAt = j.UpdatedAt.Add(time.Hour)
+		j.Prompt = fmt.Sprintf("renamed v%d", i)
+		if i%2 == 0 {
+			j.ID, j.TaskID = "", fmt.Sprintf("new-task-%d", i) // an id-less job of its own
+		}
+		b, _ := json.Marshal(j)
+		second.Write(append(b, '\n'))
+	}
+	s := openTestStore(t)
+	for _, in := range []*bytes.Buffer{&first, &second} {
+		if _, err := s.Import(in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st, _ := s.Stamp(); st.Count != n+n/2 {
+		t.Errorf("%d jobs stored, want %d", st.Count, n+n/2)
+	}
+	checkSearches(t, s, "4100", "prompt 4100", "prompt 4101", "v4101", "renamed v4100", "new-task-4100", "task-0004101")
+}
+
+func TestPipeChunksStopsReadingWhenAWriteFails(t *testing.T) {
+	var in bytes.Buffer
+	writeJobLines(t, &in, 5*importChunk)
+	boom := errors.New("disk full")
+	calls := 0
+	err := pipeChunks(&in, nil, func(recs []*importRecord, before int) error {
+		calls++
+		if before != (calls-1)*importChunk || len(recs) != importChunk || len(recs[0].words) == 0 {
+			t.Errorf("chunk %d: %d records after %d, words %q", calls, len(recs), before, recs[0].words)
+		}
+		if calls == 2 {
+			return boom
+		}
+		return nil
+	})
+	if !errors.Is(err, boom) || calls != 2 {
+		t.Errorf("pipeChunks = %v after %d chunks; want the write's error after 2", err, calls)
 	}
 }

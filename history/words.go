@@ -77,12 +77,30 @@ func searchFields(j *Job) [3]string {
 
 // jobWords are the distinct words of a job's searched fields, sorted.
 func jobWords(j *Job) []string {
+	return withIDWords(textWords(j), j.ID)
+}
+
+// textWords are the distinct words of a job's prompt and task id, sorted:
+// the words that do not depend on the local id, which an import finds
+// before it knows the id a record gets.
+func textWords(j *Job) []string {
 	var ws []string
-	for _, f := range searchFields(j) {
-		splitWords(f, func(w string) { ws = append(ws, w) })
-	}
+	add := func(w string) { ws = append(ws, w) }
+	splitWords(strings.ToLower(j.Prompt), add)
+	splitWords(strings.ToLower(j.TaskID), add)
 	slices.Sort(ws)
-	return slices.Compact(ws)
+	return slices.Clip(slices.Compact(ws))
+}
+
+// withIDWords adds the words of local id id to ws (sorted, distinct),
+// keeping them so; ws's array is not changed.
+func withIDWords(ws []string, id string) []string {
+	splitWords(strings.ToLower(id), func(w string) {
+		if i, found := slices.BinarySearch(ws, w); !found {
+			ws = slices.Insert(slices.Clip(ws), i, w)
+		}
+	})
+	return ws
 }
 
 // queryWords are the distinct words of a lower-case search text.
