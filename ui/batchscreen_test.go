@@ -31,8 +31,10 @@ func TestBatchFromAFileRunsAndShowsProgress(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "shots.jsonl")
 	os.WriteFile(file, []byte(`{"prompt":"a fox","name":"fox"}`+"\n"+`{"prompt":"a harbour","compare":"standard,pro-1080p"}`+"\n"), 0o600)
 
-	m = send(t, m, press("esc")) // compose → jobs
-	m = send(t, m, press("b"))
+	m = pressKeys(t, m,
+		"esc", // compose → jobs
+		"b",
+	)
 	if m.current != batchID {
 		t.Fatalf("b on the job list opens screen %d, want the batch screen", m.current)
 	}
@@ -65,10 +67,12 @@ func TestBatchFromAFileRunsAndShowsProgress(t *testing.T) {
 	}
 
 	// The same file again: everything is already submitted.
-	m = send(t, m, press("esc")) // batch → jobs
-	m = send(t, m, press("b"))
-	m = send(t, m, press("enter"))
-	m = send(t, m, press("enter"))
+	m = pressKeys(t, m,
+		"esc", // batch → jobs
+		"b",
+		"enter",
+		"enter",
+	)
 	if v := screenText(m); !strings.Contains(v, "2 of 2 already submitted") || server.Submits() != 3 {
 		t.Errorf("a second run: %d submits\n%s", server.Submits(), v)
 	}
@@ -82,11 +86,12 @@ func TestBatchOverBudgetDoesNotStart(t *testing.T) {
 	m = send(t, m, m.loadSpend()())
 	file := filepath.Join(t.TempDir(), "shots.csv")
 	os.WriteFile(file, []byte("prompt,duration\na fox,8\nan owl,4\n"), 0o600)
-	m = send(t, m, press("esc")) // compose → jobs
-	m = send(t, m, press("b"))
+	m = pressKeys(t, m,
+		"esc", // compose → jobs
+		"b",
+	)
 	m = typeText(t, m, file)
-	m = send(t, m, press("enter"))
-	m = send(t, m, press("enter"))
+	m = pressKeys(t, m, "enter", "enter")
 	if v := screenText(m); !strings.Contains(v, "Cannot start: over the monthly budget") || server.Submits() != 0 {
 		t.Errorf("over budget: %d submits\n%s", server.Submits(), v)
 	}

@@ -28,8 +28,10 @@ func TestAfterSubmitNTypesIntoThePrompt(t *testing.T) {
 	server := apidottest.NewTestServer(t, apidottest.Options{})
 	m := newTestModel(t, openStore(t), server, 80, 24)
 	m = typeText(t, m, "a koi pond at dawn")
-	m = send(t, m, press("tab")) // the model choice
-	m = send(t, m, press("ctrl+s"))
+	m = pressKeys(t, m,
+		"tab", // the model choice
+		"ctrl+s",
+	)
 	if m.current != jobsID || composeOf(m).focus != fieldPrompt {
 		t.Fatalf("after submit: screen %d, compose focus %d", m.current, composeOf(m).focus)
 	}
@@ -91,8 +93,10 @@ func TestDraftSurvivesAQuit(t *testing.T) {
 	}
 	m := start()
 	m = typeText(t, m, "a fox")
-	m = send(t, m, press("tab"))
-	m = send(t, m, press("right")) // Pro
+	m = pressKeys(t, m,
+		"tab",
+		"right", // Pro
+	)
 	m = send(t, m, draftDueMsg{seq: composeOf(m).draftSeq})
 	if d, _ := draft.New(path).Load(); d.Prompt != "a fox" || d.Model != apidot.ModelPro {
 		t.Fatalf("saved draft %+v", d)
@@ -243,8 +247,7 @@ func TestOpensOnJobsWhenUnfinished(t *testing.T) {
 			if m.current != tt.want {
 				t.Fatalf("opened on screen %d, want %d", m.current, tt.want)
 			}
-			m = send(t, m, press("1"))
-			m = send(t, m, press("esc"))
+			m = pressKeys(t, m, "1", "esc")
 			if m.current != jobsID {
 				t.Errorf("esc from compose went to screen %d, want the job list", m.current)
 			}
@@ -293,8 +296,7 @@ func TestDeleteFromDetailAsksFirst(t *testing.T) {
 	if _, err := store.Get(id); err != nil || m.current != detailID {
 		t.Fatalf("n did not keep the job: %v, screen %d", err, m.current)
 	}
-	m = send(t, m, press("x"))
-	m = send(t, m, press("y"))
+	m = pressKeys(t, m, "x", "y")
 	m = await(t, m, "the row goes", func(m Model) bool { _, ok := jobsOf(m).list.index[id]; return !ok })
 	if _, err := store.Get(id); err == nil {
 		t.Error("y did not delete the job")
@@ -339,8 +341,7 @@ func TestOpenAndCopyRefuseWhatIsNotSafe(t *testing.T) {
 			opened := ""
 			m.sh.cfg.OpenURL = func(s string) error { opened = s; return nil }
 			m = send(t, m, navMsg{to: jobsID})
-			m = send(t, m, press("enter"))
-			m = send(t, m, press("o"))
+			m = pressKeys(t, m, "enter", "o")
 			if opened != tt.opens {
 				t.Errorf("o opened %q, want %q (flash %q)", opened, tt.opens, m.flash)
 			}
@@ -362,8 +363,10 @@ func TestScreenKeysOnlyOutsideTextFields(t *testing.T) {
 	if m.current != composeID || composeOf(m).prompt.Value() != "2" {
 		t.Errorf("2 in the prompt: screen %d, prompt %q", m.current, composeOf(m).prompt.Value())
 	}
-	m = send(t, m, press("tab")) // a choice field
-	m = send(t, m, press("3"))
+	m = pressKeys(t, m,
+		"tab", // a choice field
+		"3",
+	)
 	if m.current != historyID {
 		t.Errorf("3 outside a text field: screen %d, want history", m.current)
 	}

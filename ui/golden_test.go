@@ -35,14 +35,18 @@ func TestGoldenComposeInvalidCombination(t *testing.T) {
 	eachSize(t, func(t *testing.T, w, h int) {
 		m := newTestModel(t, openStore(t), nil, w, h)
 		m = typeText(t, m, "a glass whale drifting over a desert, wide shot")
-		m = send(t, m, press("tab"))   // model
-		m = send(t, m, press("right")) // Pro
-		m = send(t, m, press("tab"))   // duration
-		m = send(t, m, press("right")) // 8
-		m = send(t, m, press("tab"))   // aspect
-		composeOf(m).aspect = "auto"   // chosen before the image was removed
-		m = send(t, m, press("tab"))   // resolution
-		m = send(t, m, press("right")) // 1024p
+		m = pressKeys(t, m,
+			"tab",   // model
+			"right", // Pro
+			"tab",   // duration
+			"right", // 8
+			"tab",   // aspect
+		)
+		composeOf(m).aspect = "auto" // chosen before the image was removed
+		m = pressKeys(t, m,
+			"tab",   // resolution
+			"right", // 1024p
+		)
 		golden(t, m)
 		text := screenText(m)
 		if !strings.Contains(text, "auto needs a guiding image URL") {
@@ -59,12 +63,8 @@ func TestGoldenComposeCompare(t *testing.T) {
 	eachSize(t, func(t *testing.T, w, h int) {
 		m := newTestModel(t, openStore(t), nil, w, h)
 		m = typeText(t, m, "city at night, rain on the lens")
-		m = send(t, m, press("shift+tab")) // compare
-		m = send(t, m, press("space"))     // standard
-		m = send(t, m, press("right"))
-		m = send(t, m, press("right"))
-		m = send(t, m, press("right"))
-		m = send(t, m, press("space")) // pro-1080p
+		// In the compare row: standard on, three steps right, pro-1080p on.
+		m = pressKeys(t, m, "shift+tab", "space", "right", "right", "right", "space")
 		golden(t, m)
 		if !strings.Contains(screenText(m), "496 credits ($2.48)") {
 			t.Error("the estimate is not the sum of the variants")
@@ -74,10 +74,7 @@ func TestGoldenComposeCompare(t *testing.T) {
 
 func TestGoldenJobsEveryStatus(t *testing.T) {
 	eachSize(t, func(t *testing.T, w, h int) {
-		store := openStore(t)
-		seedStore(t, store, everyStatus())
-		m := newTestModel(t, store, nil, w, h)
-		m = send(t, m, press("esc"))
+		m := onEveryStatus(t, w, h)
 		golden(t, m)
 		text := screenText(m)
 		for _, s := range history.Statuses() {
@@ -90,10 +87,7 @@ func TestGoldenJobsEveryStatus(t *testing.T) {
 
 func TestGoldenDetail(t *testing.T) {
 	eachSize(t, func(t *testing.T, w, h int) {
-		store := openStore(t)
-		seedStore(t, store, everyStatus())
-		m := newTestModel(t, store, nil, w, h)
-		m = send(t, m, press("esc"))
+		m := onEveryStatus(t, w, h)
 		jobsOf(m).list.step(6) // the finished job, oldest
 		m = send(t, m, press("enter"))
 		golden(t, m)
@@ -109,8 +103,7 @@ func TestGoldenDetailCompareGroup(t *testing.T) {
 		pro.CreatedAt = std.CreatedAt
 		seeded := seedStore(t, store, []history.Job{std, pro})
 		m := newTestModel(t, store, nil, w, h)
-		m = send(t, m, press("esc"))
-		m = send(t, m, press("enter"))
+		m = pressKeys(t, m, "esc", "enter")
 		if len(detailOf(m).group) != 2 {
 			t.Fatalf("group of %d, want 2 (%v)", len(detailOf(m).group), seeded)
 		}
@@ -123,8 +116,7 @@ func TestGoldenDetailDownloadProgress(t *testing.T) {
 		store := openStore(t)
 		seedStore(t, store, everyStatus()[:1])
 		m := newTestModel(t, store, nil, w, h)
-		m = send(t, m, press("esc"))
-		m = send(t, m, press("enter"))
+		m = pressKeys(t, m, "esc", "enter")
 		detailOf(m).dl = &downloadState{id: detailOf(m).job.ID, done: 1200 << 10, total: 2600 << 10}
 		golden(t, m)
 		if !strings.Contains(screenText(m), "46% 1.2 MB/2.5 MB") {
@@ -135,10 +127,7 @@ func TestGoldenDetailDownloadProgress(t *testing.T) {
 
 func TestGoldenHistory(t *testing.T) {
 	eachSize(t, func(t *testing.T, w, h int) {
-		store := openStore(t)
-		seedStore(t, store, everyStatus())
-		m := newTestModel(t, store, nil, w, h)
-		m = send(t, m, press("esc"))
+		m := onEveryStatus(t, w, h)
 		m = send(t, m, press("h"))
 		golden(t, m)
 		if want := fmt.Sprintf("of %d jobs in the history", len(everyStatus())); !strings.Contains(screenText(m), want) {
@@ -150,8 +139,7 @@ func TestGoldenHistory(t *testing.T) {
 func TestGoldenHelp(t *testing.T) {
 	eachSize(t, func(t *testing.T, w, h int) {
 		m := newTestModel(t, openStore(t), nil, w, h)
-		m = send(t, m, press("esc"))
-		m = send(t, m, press("?"))
+		m = pressKeys(t, m, "esc", "?")
 		golden(t, m)
 		m = send(t, m, press("esc"))
 		if m.current == helpID {

@@ -91,9 +91,7 @@ func TestTabSkipsResolutionForStandard(t *testing.T) {
 		t.Errorf("focus order %v, want %v", seen, want)
 	}
 	composeOf(m).model = apidot.ModelPro
-	m = send(t, m, press("tab"))
-	m = send(t, m, press("tab"))
-	m = send(t, m, press("tab"))
+	m = pressKeys(t, m, "tab", "tab", "tab")
 	if composeOf(m).focus != fieldResolution {
 		t.Errorf("Pro: focus %v after aspect, want resolution", composeOf(m).focus)
 	}
@@ -130,8 +128,7 @@ func TestHistoryPagesThroughEveryJobOnce(t *testing.T) {
 	store := openStore(t)
 	seedStore(t, store, numberedJobs(95))
 	m := newTestModel(t, store, nil, 80, 24)
-	m = send(t, m, press("esc"))
-	m = send(t, m, press("h"))
+	m = pressKeys(t, m, "esc", "h")
 	size := historyOf(m).pageSize()
 	seen := map[string]bool{}
 	var order []string
@@ -171,10 +168,7 @@ func TestHistoryPagesThroughEveryJobOnce(t *testing.T) {
 }
 
 func TestHistoryFilters(t *testing.T) {
-	store := openStore(t)
-	seedStore(t, store, everyStatus())
-	m := newTestModel(t, store, nil, 120, 40)
-	m = send(t, m, press("esc"))
+	m := onEveryStatus(t, 120, 40)
 	m = send(t, m, press("h"))
 	prompts := func() []string {
 		var out []string
@@ -203,8 +197,7 @@ func TestHistoryFilters(t *testing.T) {
 	if got := prompts(); len(got) != 1 || !strings.Contains(got[0], "neon koi") {
 		t.Errorf("search NEON = %v", got)
 	}
-	m = send(t, m, press("enter"))
-	m = send(t, m, press("esc"))
+	m = pressKeys(t, m, "enter", "esc")
 	// esc left the screen, since the filter was applied and closed; go back.
 	m = send(t, m, press("h"))
 	historyOf(m).input.SetValue("")
@@ -219,10 +212,7 @@ func TestHistoryFilters(t *testing.T) {
 }
 
 func TestWheelScrollsTheList(t *testing.T) {
-	store := openStore(t)
-	seedStore(t, store, everyStatus())
-	m := newTestModel(t, store, nil, 80, 24)
-	m = send(t, m, press("esc"))
+	m := onEveryStatus(t, 80, 24)
 	m = send(t, m, tea.MouseWheelMsg{Button: tea.MouseWheelDown})
 	if jobsOf(m).list.cursor != 3 {
 		t.Errorf("cursor %d after one wheel step, want 3", jobsOf(m).list.cursor)
@@ -300,9 +290,7 @@ func TestDuplicateIntoCompose(t *testing.T) {
 	store := openStore(t)
 	seedStore(t, store, everyStatus()[1:2]) // Pro 1080p, 8 s
 	m := newTestModel(t, store, nil, 80, 24)
-	m = send(t, m, press("esc"))
-	m = send(t, m, press("enter"))
-	m = send(t, m, press("e"))
+	m = pressKeys(t, m, "esc", "enter", "e")
 	c := composeOf(m)
 	if m.current != composeID || c.prompt.Value() != "two knights duel at dawn" || c.model != apidot.ModelPro || c.resolution != "1080p" || c.duration != 8 {
 		t.Errorf("compose after duplicate: screen %d %q %s %s %d", m.current, c.prompt.Value(), c.model, c.resolution, c.duration)
@@ -315,9 +303,7 @@ func TestCopyAndOpen(t *testing.T) {
 	var opened string
 	m := newTestModel(t, store, nil, 80, 24)
 	m.sh.cfg.OpenURL = func(s string) error { opened = s; return nil }
-	m = send(t, m, press("esc"))
-	m = send(t, m, press("enter"))
-	m = send(t, m, press("y"))
+	m = pressKeys(t, m, "esc", "enter", "y")
 	if !strings.Contains(m.flash, "Copied") {
 		t.Errorf("y: flash %q", m.flash)
 	}
@@ -338,8 +324,7 @@ func TestDownloadFromDetail(t *testing.T) {
 		return j.Status == history.StatusFinished
 	})
 	job, _ := jobsOf(m).list.selected()
-	m = send(t, m, press("enter"))
-	m = send(t, m, press("d"))
+	m = pressKeys(t, m, "enter", "d")
 	m = await(t, m, "the download ends", func(m Model) bool { return detailOf(m).dl != nil && detailOf(m).dl.finished })
 	if dl := detailOf(m).dl; dl.err != nil {
 		t.Fatalf("download failed: %v", dl.err)

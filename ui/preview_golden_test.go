@@ -84,8 +84,7 @@ func TestGoldenDetailCompareFrames(t *testing.T) {
 		seedStore(t, store, []history.Job{std, pro})
 		pv := &fakePreviewer{}
 		m := withFrames(newTestModel(t, store, nil, w, h), pv)
-		m = send(t, m, press("esc"))
-		m = send(t, m, press("enter"))
+		m = pressKeys(t, m, "esc", "enter")
 		golden(t, m)
 		text := screenText(m)
 		var sideBySide bool
@@ -132,8 +131,7 @@ func TestGoldenHistoryThumbnails(t *testing.T) {
 		seedStore(t, store, everyStatus())
 		pv := &fakePreviewer{}
 		m := withFrames(newTestModel(t, store, nil, w, h), pv)
-		m = send(t, m, press("esc"))
-		m = send(t, m, press("h"))
+		m = pressKeys(t, m, "esc", "h")
 		if len(pv.calls) != 0 {
 			t.Fatalf("frames loaded before the column was asked for: %v", pv.calls)
 		}

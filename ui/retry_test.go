@@ -94,8 +94,7 @@ func TestRetryAdoptsTheTaskID(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m = send(t, m, press("r"))
-	m = send(t, m, press("t"))
+	m = pressKeys(t, m, "r", "t")
 	m = typeText(t, m, "no such task")
 	m = send(t, m, press("enter"))
 	if !strings.Contains(m.flash, "not a task id") || detailOf(m).retry.stage != retryTask {
@@ -134,8 +133,7 @@ func TestRetryResendAsksFirstAndSendsOnce(t *testing.T) {
 			t.Fatalf("%v changed something: stage %d, status %s, %d submits", leave, detailOf(m).retry.stage, got.Status, server.Submits())
 		}
 	}
-	m = send(t, m, press("r"))
-	m = send(t, m, press("s"))
+	m = pressKeys(t, m, "r", "s")
 	if !strings.Contains(screenText(m), "billed twice") || server.Submits() != 0 {
 		t.Fatalf("s sent without asking (%d submits):\n%s", server.Submits(), screenText(m))
 	}
