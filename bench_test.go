@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/history"
 
 	"github.com/soratui/soratui/history/historytest"
 )
@@ -53,20 +54,47 @@ func BenchmarkIdleCPU(b *testing.B) {
 		env := []string{
 			"HOME=" + e.dir, "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color",
 			"APIDOT_API_KEY=" + e2eKey, "APIDOT_BASE_URL=" + e.server.URL, "SORATUI_DB=" + e.db,
+			"SORATUI_PPROF_TMP=/tmp/idle.prof",
 		}
 		term := startTerminal(b, env, 120, 40)
 		// With unfinished jobs the interface opens on the job list.
 		term.waitScreen("20 jobs")
 		pid := term.shellPID()
-		time.Sleep(10 * time.Second) // start-up and the first reads settle
+		store, err := history.Open(e.db, history.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer store.Close()
+		// Idle starts once every job's first read has recorded it running.
+		waitAllRunning(b, store, 20)
+		time.Sleep(2 * time.Second)
+		stamp, _ := store.Stamp()
 		before, t0 := processCPU(b, pid), time.Now()
 		time.Sleep(window)
 		used, wall := processCPU(b, pid)-before, time.Since(t0)
+		after, _ := store.Stamp()
 		term.keys("q")
 		term.exitCode()
 		b.ReportMetric(100*used.Seconds()/wall.Seconds(), "%cpu")
 		b.ReportMetric(float64(e.server.StatusReads(""))/20, "reads/job")
+		b.ReportMetric(float64(after.Seq-stamp.Seq), "writes")
 	})
+}
+
+// waitAllRunning waits until the history holds n running jobs.
+func waitAllRunning(b *testing.B, store *history.Store, n int) {
+	b.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		js, err := store.List(history.Query{Statuses: []history.Status{history.StatusRunning}})
+		if err == nil && len(js) == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("%d of %d jobs running after two minutes (%v)", len(js), n, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 // shellPID is the pid of the script that runs soratui; soratui is its

@@ -62,6 +62,8 @@ type Store struct {
 	// wait on each other's file locks in 50 ms steps.
 	mu     sync.RWMutex
 	closed atomic.Bool
+	// stamp is the last Stamp read, kept while the file is unchanged.
+	stamp stampCache
 }
 
 // DefaultPath returns where the history file lives: $SORATUI_DB if set,
@@ -347,13 +349,23 @@ type Stamp struct {
 }
 
 // Stamp reads the change marker, so a UI can notice that another process
-// added or changed jobs without reloading them.
+// added or changed jobs without reloading them. While the file is as it
+// was at the last read, it answers from that read without opening the file
+// (see stampCache), so asking every second costs one stat.
 func (s *Store) Stamp() (Stamp, error) {
+	if st, ok := s.stamp.get(s.path); ok {
+		return st, nil
+	}
+	before, statErr := os.Stat(s.path)
+	readAt := time.Now()
 	var st Stamp
 	err := s.view(func(tx *bolt.Tx) error {
 		st = stampOf(tx)
 		return nil
 	})
+	if err == nil && statErr == nil {
+		s.stamp.put(before, readAt, st)
+	}
 	return st, err
 }
 

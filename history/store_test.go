@@ -624,3 +624,39 @@ func TestShortIDsAreUniquePrefixes(t *testing.T) {
 		t.Errorf("an unknown id is cut: %q", short["zzzzzzzzzzzzz"])
 	}
 }
+
+// While the file is as it was, Stamp answers without opening it, even when
+// another process holds the lock; once that process writes, Stamp sees it.
+func TestStampAnswersFromAnUnchangedFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a process")
+	}
+	path := filepath.Join(t.TempDir(), "history.db")
+	s := openTestStoreAt(t, path, Options{})
+	j := mustCreate(t, s, &Job{Prompt: "original"})[0]
+	hurried := openTestStoreAt(t, path, Options{Timeout: 100 * time.Millisecond})
+	// The last write long ago, as on an idle history.
+	old := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(path, old, old); err != nil {
+		t.Fatal(err)
+	}
+	before, err := hurried.Stamp()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	cmd, stdin, stdout := startHelper(t, "hold", helperDBEnv+"="+path, helperIDEnv+"="+j.ID)
+	if line, err := stdout.ReadString('\n'); err != nil || line != "held\n" {
+		t.Fatalf("helper said %q, %v", line, err)
+	}
+	if st, err := hurried.Stamp(); err != nil || st != before {
+		t.Errorf("Stamp while another process holds the lock = %+v, %v; want %+v from the unchanged file", st, err, before)
+	}
+	stdin.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("helper: %v", err)
+	}
+	if st, err := hurried.Stamp(); err != nil || st.Seq <= before.Seq {
+		t.Errorf("Stamp after another process wrote = %+v, %v; want a newer one than %+v", st, err, before)
+	}
+}

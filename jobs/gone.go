@@ -23,6 +23,10 @@ const presenceEvery = 4
 type goneWatch struct {
 	notFound int
 	unasked  int
+	// stamp is the history's stamp when the job was last found in it;
+	// while the stamp is the same, nothing can have deleted it.
+	stamp   history.Stamp
+	stamped bool
 }
 
 // answer notes one status read's error (nil for an answer) and reports whether the
@@ -94,7 +98,22 @@ func (t *Tracker) expireOrDeleted(job history.Job) (history.Job, error) {
 func (t *Tracker) recordPresent(id string, job history.Job, task apidot.Task, gone *goneWatch) (history.Job, bool, error) {
 	updated, changed, err := t.record(id, job, task)
 	if err == nil && !changed && gone.due() {
-		_, err = t.store.Get(id)
+		err = t.checkPresent(id, gone)
 	}
 	return updated, changed, err
+}
+
+// checkPresent fails wrapping history.ErrNotFound when the job left the
+// history. An unchanged stamp answers without reading the job: idle, the
+// check costs a stat of the file.
+func (t *Tracker) checkPresent(id string, gone *goneWatch) error {
+	st, err := t.store.Stamp()
+	if err == nil && gone.stamped && st == gone.stamp {
+		return nil
+	}
+	if _, err := t.store.Get(id); err != nil {
+		return err
+	}
+	gone.stamp, gone.stamped = st, err == nil
+	return nil
 }

@@ -136,6 +136,12 @@ func (c *composeScreen) Keys() help.KeyMap {
 // Update handles the form's keys, pastes, the image check, submits and
 // the draft, which is saved whenever the form changed.
 func (c *composeScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	switch msg.(type) {
+	case tickMsg, jobEventMsg:
+		// Nothing here moves with the clock or with jobs, and the text
+		// fields would lay themselves out again for every one.
+		return c, nil
+	}
 	before := c.snapshot()
 	cmd := c.update(msg)
 	return c, tea.Batch(cmd, c.draftChanged(before))
