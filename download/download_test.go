@@ -283,9 +283,11 @@ func TestDroppedTransferResumesWithRange(t *testing.T) {
 	}
 }
 
-func TestStalledTransferIsRetriedThenReported(t *testing.T) {
-	var gets atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+// stallingServer announces a 1000-byte video, sends its first bytes and
+// then nothing until the request ends; gets counts the requests.
+func stallingServer(t *testing.T) (srv *httptest.Server, gets *atomic.Int32) {
+	gets = new(atomic.Int32)
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		gets.Add(1)
 		w.Header().Set("Content-Type", "video/mp4")
 		w.Header().Set("Content-Length", "1000")
@@ -293,7 +295,12 @@ func TestStalledTransferIsRetriedThenReported(t *testing.T) {
 		w.(http.Flusher).Flush()
 		<-r.Context().Done()
 	}))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
+	return srv, gets
+}
+
+func TestStalledTransferIsRetriedThenReported(t *testing.T) {
+	srv, gets := stallingServer(t)
 	dir := t.TempDir()
 	d := fast(srv.Client())
 	d.Attempts = 2
@@ -312,14 +319,7 @@ func TestStalledTransferIsRetriedThenReported(t *testing.T) {
 }
 
 func TestCancelledDownloadLeavesNoFile(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "video/mp4")
-		w.Header().Set("Content-Length", "1000")
-		w.Write([]byte("partial"))
-		w.(http.Flusher).Flush()
-		<-r.Context().Done()
-	}))
-	defer srv.Close()
+	srv, _ := stallingServer(t)
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	d := fast(srv.Client())

@@ -116,17 +116,8 @@ func TestKeySetWithoutDBusFailsWithAdvice(t *testing.T) {
 	}
 	bin := buildSoratui(t)
 	env := append(isolatedEnv(t), "DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent")
-	r := runCommand(t, env, ssKey+"\n", bin, "key", "set")
-	r.wantExit(t, 1)
-	r.wantStderr(t, keys.EnvVar)
-	r.wantStderr(t, "not available")
-	if strings.Contains(r.stdout+r.stderr, ssKey) {
-		t.Errorf("the key was printed:\n%s", r)
-	}
-
-	r = runCommand(t, env, "", bin, "key", "status")
-	r.wantExit(t, 1)
-	r.wantStderr(t, keys.EnvVar)
+	runCommand(t, env, ssKey+"\n", bin, "key", "set").wantFailure(t, keys.EnvVar, "not available")
+	runCommand(t, env, "", bin, "key", "status").wantFailure(t, keys.EnvVar)
 }
 
 // A D-Bus that accepts the connection and never answers is the hang
@@ -162,16 +153,8 @@ func TestKeyCommandsWithHungDBusTimeOut(t *testing.T) {
 	// its length.
 	env := append(isolatedEnv(t), "DBUS_SESSION_BUS_ADDRESS=unix:path="+sock, "SORATUI_KEYRING_TIMEOUT=300ms")
 
-	r := runCommand(t, env, ssKey+"\n", bin, "key", "set")
-	r.wantExit(t, 1)
-	r.wantStderr(t, "did not answer in time")
-	r.wantStderr(t, keys.EnvVar)
-	if strings.Contains(r.stdout+r.stderr, ssKey) {
-		t.Errorf("the key was printed:\n%s", r)
-	}
-	r = runCommand(t, env, "", bin, "key", "delete")
-	r.wantExit(t, 1)
-	r.wantStderr(t, keys.EnvVar)
+	runCommand(t, env, ssKey+"\n", bin, "key", "set").wantFailure(t, "did not answer in time", keys.EnvVar)
+	runCommand(t, env, "", bin, "key", "delete").wantFailure(t, keys.EnvVar)
 }
 
 // A session bus with no unlocked keyring (D-Bus may start gnome-keyring on
@@ -179,12 +162,7 @@ func TestKeyCommandsWithHungDBusTimeOut(t *testing.T) {
 func TestKeySetWithLockedSecretServiceFailsWithAdvice(t *testing.T) {
 	s := startDBusSession(t, false)
 	bin := buildSoratui(t)
-	r := s.Run(t, ssKey+"\n", bin, "key", "set")
-	r.wantExit(t, 1)
-	r.wantStderr(t, keys.EnvVar)
-	if strings.Contains(r.stdout+r.stderr, ssKey) {
-		t.Errorf("the key was printed:\n%s", r)
-	}
+	s.Run(t, ssKey+"\n", bin, "key", "set").wantFailure(t, keys.EnvVar)
 }
 
 // secretSession is a private D-Bus session bus with an unlocked
@@ -452,5 +430,18 @@ func (r cmdResult) wantStderr(t *testing.T, s string) {
 	t.Helper()
 	if !strings.Contains(r.stderr, s) {
 		t.Fatalf("stderr lacks %q\n%s", s, r)
+	}
+}
+
+// wantFailure checks a refusal: exit 1, stderr holding each of says, and
+// the key nowhere in the output.
+func (r cmdResult) wantFailure(t *testing.T, says ...string) {
+	t.Helper()
+	r.wantExit(t, 1)
+	for _, s := range says {
+		r.wantStderr(t, s)
+	}
+	if strings.Contains(r.stdout+r.stderr, ssKey) {
+		t.Errorf("the key was printed:\n%s", r)
 	}
 }
