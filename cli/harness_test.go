@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -69,25 +70,31 @@ func (h *harness) jobs() []history.Job {
 	return js
 }
 
-// runEnv is run with changes to the environment, such as a terminal; set
-// may be nil. No output may hold the API key.
-func (h *harness) runEnv(stdin string, set func(*cli.Env), args ...string) result {
-	h.t.Helper()
-	var out, errb bytes.Buffer
+// cliEnv is the environment the harness runs commands in: its variables,
+// a keyring of its own, download retries that cost no time; set, when not
+// nil, changes it.
+func (h *harness) cliEnv(stdin string, stdout, stderr io.Writer, set func(*cli.Env)) cli.Env {
 	env := cli.Env{
-		Stdin:   strings.NewReader(stdin),
-		Stdout:  &out,
-		Stderr:  &errb,
-		Getenv:  func(k string) string { return h.env[k] },
-		Version: "test",
-		Keyring: keystest.New(),
-		// Retries of a failed download cost no time.
+		Stdin:           strings.NewReader(stdin),
+		Stdout:          stdout,
+		Stderr:          stderr,
+		Getenv:          func(k string) string { return h.env[k] },
+		Version:         "test",
+		Keyring:         keystest.New(),
 		DownloadBackoff: time.Millisecond,
 	}
 	if set != nil {
 		set(&env)
 	}
-	err := cli.Run(context.Background(), args, env)
+	return env
+}
+
+// runEnv is run with changes to the environment, such as a terminal; set
+// may be nil. No output may hold the API key.
+func (h *harness) runEnv(stdin string, set func(*cli.Env), args ...string) result {
+	h.t.Helper()
+	var out, errb bytes.Buffer
+	err := cli.Run(context.Background(), args, h.cliEnv(stdin, &out, &errb, set))
 	cli.Report(&errb, err)
 	r := result{code: cli.ExitCode(err), stdout: out.String(), stderr: errb.String(), err: err}
 	for _, s := range []string{r.stdout, r.stderr} {
@@ -172,6 +179,20 @@ func (h *harness) wantNothingSent(after string) {
 	}
 }
 
+// runAt runs a command with a clock that starts at day (noon, local) and
+// moves on in real time, so polling still advances.
+func (h *harness) runAt(day string, args ...string) result {
+	h.t.Helper()
+	base, err := time.ParseInLocation("2006-01-02 15:04", day+" 12:00", time.Local)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	start := time.Now()
+	return h.runEnv("", func(e *cli.Env) {
+		e.Now = func() time.Time { return base.Add(time.Since(start)) }
+	}, args...)
+}
+
 // neverStarting is a simulator whose jobs stay queued for the whole test.
 func neverStarting() apidottest.Options { return apidottest.Options{QueueTime: time.Hour} }
 
@@ -189,18 +210,19 @@ func jobsTaking(queueMS, runMS int) apidottest.Options {
 // stop returns its exit code.
 func (h *harness) background(args ...string) (stderr *lockedio.Buffer, stop func() int) {
 	h.t.Helper()
+	return h.backgroundEnv(nil, args...)
+}
+
+// backgroundEnv is background with changes to the environment, such as a
+// stdout of the test's own; set may be nil.
+func (h *harness) backgroundEnv(set func(*cli.Env), args ...string) (stderr *lockedio.Buffer, stop func() int) {
+	h.t.Helper()
 	stderr = &lockedio.Buffer{}
+	env := h.cliEnv("", &lockedio.Buffer{}, stderr, set)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		err := cli.Run(ctx, args, cli.Env{
-			Stdout:          &lockedio.Buffer{},
-			Stderr:          stderr,
-			Getenv:          func(k string) string { return h.env[k] },
-			Version:         "test",
-			Keyring:         keystest.New(),
-			DownloadBackoff: time.Millisecond,
-		})
+		err := cli.Run(ctx, args, env)
 		cli.Report(stderr, err)
 		done <- err
 	}()

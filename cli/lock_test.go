@@ -1,7 +1,6 @@
 package cli_test
 
 import (
-	"context"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,7 +11,6 @@ import (
 	"github.com/soratui/soratui/history/historytest"
 	"github.com/soratui/soratui/internal/lockedio"
 	"github.com/soratui/soratui/jobs/jobstest"
-	"github.com/soratui/soratui/keys/keystest"
 )
 
 func TestInterruptWhileTheHistoryIsLockedPrintsTheTaskID(t *testing.T) {
@@ -23,28 +21,19 @@ func TestInterruptWhileTheHistoryIsLockedPrintsTheTaskID(t *testing.T) {
 	if r := h.run("", "list"); r.code != 0 { // create the file
 		t.Fatalf("list: %s", r.stderr)
 	}
-	var stdout, stderr lockedio.Buffer
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		done <- cli.Run(ctx, []string{"submit", "--prompt", "a door held shut"}, cli.Env{
-			Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return h.env[k] },
-			Version: "test", Keyring: keystest.New(), LockTimeout: 30 * time.Millisecond,
-		})
-	}()
+	var stdout lockedio.Buffer
+	stderr, stop := h.backgroundEnv(func(e *cli.Env) { e.Stdout, e.LockTimeout = &stdout, 30*time.Millisecond },
+		"submit", "--prompt", "a door held shut")
 	jobstest.Eventually(t, "the submit to reach the server", func() bool { return h.server.Submits() == 1 })
 	pid, _ := historytest.HoldLock(t, h.db)
 	want := "another process (pid " + strconv.Itoa(pid)
 	jobstest.Eventually(t, "a notice naming the lock holder", func() bool {
 		return strings.Contains(stderr.String(), "still trying to record it") && strings.Contains(stderr.String(), want)
 	})
-	cancel() // what ctrl+c or SIGTERM does
-	err := <-done
-	cli.Report(&stderr, err)
+	code := stop() // what ctrl+c or SIGTERM does
 	task := h.server.Tasks()[0].ID
-	if !strings.Contains(stderr.String(), "soratui adopt "+task) || cli.ExitCode(err) != 1 {
-		t.Fatalf("exit %d, want 1 and the adopt command for %s:\n%s", cli.ExitCode(err), task, stderr.String())
+	if !strings.Contains(stderr.String(), "soratui adopt "+task) || code != 1 {
+		t.Fatalf("exit %d, want 1 and the adopt command for %s:\n%s", code, task, stderr.String())
 	}
 	if out := stdout.String(); out != "" && !strings.Contains(out, task) {
 		t.Errorf("stdout shows a job without its task id:\n%s", out)

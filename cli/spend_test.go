@@ -4,25 +4,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/cli"
 )
-
-// runAt runs a command with a clock that starts at day (noon, local) and
-// moves on in real time, so polling still advances.
-func (h *harness) runAt(day string, args ...string) result {
-	h.t.Helper()
-	base, err := time.ParseInLocation("2006-01-02 15:04", day+" 12:00", time.Local)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	start := time.Now()
-	return h.runEnv("", func(e *cli.Env) {
-		e.Now = func() time.Time { return base.Add(time.Since(start)) }
-	}, args...)
-}
 
 type spendReport struct {
 	Total, Maybe, Running, Jobs int

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -28,8 +26,7 @@ func TestBatchFromAFileRunsAndShowsProgress(t *testing.T) {
 	store := openStore(t)
 	server := apidottest.NewTestServer(t, apidottest.Options{RunTime: 20 * time.Millisecond})
 	m := newTestModel(t, store, server, 100, 30)
-	file := filepath.Join(t.TempDir(), "shots.jsonl")
-	os.WriteFile(file, []byte(`{"prompt":"a fox","name":"fox"}`+"\n"+`{"prompt":"a harbour","compare":"standard,pro-1080p"}`+"\n"), 0o600)
+	file := writeTemp(t, "shots.jsonl", `{"prompt":"a fox","name":"fox"}`+"\n"+`{"prompt":"a harbour","compare":"standard,pro-1080p"}`+"\n")
 
 	m = pressKeys(t, m,
 		"esc", // compose → jobs
@@ -84,8 +81,7 @@ func TestBatchOverBudgetDoesNotStart(t *testing.T) {
 	m := newTestModel(t, store, server, 100, 30)
 	m.sh.cfg.Settings.MonthlyBudget = 100
 	m = send(t, m, m.loadSpend()())
-	file := filepath.Join(t.TempDir(), "shots.csv")
-	os.WriteFile(file, []byte("prompt,duration\na fox,8\nan owl,4\n"), 0o600)
+	file := writeTemp(t, "shots.csv", "prompt,duration\na fox,8\nan owl,4\n")
 	m = pressKeys(t, m,
 		"esc", // compose → jobs
 		"b",

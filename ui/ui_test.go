@@ -206,6 +206,17 @@ func press(s string) tea.KeyPressMsg {
 	return tea.KeyPressMsg{Code: r, Text: s}
 }
 
+// writeTemp writes text to a file called name in a fresh temporary folder
+// and returns its path.
+func writeTemp(t testing.TB, name, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // onEveryStatus is a w×h model on the job list of a history that holds a
 // job of every status.
 func onEveryStatus(t testing.TB, w, h int) Model {
