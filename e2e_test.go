@@ -14,6 +14,7 @@ import (
 
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/internal/testmain"
 	"github.com/soratui/soratui/jobs/jobstest"
 )
 
@@ -21,6 +22,7 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
+	testmain.Parallel(8)
 	dir, err := os.MkdirTemp("", "soratui-e2e-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
