@@ -13,8 +13,8 @@ import (
 	"time"
 )
 
-// Environment of the helper processes of TestLockHeldByAnotherProcess and
-// TestLongScanLetsAnotherProcessWrite.
+// Environment of the helper processes of the tests of another process on
+// the same file (holdLock, TestLongScanLetsAnotherProcessWrite).
 const (
 	helperEnv   = "SORATUI_HISTORY_TEST_HELPER"
 	helperDBEnv = "SORATUI_HISTORY_TEST_DB"
@@ -147,6 +147,25 @@ func mustList(tb testing.TB, s *Store, q Query) []Job {
 }
 
 func intp(v int) *int { return &v }
+
+// holdLock starts a helper process that updates job id of the history file
+// at path and holds the file's lock inside that transaction; it returns
+// once the lock is held. release lets the helper commit (the prompt becomes
+// "changed by helper") and waits for it to end.
+func holdLock(t *testing.T, path, id string) (pid int, release func()) {
+	t.Helper()
+	cmd, stdin, stdout := startHelper(t, "hold", helperDBEnv+"="+path, helperIDEnv+"="+id)
+	if line, err := stdout.ReadString('\n'); err != nil || line != "held\n" {
+		t.Fatalf("helper said %q, %v", line, err)
+	}
+	return cmd.Process.Pid, func() {
+		t.Helper()
+		stdin.Close()
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("helper: %v", err)
+		}
+	}
+}
 
 // startHelper runs this test binary as a helper process in mode (see
 // TestMain) with env added, and returns it with its stdin and stdout; the
