@@ -67,7 +67,7 @@ type keyMap struct {
 }
 
 func newKeyMap() keyMap {
-	return keyMap{
+	k := keyMap{
 		Quit:      bindKey("q", "quit"),
 		ForceQuit: bindKey("ctrl+c", "quit (keeps the draft)"),
 		Help:      bindKey("?", "all keys"),
@@ -92,36 +92,41 @@ func newKeyMap() keyMap {
 		Status:   bindKey("s", "status filter"),
 		Model:    bindKey("m", "model filter"),
 
-		Submit:     bindKey("ctrl+s", "submit"),
-		NextField:  bindKey("tab", "next field"),
-		PrevField:  bindKey("shift+tab", "previous"),
-		Left:       key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/→", "choose")),
-		Right:      key.NewBinding(key.WithKeys("right", "l")),
-		Toggle:     key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", "toggle")),
-		RecallPrev: key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p/n", "earlier prompts")),
-		RecallNext: key.NewBinding(key.WithKeys("ctrl+n")),
+		Submit:    bindKey("ctrl+s", "submit"),
+		NextField: bindKey("tab", "next field"),
+		PrevField: bindKey("shift+tab", "previous"),
+		Toggle:    key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", "toggle")),
 
-		Play:       bindKey("o", "open video"),
-		Copy:       bindKey("y", "copy URL"),
-		Download:   bindKey("d", "download"),
-		Duplicate:  bindKey("e", "edit as new"),
-		PrevMember: key.NewBinding(key.WithKeys("["), key.WithHelp("[/]", "other variant")),
-		NextMember: key.NewBinding(key.WithKeys("]")),
-		Delete:     bindKey("x", "delete"),
-		Retry:      bindKey("r", "resolve unconfirmed"),
-		Confirm:    bindKey("y", "yes"),
-		Preview:    bindKey("p", "frame"),
-		Thumbs:     bindKey("t", "thumbnails"),
+		Play:      bindKey("o", "open video"),
+		Copy:      bindKey("y", "copy URL"),
+		Download:  bindKey("d", "download"),
+		Duplicate: bindKey("e", "edit as new"),
+		Delete:    bindKey("x", "delete"),
+		Retry:     bindKey("r", "resolve unconfirmed"),
+		Confirm:   bindKey("y", "yes"),
+		Preview:   bindKey("p", "frame"),
+		Thumbs:    bindKey("t", "thumbnails"),
 
 		SaveKey: bindKey("enter", "save key"),
 		Demo:    bindKey("ctrl+t", "try the demo"),
 	}
+	// Pairs of opposite keys share one help entry, shown with the first.
+	k.Left, k.Right = keyPair("←/→", "choose", []string{"left", "h"}, []string{"right", "l"})
+	k.RecallPrev, k.RecallNext = keyPair("ctrl+p/n", "earlier prompts", []string{"ctrl+p"}, []string{"ctrl+n"})
+	k.PrevMember, k.NextMember = keyPair("[/]", "other variant", []string{"["}, []string{"]"})
+	return k
 }
 
 // bindKey is a binding to one key whose help shows that key, so the key
 // pressed and the key shown cannot drift apart.
 func bindKey(k, desc string) key.Binding {
 	return key.NewBinding(key.WithKeys(k), key.WithHelp(k, desc))
+}
+
+// keyPair is two opposite bindings with one help entry, which the first
+// carries.
+func keyPair(help, desc string, first, second []string) (key.Binding, key.Binding) {
+	return key.NewBinding(key.WithKeys(first...), key.WithHelp(help, desc)), key.NewBinding(key.WithKeys(second...))
 }
 
 // global are the keys the root handles, for help.
