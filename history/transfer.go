@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -91,7 +90,7 @@ func (s *Store) ImportChecked(r io.Reader, check func(*Job) error) (ImportResult
 		return ImportResult{}, err
 	}
 	defer src.close()
-	if err := eachChunk(src.first(), check, false, func([]*importRecord, int) error { return nil }); err != nil {
+	if err := eachChunk(src.first(), check, false, func(*batch) error { return nil }); err != nil {
 		return ImportResult{}, err
 	}
 	again, err := src.again()
@@ -99,88 +98,35 @@ func (s *Store) ImportChecked(r io.Reader, check func(*Job) error) (ImportResult
 		return ImportResult{}, err
 	}
 	var res ImportResult
-	err = pipeChunks(again, check, func(recs []*importRecord, before int) error {
-		var batch ImportResult
+	err = pipeChunks(again, check, func(b *batch) error {
+		var got ImportResult
 		err := s.update(func(tx *writeTx) error {
-			batch = ImportResult{}
-			for _, rec := range recs {
-				if err := importOne(tx, rec, &batch); err != nil {
+			got = ImportResult{}
+			for _, rec := range b.recs {
+				if err := importOne(tx, rec, &got); err != nil {
 					return err
 				}
 			}
-			return addCount(tx, batch.Added)
+			if err := b.words.apply(tx, b.recs); err != nil {
+				return err
+			}
+			return addCount(tx, got.Added)
 		})
 		if err != nil {
-			return fmt.Errorf("importing (after %d records): %w", before, err)
+			return fmt.Errorf("importing (after %d records): %w", b.before, err)
 		}
-		res.Added += batch.Added
-		res.Updated += batch.Updated
-		res.Unchanged += batch.Unchanged
+		res.Added += got.Added
+		res.Updated += got.Updated
+		res.Unchanged += got.Unchanged
 		return nil
 	})
 	return res, err
 }
 
-// importRecord is one record of a file: the job, and for the writing pass
-// the hash that derives its id when it has none and the words of its
-// prompt and task id (textWords), found while the previous chunk is
-// written.
-type importRecord struct {
-	job   Job
-	hash  [sha256.Size]byte
-	words []string
-}
-
-// put writes the record as j's new version (old: the stored job it
-// replaces, or nil).
-func (rec *importRecord) put(tx *writeTx, old *Job) error {
-	return putJobWords(tx, &rec.job, withIDWords(rec.words, rec.job.ID), old)
-}
-
-// errStopped ends the reading side of pipeChunks after the writing side
-// failed.
-var errStopped = errors.New("import stopped")
-
-// pipeChunks is eachChunk (for writing) with the reading and decoding of
-// the next chunk done on another goroutine while fn writes this one.
-func pipeChunks(r io.Reader, check func(*Job) error, fn func([]*importRecord, int) error) error {
-	type chunk struct {
-		recs   []*importRecord
-		before int
-	}
-	ready := make(chan chunk, 1)
-	stop := make(chan struct{})
-	var readErr error
-	go func() {
-		defer close(ready)
-		readErr = eachChunk(r, check, true, func(recs []*importRecord, before int) error {
-			select {
-			case ready <- chunk{recs, before}:
-				return nil
-			case <-stop:
-				return errStopped
-			}
-		})
-	}()
-	var err error
-	for c := range ready {
-		if err == nil {
-			if err = fn(c.recs, c.before); err != nil {
-				close(stop)
-			}
-		}
-	}
-	if err != nil {
-		return err
-	}
-	return readErr
-}
-
 // eachChunk reads r's lines in chunks, decodes and checks each chunk (over
-// the CPUs; with forWrite, also finding what importRecord keeps for the
-// writing pass) and hands its records to fn with the count of records
-// before it; it stops at the first bad line with a *LineError.
-func eachChunk(r io.Reader, check func(*Job) error, forWrite bool, fn func([]*importRecord, int) error) error {
+// the CPUs; with forWrite, also preparing its writing, see prepareWrite)
+// and hands it to fn; it stops at the first bad line with a *LineError.
+func eachChunk(r io.Reader, check func(*Job) error, forWrite bool, fn func(*batch) error) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), MaxImportLine)
 	var lines [][]byte
@@ -190,7 +136,11 @@ func eachChunk(r io.Reader, check func(*Job) error, forWrite bool, fn func([]*im
 		if err != nil {
 			return err
 		}
-		if err := fn(recs, done); err != nil {
+		b := &batch{recs: recs, before: done}
+		if forWrite {
+			b.words = planWords(recs)
+		}
+		if err := fn(b); err != nil {
 			return err
 		}
 		done += len(recs)
@@ -255,8 +205,7 @@ func decodeLines(lines [][]byte, first int, check func(*Job) error, forWrite boo
 						break // later lines of this chunk cannot come first
 					}
 					if forWrite {
-						rec.hash = sha256.Sum256(line)
-						rec.words = textWords(&rec.job)
+						rec.prepareWrite(line)
 					}
 					recs[i] = rec
 				}

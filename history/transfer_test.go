@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // fillOptionalFields gives every optional field to each of js in s.
@@ -266,6 +268,7 @@ func TestImportConflicts(t *testing.T) {
 				t.Errorf("Import = %+v, want %+v", res, tt.want)
 			}
 			checkAfterImport(t, s, tt.wantPrompt, tt.wantCount)
+			checkWordIndex(t, s)
 			checkSearches(t, s, "stored", "newer", "older", "another", "first", "second", "third", "t1", "t2", "local1", "other")
 		})
 	}
@@ -391,6 +394,7 @@ func TestImportKeepsTheWordIndexAcrossChunks(t *testing.T) {
 	if st, _ := s.Stamp(); st.Count != n+n/2 {
 		t.Errorf("%d jobs stored, want %d", st.Count, n+n/2)
 	}
+	checkWordIndex(t, s)
 	checkSearches(t, s, "4100", "prompt 4100", "prompt 4101", "v4101", "renamed v4100", "new-task-4100", "task-0004101")
 }
 
@@ -399,10 +403,10 @@ func TestPipeChunksStopsReadingWhenAWriteFails(t *testing.T) {
 	writeJobLines(t, &in, 5*importChunk)
 	boom := errors.New("disk full")
 	calls := 0
-	err := pipeChunks(&in, nil, func(recs []*importRecord, before int) error {
+	err := pipeChunks(&in, nil, func(b *batch) error {
 		calls++
-		if before != (calls-1)*importChunk || len(recs) != importChunk || len(recs[0].words) == 0 {
-			t.Errorf("chunk %d: %d records after %d, words %q", calls, len(recs), before, recs[0].words)
+		if b.before != (calls-1)*importChunk || len(b.recs) != importChunk || len(b.words.words) == 0 {
+			t.Errorf("chunk %d: %d records after %d, %d words", calls, len(b.recs), b.before, len(b.words.words))
 		}
 		if calls == 2 {
 			return boom
@@ -412,4 +416,43 @@ func TestPipeChunksStopsReadingWhenAWriteFails(t *testing.T) {
 	if !errors.Is(err, boom) || calls != 2 {
 		t.Errorf("pipeChunks = %v after %d chunks; want the write's error after 2", err, calls)
 	}
+}
+
+// checkWordIndex checks that the word index holds exactly the words of the
+// stored jobs: none missing, none left over from a replaced version.
+func checkWordIndex(t *testing.T, s *Store) {
+	t.Helper()
+	var want, got []string
+	err := s.view(func(tx *bolt.Tx) error {
+		err := tx.Bucket(bucketJobs).ForEach(func(k, v []byte) error {
+			j, err := decodeJob(string(k), v)
+			for _, w := range jobWords(&j) {
+				want = append(want, w+"\x00"+string(position(j.CreatedAt, j.ID)))
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		return tx.Bucket(bucketWords).ForEach(func(k, _ []byte) error {
+			got = append(got, string(k))
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("word index has %d keys, want %d; first difference near %q", len(got), len(want), firstDiff(got, want))
+	}
+}
+
+func firstDiff(a, b []string) string {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return a[i] + " / " + b[i]
+		}
+	}
+	return "the end"
 }

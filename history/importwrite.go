@@ -1,0 +1,156 @@
+package history
+
+import (
+	"bytes"
+	"cmp"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"io"
+	"slices"
+)
+
+// The writing pass of an import holds the file's write lock, so what can be
+// done without it is done beforehand on the reading side, for the next
+// chunk while this one is written: decoding, and the words of each record
+// grouped by word (planWords), which is most of the word index's work.
+
+// batch is one chunk of an import.
+type batch struct {
+	recs   []*importRecord
+	before int        // records in earlier chunks
+	words  chunkWords // for writing: the records' word index keys, by word
+}
+
+// importRecord is one record of a file: the job, and for the writing pass
+// what prepareWrite finds and whether the record was added as planned.
+type importRecord struct {
+	job    Job
+	hash   [sha256.Size]byte // derives the local id of a record without one
+	planID string            // the local id the record is expected to get
+	words  []string          // jobWords under planID
+	pos    []byte            // where the record was added, when added as planned
+}
+
+// prepareWrite finds, off the write lock, what writing rec will need. A
+// record is expected to be added under its own id, or under the first id
+// derived from its content when it has none (see importOne).
+func (rec *importRecord) prepareWrite(line []byte) {
+	rec.hash = sha256.Sum256(line)
+	rec.planID = rec.job.ID
+	if rec.planID == "" {
+		rec.planID = encodeID(rec.job.CreatedAt, binary.BigEndian.Uint64(rec.hash[:8]))
+	}
+	rec.words = withIDWords(textWords(&rec.job), rec.planID)
+}
+
+// put writes the record as the job's new version (old: the stored job it
+// replaces, or nil). A record added under planID leaves its words to
+// chunkWords.apply; any other is indexed as putJob does.
+func (rec *importRecord) put(tx *writeTx, old *Job) error {
+	j := &rec.job
+	if old != nil || j.ID != rec.planID {
+		return putJob(tx, j, old)
+	}
+	rec.pos = position(j.CreatedAt, j.ID)
+	return putJobWords(tx, j, nil, nil)
+}
+
+// chunkWords are the distinct words of a chunk's records, sorted, each
+// with the records (indexes into the chunk) that have it, in order.
+type chunkWords struct {
+	words []string
+	recs  [][]int32
+}
+
+// planWords groups the words of recs by word.
+func planWords(recs []*importRecord) chunkWords {
+	at := make(map[string]int32)
+	var cw chunkWords
+	for i, rec := range recs {
+		for _, w := range rec.words {
+			k, ok := at[w]
+			if !ok {
+				k = int32(len(cw.words))
+				at[w] = k
+				cw.words = append(cw.words, w)
+				cw.recs = append(cw.recs, nil)
+			}
+			cw.recs[k] = append(cw.recs[k], int32(i))
+		}
+		rec.words = nil
+	}
+	order := make([]int32, len(cw.words))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(cw.words[a], cw.words[b]) })
+	sorted := chunkWords{words: make([]string, len(order)), recs: make([][]int32, len(order))}
+	for i, k := range order {
+		sorted.words[i], sorted.recs[i] = cw.words[k], cw.recs[k]
+	}
+	return sorted
+}
+
+// apply puts the word index keys of the records added as planned, in key
+// order. It runs before the transaction's other word changes
+// (writeTx.applyWords): those can only follow these, as no change before a
+// record's addition can concern its new position.
+func (cw chunkWords) apply(tx *writeTx, recs []*importRecord) error {
+	b := tx.Bucket(bucketWords)
+	var key []byte // bbolt copies the keys it keeps
+	var poss [][]byte
+	for i, w := range cw.words {
+		poss = poss[:0]
+		for _, r := range cw.recs[i] {
+			if pos := recs[r].pos; pos != nil {
+				poss = append(poss, pos)
+			}
+		}
+		if !slices.IsSortedFunc(poss, bytes.Compare) {
+			slices.SortFunc(poss, bytes.Compare)
+		}
+		for _, pos := range poss {
+			key = append(append(append(key[:0], w...), sep), pos...)
+			if err := b.Put(key, []byte{}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// errStopped ends the reading side of pipeChunks after the writing side
+// failed.
+var errStopped = errors.New("import stopped")
+
+// pipeChunks is eachChunk (for writing) with the reading and preparing of
+// the next chunk done on another goroutine while fn writes this one.
+func pipeChunks(r io.Reader, check func(*Job) error, fn func(*batch) error) error {
+	ready := make(chan *batch, 1)
+	stop := make(chan struct{})
+	var readErr error
+	go func() {
+		defer close(ready)
+		readErr = eachChunk(r, check, true, func(b *batch) error {
+			select {
+			case ready <- b:
+				return nil
+			case <-stop:
+				return errStopped
+			}
+		})
+	}()
+	var err error
+	for b := range ready {
+		if err == nil {
+			if err = fn(b); err != nil {
+				close(stop)
+			}
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return readErr
+}
