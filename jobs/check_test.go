@@ -125,21 +125,14 @@ wait:
 }
 
 // waitTaskEnd waits until the simulator's task has finished (its end has
-// passed), polling with a deadline.
+// passed).
 func waitTaskEnd(t *testing.T, srv *apidottest.Server, taskID string) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	jobstest.Eventually(t, "the end of task "+taskID, func() bool {
 		task, ok := srv.Task(taskID)
 		if !ok {
 			t.Fatalf("no task %s on the simulator", taskID)
 		}
-		if time.Now().After(task.EndsAt) {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("task %s did not end", taskID)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+		return time.Now().After(task.EndsAt)
+	})
 }

@@ -217,9 +217,7 @@ func TestRateLimitedSubmitIsRetriedUntilItGoesThrough(t *testing.T) {
 		done <- j
 	}()
 	// Let the limit lift after the first refusal.
-	for e.Server.Submits() == 0 {
-		time.Sleep(5 * time.Millisecond)
-	}
+	jobstest.Eventually(t, "the first, refused submit", func() bool { return e.Server.Submits() > 0 })
 	e.Server.SetFaults(apidottest.Faults{})
 	j := <-done
 	if j.Status != history.StatusNotStarted || j.TaskID == "" {
