@@ -127,7 +127,7 @@ var errStopped = errors.New("import stopped")
 // pipeChunks is eachChunk (for writing) with the reading and preparing of
 // the next chunk done on another goroutine while fn writes this one.
 func pipeChunks(r io.Reader, check func(*Job) error, fn func(*batch) error) error {
-	ready := make(chan *batch, 1)
+	ready := make(chan *batch) // one chunk written, one ready: memory stays bounded
 	stop := make(chan struct{})
 	var readErr error
 	go func() {
