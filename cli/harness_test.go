@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -70,19 +69,14 @@ func (h *harness) jobs() []history.Job {
 	return js
 }
 
-// cliEnv is the environment the harness runs commands in: its variables,
-// a keyring of its own, download retries that cost no time; set, when not
-// nil, changes it.
-func (h *harness) cliEnv(stdin string, stdout, stderr io.Writer, set func(*cli.Env)) cli.Env {
-	env := cli.Env{
-		Stdin:           strings.NewReader(stdin),
-		Stdout:          stdout,
-		Stderr:          stderr,
-		Getenv:          func(k string) string { return h.env[k] },
-		Version:         "test",
-		Keyring:         keystest.New(),
-		DownloadBackoff: time.Millisecond,
-	}
+// cliEnv is env (its input and output) completed the way the harness runs
+// every command: its variables, a keyring of its own, download retries that
+// cost no time; set, when not nil, changes it.
+func (h *harness) cliEnv(env cli.Env, set func(*cli.Env)) cli.Env {
+	env.Getenv = func(k string) string { return h.env[k] }
+	env.Version = "test"
+	env.Keyring = keystest.New()
+	env.DownloadBackoff = time.Millisecond
 	if set != nil {
 		set(&env)
 	}
@@ -94,7 +88,7 @@ func (h *harness) cliEnv(stdin string, stdout, stderr io.Writer, set func(*cli.E
 func (h *harness) runEnv(stdin string, set func(*cli.Env), args ...string) result {
 	h.t.Helper()
 	var out, errb bytes.Buffer
-	err := cli.Run(context.Background(), args, h.cliEnv(stdin, &out, &errb, set))
+	err := cli.Run(context.Background(), args, h.cliEnv(cli.Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb}, set))
 	cli.Report(&errb, err)
 	r := result{code: cli.ExitCode(err), stdout: out.String(), stderr: errb.String(), err: err}
 	for _, s := range []string{r.stdout, r.stderr} {
@@ -218,7 +212,7 @@ func (h *harness) background(args ...string) (stderr *lockedio.Buffer, stop func
 func (h *harness) backgroundEnv(set func(*cli.Env), args ...string) (stderr *lockedio.Buffer, stop func() int) {
 	h.t.Helper()
 	stderr = &lockedio.Buffer{}
-	env := h.cliEnv("", &lockedio.Buffer{}, stderr, set)
+	env := h.cliEnv(cli.Env{Stdout: &lockedio.Buffer{}, Stderr: stderr}, set)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
