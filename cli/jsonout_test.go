@@ -40,30 +40,6 @@ func TestJQAndTemplateShapeJSONOutput(t *testing.T) {
 	}
 }
 
-func TestBadJQOrTemplateExits2BeforeSending(t *testing.T) {
-	t.Parallel()
-	h := newHarness(t, apidottest.Options{})
-	tests := []struct {
-		name string
-		args []string
-		want string
-	}{
-		{"jq syntax", []string{"--jq", ".[", "--prompt", "x"}, "--jq"},
-		{"template syntax", []string{"--template", "{{.id", "--prompt", "x"}, "--template"},
-		{"both", []string{"--jq", ".id", "--template", "{{.id}}", "--prompt", "x"}, "not both"},
-		{"unknown template function", []string{"--template", "{{nope .id}}", "--prompt", "x"}, "--template"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := h.run("", append([]string{"submit"}, tt.args...)...)
-			if r.code != 2 || !strings.Contains(r.stderr, tt.want) {
-				t.Errorf("exit %d, stderr %q; want 2 mentioning %q", r.code, r.stderr, tt.want)
-			}
-		})
-	}
-	h.wantNothingSent("bad output flags")
-}
-
 func TestJQAndTemplateOutputCarriesNoControlSequences(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, apidottest.Options{})

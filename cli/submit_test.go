@@ -84,6 +84,10 @@ func TestInvalidInputExits2AndSendsNothing(t *testing.T) {
 		{"image is missing", []string{"submit", "--image", h.server.ImageURL("missing.png"), "--prompt", "p"}, "answered 404"},
 		{"unknown flag", []string{"submit", "--colour", "red"}, "unknown flag"},
 		{"extra argument", []string{"submit", "--prompt", "p", "extra"}, "unknown command"},
+		{"jq syntax", []string{"submit", "--jq", ".[", "--prompt", "x"}, "--jq"},
+		{"template syntax", []string{"submit", "--template", "{{.id", "--prompt", "x"}, "--template"},
+		{"both jq and template", []string{"submit", "--jq", ".id", "--template", "{{.id}}", "--prompt", "x"}, "not both"},
+		{"unknown template function", []string{"submit", "--template", "{{nope .id}}", "--prompt", "x"}, "--template"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
