@@ -181,6 +181,7 @@ func adaptivePolicy(p *Priors) Scheduler { return Adaptive{Priors: p} }
 func fixedPolicy(*Priors) Scheduler      { return Fixed{Interval: DefaultInterval} }
 
 func TestPollingNeverLosesToFixed(t *testing.T) {
+	t.Parallel()
 	for i, sc := range pollScenarios() {
 		t.Run(sc.name, func(t *testing.T) {
 			a := sc.simulate(adaptivePolicy, uint64(i))

@@ -33,6 +33,7 @@ func statusesOf(events []jobs.Event, id string) []history.Status {
 }
 
 func TestServiceSubmitEmitsEveryStepInOrder(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		prompt string
@@ -89,6 +90,7 @@ func equal[T comparable](a, b []T) bool {
 }
 
 func TestServiceDeleteStopsFollowingAndSaysSo(t *testing.T) {
+	t.Parallel()
 	rig := jobstest.New(t, apidottest.Options{QueueTime: time.Hour})
 	var forgotten []history.Job // Delete calls Forget on its own goroutine
 	svc := rig.Service(t, jobs.ServiceConfig{Forget: func(j history.Job) { forgotten = append(forgotten, j) }})
@@ -128,6 +130,7 @@ func TestServiceDeleteStopsFollowingAndSaysSo(t *testing.T) {
 }
 
 func TestServiceNeverWaitsForAConsumer(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		// gone ends the consumer that never reads.
@@ -165,6 +168,7 @@ func TestServiceNeverWaitsForAConsumer(t *testing.T) {
 }
 
 func TestSubscriptionDrainsWhatWasQueuedWhenClosed(t *testing.T) {
+	t.Parallel()
 	rig := jobstest.New(t, apidottest.Options{QueueTime: time.Hour})
 	svc := rig.Service(t, jobs.ServiceConfig{})
 	sub := svc.Subscribe(context.Background())
@@ -184,6 +188,7 @@ func TestSubscriptionDrainsWhatWasQueuedWhenClosed(t *testing.T) {
 }
 
 func TestServiceAutoDownloadSavesFinishedJobs(t *testing.T) {
+	t.Parallel()
 	rig := jobstest.New(t, apidottest.Options{RunTime: 30 * time.Millisecond})
 	svc := rig.Service(t, jobs.ServiceConfig{AutoDownload: true})
 	rec := jobstest.Record(t, svc)
@@ -214,6 +219,7 @@ func TestServiceAutoDownloadSavesFinishedJobs(t *testing.T) {
 }
 
 func TestServiceDownloadRefusals(t *testing.T) {
+	t.Parallel()
 	rig := jobstest.New(t, apidottest.Options{QueueTime: time.Hour})
 	svc := rig.Service(t, jobs.ServiceConfig{})
 	noFolder := jobs.NewService(jobs.ServiceConfig{Tracker: jobs.Config{Store: rig.Store, API: rig.Client}})
@@ -246,6 +252,7 @@ func TestServiceDownloadRefusals(t *testing.T) {
 }
 
 func TestStartDownloadReportsFailureAsAnEvent(t *testing.T) {
+	t.Parallel()
 	rig := jobstest.New(t, apidottest.Options{RunTime: 10 * time.Millisecond})
 	svc := rig.Service(t, jobs.ServiceConfig{})
 	rec := jobstest.Record(t, svc)
@@ -264,6 +271,7 @@ func TestStartDownloadReportsFailureAsAnEvent(t *testing.T) {
 }
 
 func TestDeleteStopsADownloadUnderWay(t *testing.T) {
+	t.Parallel()
 	arrived := make(chan struct{}, 1)
 	hold := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "video/mp4")
@@ -298,6 +306,7 @@ func TestDeleteStopsADownloadUnderWay(t *testing.T) {
 }
 
 func TestSubscribingToAClosedServiceEndsAtOnce(t *testing.T) {
+	t.Parallel()
 	rig := jobstest.New(t, apidottest.Options{})
 	svc := rig.Service(t, jobs.ServiceConfig{})
 	j := history.Job{Status: history.StatusFinished, VideoURLs: []string{rig.Server.VideoURL("task-x")}}
@@ -314,5 +323,43 @@ func TestSubscribingToAClosedServiceEndsAtOnce(t *testing.T) {
 	svc.Follow(j.ID)
 	if svc.Following(j.ID) {
 		t.Error("a closed service follows a job")
+	}
+}
+
+// Resend settles only an unconfirmed job, as rejected, and sends its
+// request exactly once as a new job; any other job is refused unsent.
+func TestServiceResend(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		status history.Status
+		want   error
+	}{
+		{history.StatusUnconfirmed, nil},
+		{history.StatusFinished, jobs.ErrNotResolvable},
+		{history.StatusRejected, jobs.ErrNotResolvable},
+	} {
+		t.Run(string(tc.status), func(t *testing.T) {
+			rig := jobstest.New(t, apidottest.Options{QueueTime: time.Hour})
+			svc := rig.Service(t, jobs.ServiceConfig{})
+			j := jobs.NewJob(apidot.Request{Model: apidot.ModelStandard, Prompt: "a lantern on a pier", Duration: 4})
+			j.SetStatus(tc.status, "", time.Now())
+			if err := rig.Store.Create(&j); err != nil {
+				t.Fatal(err)
+			}
+			settled, fresh, err := svc.Resend(context.Background(), j.ID)
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("Resend = %v, want %v", err, tc.want)
+			}
+			submits := 0
+			if tc.want == nil {
+				submits = 1
+				if settled.Status != history.StatusRejected || fresh.TaskID == "" || fresh.ID == j.ID || fresh.Prompt != j.Prompt {
+					t.Errorf("settled %s, fresh %+v", settled.Status, fresh)
+				}
+			}
+			if got := rig.Server.Submits(); got != submits {
+				t.Errorf("%d submits, want %d", got, submits)
+			}
+		})
 	}
 }

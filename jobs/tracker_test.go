@@ -20,6 +20,7 @@ func pro1080(prompt string) apidot.Request {
 }
 
 func TestSubmitStoresTheJobBeforeTheRequest(t *testing.T) {
+	t.Parallel()
 	e := jobstest.New(t, apidottest.Options{QueueTime: time.Hour})
 	// An API that looks at the store while the request is "in flight".
 	var seen history.Job
@@ -64,6 +65,7 @@ func (a apiFunc) Status(ctx context.Context, id string) (apidot.Task, error) {
 }
 
 func TestFollowRecordsEveryStepToFinished(t *testing.T) {
+	t.Parallel()
 	// The queue lasts long enough for a read at 20 ms steps to see it even
 	// on a busy machine under -race.
 	e := jobstest.New(t, apidottest.Options{QueueTime: 500 * time.Millisecond, RunTime: 200 * time.Millisecond, UnknownStatus: "queued"})
@@ -104,6 +106,7 @@ func TestFollowRecordsEveryStepToFinished(t *testing.T) {
 }
 
 func TestFollowRecordsFailure(t *testing.T) {
+	t.Parallel()
 	e := jobstest.New(t, apidottest.Options{RunTime: 50 * time.Millisecond})
 	tr := e.Tracker(jobs.Config{})
 	job := jobstest.Submit(t, tr, "a duel [fail]")
@@ -117,6 +120,7 @@ func TestFollowRecordsFailure(t *testing.T) {
 }
 
 func TestFaultsNeverLoseOrDuplicateAJob(t *testing.T) {
+	t.Parallel()
 	e := jobstest.New(t, apidottest.Options{
 		QueueTime: 30 * time.Millisecond, RunTime: 150 * time.Millisecond,
 		UnknownStatus: "queued", FlatFiles: true, Seed: 7,
@@ -155,6 +159,7 @@ func TestFaultsNeverLoseOrDuplicateAJob(t *testing.T) {
 }
 
 func TestAmbiguousSubmitIsUnconfirmedAndNeverResent(t *testing.T) {
+	t.Parallel()
 	for _, f := range []apidottest.Faults{{SubmitCreateThenDrop: 1}, {SubmitCreateThenError: 1}, {SubmitServerError: 1}} {
 		e := jobstest.New(t, apidottest.Options{Faults: f})
 		tr := e.Tracker(jobs.Config{})
@@ -175,6 +180,7 @@ func TestAmbiguousSubmitIsUnconfirmedAndNeverResent(t *testing.T) {
 }
 
 func TestRejectedSubmits(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		opts    apidottest.Options
@@ -209,6 +215,7 @@ func TestRejectedSubmits(t *testing.T) {
 }
 
 func TestRateLimitedSubmitIsRetriedUntilItGoesThrough(t *testing.T) {
+	t.Parallel()
 	e := jobstest.New(t, apidottest.Options{Faults: apidottest.Faults{RateLimit: 1}})
 	tr := e.Tracker(jobs.Config{SubmitRetries: 3})
 	done := make(chan history.Job)
@@ -229,6 +236,7 @@ func TestRateLimitedSubmitIsRetriedUntilItGoesThrough(t *testing.T) {
 }
 
 func TestGroupStopsAtTheFirstInvalidVariant(t *testing.T) {
+	t.Parallel()
 	e := jobstest.New(t, apidottest.Options{})
 	tr := e.Tracker(jobs.Config{})
 	_, err := tr.SubmitGroup(context.Background(), []apidot.Request{
@@ -244,6 +252,7 @@ func TestGroupStopsAtTheFirstInvalidVariant(t *testing.T) {
 }
 
 func TestGroupSharesAGroupID(t *testing.T) {
+	t.Parallel()
 	e := jobstest.New(t, apidottest.Options{})
 	tr := e.Tracker(jobs.Config{})
 	vs, _ := apidot.ParseVariants("standard,pro-1080p")
@@ -264,6 +273,7 @@ func TestGroupSharesAGroupID(t *testing.T) {
 }
 
 func TestRecoverMarksOrphanedSubmitsUnconfirmed(t *testing.T) {
+	t.Parallel()
 	e := jobstest.New(t, apidottest.Options{})
 	now := time.Now()
 	orphan := &history.Job{Model: apidot.ModelStandard, Prompt: "orphan", Duration: 4, Status: history.StatusSubmitting,
@@ -295,6 +305,7 @@ func TestRecoverMarksOrphanedSubmitsUnconfirmed(t *testing.T) {
 }
 
 func TestFixedBacksOffAndHonoursRetryAfter(t *testing.T) {
+	t.Parallel()
 	f := jobs.Fixed{Interval: time.Second, MaxBackoff: 10 * time.Second}
 	if got := f.Next(jobs.Poll{}); got != time.Second {
 		t.Errorf("no failure: %v", got)
