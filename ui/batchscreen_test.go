@@ -9,20 +9,8 @@ import (
 	"github.com/soratui/soratui/history"
 )
 
-// pending feeds the job events queued so far.
-func pending(t *testing.T, m Model) Model {
-	t.Helper()
-	for {
-		select {
-		case ev := <-m.events:
-			m = send(t, m, jobEventMsg{ev: ev})
-		default:
-			return m
-		}
-	}
-}
-
 func TestBatchFromAFileRunsAndShowsProgress(t *testing.T) {
+	t.Parallel()
 	store := openStore(t)
 	server := apidottest.NewTestServer(t, apidottest.Options{RunTime: 20 * time.Millisecond})
 	m := newTestModel(t, store, server, 100, 30)
@@ -45,11 +33,10 @@ func TestBatchFromAFileRunsAndShowsProgress(t *testing.T) {
 	if server.Submits() != 0 {
 		t.Fatalf("planning sent %d jobs", server.Submits())
 	}
-	m = send(t, m, press("enter")) // runs the batch to its end
-	m = pending(t, m)
-	if v := screenText(m); !strings.Contains(v, "100%  3 finished, 0 failed, 0 running, 0 waiting · ended: 3 job(s) sent") {
-		t.Errorf("the batch's progress is not shown:\n%s", v)
-	}
+	m = send(t, m, press("enter")) // sends the batch; its jobs finish as events arrive
+	m = await(t, m, "the batch shows every job finished", func(m Model) bool {
+		return strings.Contains(screenText(m), "100%  3 finished, 0 failed, 0 running, 0 waiting · ended: 3 job(s) sent")
+	})
 	if server.Submits() != 3 {
 		t.Errorf("%d submits, want 3", server.Submits())
 	}
@@ -76,6 +63,7 @@ func TestBatchFromAFileRunsAndShowsProgress(t *testing.T) {
 }
 
 func TestBatchOverBudgetDoesNotStart(t *testing.T) {
+	t.Parallel()
 	store := openStore(t)
 	server := apidottest.NewTestServer(t, apidottest.Options{})
 	m := newTestModel(t, store, server, 100, 30)

@@ -19,6 +19,7 @@ import (
 )
 
 func TestSubmitPutsTheJobAtTheTopAndFollowsIt(t *testing.T) {
+	t.Parallel()
 	store := openStore(t)
 	server := apidottest.NewTestServer(t, apidottest.Options{RunTime: 100 * time.Millisecond})
 	m := newTestModel(t, store, server, 80, 24)
@@ -49,6 +50,7 @@ func TestSubmitPutsTheJobAtTheTopAndFollowsIt(t *testing.T) {
 }
 
 func TestCompareFromComposeMakesOneGroup(t *testing.T) {
+	t.Parallel()
 	store := openStore(t)
 	server := apidottest.NewTestServer(t, apidottest.Options{})
 	m := newTestModel(t, store, server, 120, 40)
@@ -65,6 +67,7 @@ func TestCompareFromComposeMakesOneGroup(t *testing.T) {
 }
 
 func TestHugePasteIsCutWithANotice(t *testing.T) {
+	t.Parallel()
 	m := newTestModel(t, openStore(t), nil, 80, 24)
 	m = send(t, m, tea.PasteMsg{Content: strings.Repeat("日本 ", 3000)})
 	if n := utf8.RuneCountInString(composeOf(m).prompt.Value()); n != apidot.MaxPromptRunes {
@@ -80,6 +83,7 @@ func TestHugePasteIsCutWithANotice(t *testing.T) {
 }
 
 func TestTabSkipsResolutionForStandard(t *testing.T) {
+	t.Parallel()
 	m := newTestModel(t, openStore(t), nil, 80, 24)
 	var seen []field
 	for range numFields {
@@ -98,6 +102,7 @@ func TestTabSkipsResolutionForStandard(t *testing.T) {
 }
 
 func TestQuitKeys(t *testing.T) {
+	t.Parallel()
 	m := newTestModel(t, openStore(t), nil, 80, 24)
 	// In the prompt, q types.
 	m, cmd := sendCmd(t, m, press("q"))
@@ -125,6 +130,7 @@ func isQuit(cmd tea.Cmd) bool {
 }
 
 func TestHistoryPagesThroughEveryJobOnce(t *testing.T) {
+	t.Parallel()
 	store := openStore(t)
 	seedStore(t, store, numberedJobs(95))
 	m := newTestModel(t, store, nil, 80, 24)
@@ -168,6 +174,7 @@ func TestHistoryPagesThroughEveryJobOnce(t *testing.T) {
 }
 
 func TestHistoryFilters(t *testing.T) {
+	t.Parallel()
 	m := onEveryStatus(t, 120, 40)
 	m = send(t, m, press("h"))
 	prompts := func() []string {
@@ -212,6 +219,7 @@ func TestHistoryFilters(t *testing.T) {
 }
 
 func TestWheelScrollsTheList(t *testing.T) {
+	t.Parallel()
 	m := onEveryStatus(t, 80, 24)
 	m = send(t, m, tea.MouseWheelMsg{Button: tea.MouseWheelDown})
 	if jobsOf(m).list.cursor != 3 {
@@ -224,6 +232,7 @@ func TestWheelScrollsTheList(t *testing.T) {
 }
 
 func TestJobsFromAnotherProcessAppear(t *testing.T) {
+	t.Parallel()
 	store := openStore(t)
 	m := newTestModel(t, store, nil, 80, 24)
 	other := historytest.OpenAt(t, store.Path(), history.Options{Now: testClock})
@@ -235,6 +244,7 @@ func TestJobsFromAnotherProcessAppear(t *testing.T) {
 }
 
 func TestKeyScreenSavesAndConnects(t *testing.T) {
+	t.Parallel()
 	store := openStore(t)
 	server := apidottest.NewTestServer(t, apidottest.Options{})
 	base := newTestModel(t, store, server, 80, 24)
@@ -268,6 +278,7 @@ func TestKeyScreenSavesAndConnects(t *testing.T) {
 }
 
 func TestKeyScreenShowsWhyTheKeyringFailed(t *testing.T) {
+	t.Parallel()
 	m := newModel(Config{
 		Backend: Backend{Store: openStore(t)},
 		KeyErr:  errors.Join(keys.ErrNoKey, keys.ErrTimeout),
@@ -287,6 +298,7 @@ func TestKeyScreenShowsWhyTheKeyringFailed(t *testing.T) {
 }
 
 func TestDuplicateIntoCompose(t *testing.T) {
+	t.Parallel()
 	store := openStore(t)
 	seedStore(t, store, everyStatus()[1:2]) // Pro 1080p, 8 s
 	m := newTestModel(t, store, nil, 80, 24)
@@ -298,6 +310,7 @@ func TestDuplicateIntoCompose(t *testing.T) {
 }
 
 func TestCopyAndOpen(t *testing.T) {
+	t.Parallel()
 	store := openStore(t)
 	seedStore(t, store, everyStatus()[:1])
 	var opened string
@@ -314,6 +327,7 @@ func TestCopyAndOpen(t *testing.T) {
 }
 
 func TestDownloadFromDetail(t *testing.T) {
+	t.Parallel()
 	store := openStore(t)
 	server := apidottest.NewTestServer(t, apidottest.Options{})
 	m := newTestModel(t, store, server, 80, 24)

@@ -16,6 +16,7 @@ import (
 // TestProgramRunsAJobToTheEnd drives the whole program: type, ctrl+s,
 // watch the job finish on screen, quit.
 func TestProgramRunsAJobToTheEnd(t *testing.T) {
+	t.Parallel()
 	store := openStore(t)
 	server := apidottest.NewTestServer(t, apidottest.Options{QueueTime: 100 * time.Millisecond, RunTime: 400 * time.Millisecond})
 	m := newTestModel(t, store, server, 100, 30)

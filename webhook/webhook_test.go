@@ -82,6 +82,7 @@ func callbackBody(taskID, status string) string {
 }
 
 func TestDuplicateDeliveriesRecordTheJobOnce(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, apidottest.Options{QueueTime: 30 * time.Millisecond, RunTime: 60 * time.Millisecond, WebhookDeliveries: 3}, 0)
 	job := r.submit(t, true)
 	jobstest.Eventually(t, "the simulator's 3 deliveries", func() bool {
@@ -117,6 +118,7 @@ func TestDuplicateDeliveriesRecordTheJobOnce(t *testing.T) {
 }
 
 func TestForgedFinishedForARunningTaskIsNotRecorded(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, apidottest.Options{QueueTime: time.Hour}, 0)
 	job := r.submit(t, false)
 	resp := r.post(t, http.MethodPost, callbackBody(job.TaskID, "finished"))
@@ -137,6 +139,7 @@ func TestForgedFinishedForARunningTaskIsNotRecorded(t *testing.T) {
 }
 
 func TestRefusedDeliveriesStoreNothing(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, apidottest.Options{QueueTime: time.Hour}, 1024)
 	job := r.submit(t, false)
 	before, _ := r.store.Get(job.ID)
@@ -180,6 +183,7 @@ func TestRefusedDeliveriesStoreNothing(t *testing.T) {
 }
 
 func TestDeliveryForAFinishedJobReadsNothing(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, apidottest.Options{}, 0)
 	job := r.submit(t, false)
 	if got, _, err := r.tracker.Check(context.Background(), job.ID); err != nil || got.Status != history.StatusFinished {
@@ -198,6 +202,7 @@ func TestDeliveryForAFinishedJobReadsNothing(t *testing.T) {
 }
 
 func TestServeStopsWithTheContext(t *testing.T) {
+	t.Parallel()
 	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
