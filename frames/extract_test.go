@@ -74,6 +74,7 @@ func TestFrameComesFromTheRealClip(t *testing.T) {
 		{frames.Strip, 1000, 1400},
 	} {
 		t.Run(string(tc.kind), func(t *testing.T) {
+			t.Parallel()
 			e := frames.New(frames.Config{Cache: t.TempDir(), Tools: tools})
 			img, err := e.Frame(context.Background(), savedJob(t, "task-real"), tc.kind)
 			if err != nil {

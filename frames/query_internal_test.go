@@ -3,6 +3,7 @@ package frames
 import "testing"
 
 func TestReadRepliesOfTerminals(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		reply string
