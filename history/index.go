@@ -178,7 +178,13 @@ func (m *mergeIter) next() []byte {
 	}
 	// Copy: the cursor's key is only valid until it moves.
 	pos := append([]byte(nil), best.pos...)
-	best.next()
+	// Walks of several words of one job meet at its position: step
+	// past it in each, so the job comes once.
+	for _, it := range m.its {
+		if it.pos != nil && bytes.Equal(it.pos, pos) {
+			it.next()
+		}
+	}
 	return pos
 }
 

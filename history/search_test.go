@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -334,6 +335,39 @@ func fillWith(tb testing.TB, path string, n int, prompt func(int) string) {
 		})
 		if err != nil {
 			tb.Fatal(err)
+		}
+	}
+}
+
+// TestSingleRuneWordScriptsStartAboveTheBound guards isSingleRuneWord's
+// shortcut: no Han, Hiragana or Katakana character lies below U+2E80.
+func TestSingleRuneWordScriptsStartAboveTheBound(t *testing.T) {
+	for r := rune(0); r < 0x2e80; r++ {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
+			t.Fatalf("%U is a word of its own, below the bound", r)
+		}
+	}
+	for _, r := range "東京の夜カ" {
+		if !isSingleRuneWord(r) {
+			t.Errorf("%q is not taken for a word of its own", r)
+		}
+	}
+}
+
+// TestSearchListsAJobOnceForSeveralMatchingWords searches a prefix that
+// starts several words of one job: the job is listed once, newest first
+// among the others.
+func TestSearchListsAJobOnceForSeveralMatchingWords(t *testing.T) {
+	s := openTestStore(t)
+	mustCreate(t, s, job(std, "kite kitten kit", StatusRunning), job(std, "a kitchen", StatusRunning))
+	for _, q := range []Query{{Search: "kit"}, {Search: "kit", Limit: 1}, {Search: "kitt"}} {
+		checkSearches(t, s, q.Search)
+		want := bruteSearch(t, s, q.Search)
+		if q.Limit > 0 {
+			want = want[:min(len(want), q.Limit)]
+		}
+		if got := ids(mustList(t, s, q)); !slices.Equal(got, want) {
+			t.Errorf("List(%+v) = %v, want %v", q, got, want)
 		}
 	}
 }
