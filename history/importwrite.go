@@ -56,6 +56,21 @@ func (rec *importRecord) put(tx *writeTx, old *Job) error {
 	return putJobWords(tx, j, nil, nil)
 }
 
+// splitByWords cuts recs into runs of at most max words in all (each run
+// at least one record).
+func splitByWords(recs []*importRecord, max int) [][]*importRecord {
+	var parts [][]*importRecord
+	start, n := 0, 0
+	for i, rec := range recs {
+		if n+len(rec.words) > max && i > start {
+			parts = append(parts, recs[start:i])
+			start, n = i, 0
+		}
+		n += len(rec.words)
+	}
+	return append(parts, recs[start:])
+}
+
 // chunkWords are the distinct words of a chunk's records, sorted, each
 // with the records (indexes into the chunk) that have it, in order.
 type chunkWords struct {

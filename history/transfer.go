@@ -58,6 +58,10 @@ type ImportResult struct {
 const (
 	importChunk      = 4096
 	importChunkBytes = 8 << 20
+	// importBatchWords bounds the word index keys one transaction
+	// writes: records of long prompts have dozens of words each, and
+	// bbolt holds every changed page of a transaction in memory.
+	importBatchWords = 100_000
 )
 
 // Import merges JSON Lines of jobs (as written by Export) into the store;
@@ -136,14 +140,20 @@ func eachChunk(r io.Reader, check func(*Job) error, forWrite bool, fn func(*batc
 		if err != nil {
 			return err
 		}
-		b := &batch{recs: recs, before: done}
+		parts := [][]*importRecord{recs}
 		if forWrite {
-			b.words = planWords(recs)
+			parts = splitByWords(recs, importBatchWords)
 		}
-		if err := fn(b); err != nil {
-			return err
+		for _, part := range parts {
+			b := &batch{recs: part, before: done}
+			if forWrite {
+				b.words = planWords(part)
+			}
+			if err := fn(b); err != nil {
+				return err
+			}
+			done += len(part)
 		}
-		done += len(recs)
 		first += len(lines)
 		lines, size = lines[:0], 0
 		return nil

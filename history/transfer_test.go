@@ -456,3 +456,64 @@ func firstDiff(a, b []string) string {
 	}
 	return "the end"
 }
+
+// TestImportSplitsChunksOfManyWords imports records of long prompts, more
+// words in one chunk than a transaction may index: the chunk is written
+// in two transactions, and every word is indexed.
+func TestImportSplitsChunksOfManyWords(t *testing.T) {
+	const n, words = 250, 500 // 125,000 words: over importBatchWords
+	var in bytes.Buffer
+	for i := range n {
+		var p strings.Builder
+		for k := range words {
+			fmt.Fprintf(&p, "w%dx%d ", i, k)
+		}
+		created := testEpoch.Add(time.Duration(i) * time.Second)
+		b, err := json.Marshal(Job{ID: fmt.Sprintf("j%d", i), Status: StatusFinished, Prompt: p.String(), CreatedAt: created})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.Write(append(b, '\n'))
+	}
+	s := openTestStore(t)
+	before, _ := s.Stamp()
+	if res, err := s.Import(&in); err != nil || res.Added != n {
+		t.Fatalf("Import = %+v, %v", res, err)
+	}
+	if st, _ := s.Stamp(); st.Seq-before.Seq != 2 || st.Count != n {
+		t.Errorf("stamp %+v after import (before %+v); want %d jobs in 2 transactions", st, before, n)
+	}
+	checkWordIndex(t, s)
+	checkSearches(t, s, "w249x499", "w0x0", "w125x1")
+}
+
+func TestSplitByWords(t *testing.T) {
+	recs := func(words ...int) []*importRecord {
+		var rs []*importRecord
+		for _, n := range words {
+			rs = append(rs, &importRecord{words: make([]string, n)})
+		}
+		return rs
+	}
+	tests := []struct {
+		name  string
+		words []int
+		want  []int // records per part
+	}{
+		{"all in one", []int{3, 3, 3}, []int{3}},
+		{"cut where the next would pass the bound", []int{4, 4, 4, 1}, []int{2, 2}},
+		{"a record over the bound alone", []int{2, 20, 2}, []int{1, 1, 1}},
+		{"none", nil, []int{0}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []int
+			for _, part := range splitByWords(recs(tt.words...), 10) {
+				got = append(got, len(part))
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("parts of %v = %v, want %v", tt.words, got, tt.want)
+			}
+		})
+	}
+}
