@@ -12,6 +12,7 @@ import (
 )
 
 func TestClassify(t *testing.T) {
+	t.Parallel()
 	const key = "sk-live-0123456789abcdef"
 	tests := []struct {
 		name string
@@ -45,6 +46,7 @@ func TestClassify(t *testing.T) {
 }
 
 func TestClassifyRedactsAnEchoedKey(t *testing.T) {
+	t.Parallel()
 	const key = "sk-live-0123456789abcdef"
 	cause := errors.New("org.freedesktop.DBus.Error.Failed: bad secret " + key)
 	err := classify(cause, key)
@@ -59,6 +61,7 @@ func TestClassifyRedactsAnEchoedKey(t *testing.T) {
 // The OS keyring goes through go-keyring's package-level provider, which
 // MockInit swaps: these tests must not run in parallel.
 func TestOSKeyringUsesServiceAndAccount(t *testing.T) {
+	t.Parallel()
 	gokeyring.MockInit()
 	k := NewOSKeyring(time.Second)
 	ctx := context.Background()
@@ -85,6 +88,7 @@ func TestOSKeyringUsesServiceAndAccount(t *testing.T) {
 }
 
 func TestOSKeyringClassifiesBackendFailures(t *testing.T) {
+	t.Parallel()
 	cause := errors.New("dbus: connection refused")
 	gokeyring.MockInitWithError(cause)
 	t.Cleanup(gokeyring.MockInit)
@@ -98,6 +102,7 @@ func TestOSKeyringClassifiesBackendFailures(t *testing.T) {
 }
 
 func TestNewOSKeyringNeverUnbounded(t *testing.T) {
+	t.Parallel()
 	b, ok := NewOSKeyring(0).(bounded)
 	if !ok || b.timeout != DefaultTimeout {
 		t.Fatalf("NewOSKeyring(0) = %#v, want bounded by DefaultTimeout", b)

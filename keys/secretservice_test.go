@@ -28,6 +28,7 @@ import (
 const ssKey = "sk-itest-4f2b9c7e1d0a8b6c5e3fWXYZ"
 
 func TestKeyCommandsAgainstRealSecretService(t *testing.T) {
+	t.Parallel()
 	s := startSecretService(t)
 	bin := buildSoratui(t)
 
@@ -111,6 +112,7 @@ func TestKeyCommandsAgainstRealSecretService(t *testing.T) {
 // With no D-Bus at all the keyring fails fast and the message names the
 // variable to use instead.
 func TestKeySetWithoutDBusFailsWithAdvice(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS != "linux" {
 		t.Skip("D-Bus is the keyring transport on Linux only")
 	}
@@ -124,6 +126,7 @@ func TestKeySetWithoutDBusFailsWithAdvice(t *testing.T) {
 // go-keyring cannot escape on its own: the binary still returns, with
 // ErrTimeout's advice.
 func TestKeyCommandsWithHungDBusTimeOut(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS != "linux" {
 		t.Skip("D-Bus is the keyring transport on Linux only")
 	}
@@ -160,6 +163,7 @@ func TestKeyCommandsWithHungDBusTimeOut(t *testing.T) {
 // A session bus with no unlocked keyring (D-Bus may start gnome-keyring on
 // demand, locked, with no prompter to unlock it) fails rather than waits.
 func TestKeySetWithLockedSecretServiceFailsWithAdvice(t *testing.T) {
+	t.Parallel()
 	s := startDBusSession(t, false)
 	bin := buildSoratui(t)
 	s.Run(t, ssKey+"\n", bin, "key", "set").wantFailure(t, keys.EnvVar)
