@@ -40,6 +40,7 @@ func fillEveryField(t *testing.T, v reflect.Value, seed *int) {
 }
 
 func TestRecordCodecRoundTripsEveryField(t *testing.T) {
+	t.Parallel()
 	var full Job
 	seed := 0
 	fillEveryField(t, reflect.ValueOf(&full).Elem(), &seed)
@@ -69,6 +70,7 @@ func TestRecordCodecRoundTripsEveryField(t *testing.T) {
 }
 
 func TestRecordCodecRefusesDamage(t *testing.T) {
+	t.Parallel()
 	var full Job
 	seed := 0
 	fillEveryField(t, reflect.ValueOf(&full).Elem(), &seed)
@@ -88,6 +90,7 @@ func TestRecordCodecRefusesDamage(t *testing.T) {
 }
 
 func TestRecordsWrittenBeforeTheLedgerFieldsStillDecode(t *testing.T) {
+	t.Parallel()
 	j := Job{ID: "old", Status: StatusFinished, Credits: 48}
 	rec := encodeJob(&j)
 	old := rec[:len(rec)-3] // no credits_charged, batch_id, batch_key

@@ -17,6 +17,7 @@ func record(extra string) string {
 }
 
 func TestImportRefusesEachBadClassNamingLineAndField(t *testing.T) {
+	t.Parallel()
 	good := record("")
 	tests := []struct {
 		name, line, field string
@@ -62,6 +63,7 @@ func TestImportRefusesEachBadClassNamingLineAndField(t *testing.T) {
 }
 
 func TestImportKeepsControlCharactersInTextAsData(t *testing.T) {
+	t.Parallel()
 	s := openTestStore(t)
 	line := record(`"prompt":"a\u001b]0;title\u0007b","error":"x\u009b31my"`)
 	if _, err := s.Import(strings.NewReader(line)); err != nil {
@@ -74,6 +76,7 @@ func TestImportKeepsControlCharactersInTextAsData(t *testing.T) {
 }
 
 func TestImportRefusesOverlongLines(t *testing.T) {
+	t.Parallel()
 	s := openTestStore(t)
 	long := record(`"prompt":"` + strings.Repeat("a", MaxImportLine) + `"`)
 	_, err := s.Import(strings.NewReader(record("") + "\n" + long))
@@ -84,6 +87,7 @@ func TestImportRefusesOverlongLines(t *testing.T) {
 }
 
 func TestImportChecksWithTheCallersRule(t *testing.T) {
+	t.Parallel()
 	s := openTestStore(t)
 	check := func(j *Job) error {
 		if j.Duration != 0 && j.Duration%4 != 0 {
@@ -103,6 +107,7 @@ type onlyReader struct{ r io.Reader }
 func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
 
 func TestImportOfAPipeReadsItOnce(t *testing.T) {
+	t.Parallel()
 	const n = importChunk + 10
 	var sb strings.Builder
 	writeJobLines(t, &sb, n)

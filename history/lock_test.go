@@ -13,6 +13,7 @@ import (
 )
 
 func TestTwoStoresOnOneFileTakeTurns(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "history.db")
 	a := openTestStoreAt(t, path, Options{})
 	b := openTestStoreAt(t, path, Options{Now: (&testClock{t: testEpoch.Add(time.Hour)}).Now})
@@ -38,6 +39,7 @@ func TestTwoStoresOnOneFileTakeTurns(t *testing.T) {
 }
 
 func TestLockHeldInThisProcess(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "history.db")
 	holder := openTestStoreAt(t, path, Options{})
 	waiter := openTestStoreAt(t, path, Options{Timeout: 100 * time.Millisecond})
@@ -89,6 +91,7 @@ func withOtherProcess(t *testing.T) (path string, j *Job, hurried *Store) {
 }
 
 func TestLockHeldByAnotherProcess(t *testing.T) {
+	t.Parallel()
 	path, j, hurried := withOtherProcess(t)
 	patient := openTestStoreAt(t, path, Options{Timeout: time.Minute})
 
@@ -126,6 +129,7 @@ func TestLockHeldByAnotherProcess(t *testing.T) {
 // While the file is as it was, Stamp answers without opening it, even when
 // another process holds the lock; once that process writes, Stamp sees it.
 func TestStampAnswersFromAnUnchangedFile(t *testing.T) {
+	t.Parallel()
 	path, j, hurried := withOtherProcess(t)
 	// The last write long ago, as on an idle history.
 	old := time.Now().Add(-time.Hour)

@@ -44,6 +44,7 @@ func listFixture(t *testing.T) (*Store, []*Job) {
 }
 
 func TestListFilters(t *testing.T) {
+	t.Parallel()
 	s, js := listFixture(t)
 	cutoff := testEpoch.Add(5 * time.Minute)
 	tests := []struct {
@@ -106,6 +107,7 @@ func TestListFilters(t *testing.T) {
 }
 
 func TestListPagesForwardAndBack(t *testing.T) {
+	t.Parallel()
 	s, _ := listFixture(t)
 	queries := []Query{
 		{},
@@ -160,6 +162,7 @@ func TestListPagesForwardAndBack(t *testing.T) {
 }
 
 func TestListPageSurvivesDeletedCursorJob(t *testing.T) {
+	t.Parallel()
 	s, _ := listFixture(t)
 	all := ids(mustList(t, s, Query{}))
 	page := mustList(t, s, Query{Limit: 5})

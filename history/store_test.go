@@ -14,6 +14,7 @@ import (
 )
 
 func TestCreateAssignsFields(t *testing.T) {
+	t.Parallel()
 	s := openTestStore(t)
 	j := job("sora-2-official", "a cat", "")
 	if err := s.Create(j); err != nil {
@@ -51,6 +52,7 @@ func TestCreateAssignsFields(t *testing.T) {
 }
 
 func TestCreateRefusesDuplicatesAndInvalidJobs(t *testing.T) {
+	t.Parallel()
 	s := openTestStore(t)
 	first := &Job{ID: "job1", TaskID: "task1", Model: "m", Status: StatusRunning}
 	mustCreate(t, s, first)
@@ -88,6 +90,7 @@ func TestCreateRefusesDuplicatesAndInvalidJobs(t *testing.T) {
 }
 
 func TestFind(t *testing.T) {
+	t.Parallel()
 	s := openTestStore(t)
 	mustCreate(t, s,
 		&Job{ID: "abcd1111", TaskID: "task-one"},
@@ -260,6 +263,7 @@ func refusedSteps(two, three *Job, settled indexState) []updateStep {
 }
 
 func TestUpdateKeepsIndexesRight(t *testing.T) {
+	t.Parallel()
 	s := openTestStore(t)
 	// One at a time, so each gets its own created_at.
 	one := mustCreate(t, s, job("sora-2-official", "one", StatusRunning))[0]
@@ -312,6 +316,7 @@ func checkIndexes(t *testing.T, s *Store, want indexState) {
 var errBoom = errors.New("boom")
 
 func TestDelete(t *testing.T) {
+	t.Parallel()
 	s := openTestStore(t)
 	js := mustCreate(t, s,
 		&Job{TaskID: "t1", Model: "m", Status: StatusRunning},
@@ -341,6 +346,7 @@ func TestDelete(t *testing.T) {
 }
 
 func TestStampMovesOnEveryWrite(t *testing.T) {
+	t.Parallel()
 	s := openTestStore(t)
 	prev, err := s.Stamp()
 	if err != nil {
@@ -382,6 +388,7 @@ func TestStampMovesOnEveryWrite(t *testing.T) {
 }
 
 func TestOpenMakesFileAndFolderPrivate(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "a", "b", "history.db")
 	openTestStoreAt(t, path, Options{})
@@ -415,6 +422,7 @@ func TestOpenMakesFileAndFolderPrivate(t *testing.T) {
 }
 
 func TestOpenRefusesNewerSchemaAndOtherFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "history.db")
 	openTestStoreAt(t, path, Options{})
@@ -442,6 +450,7 @@ func TestOpenRefusesNewerSchemaAndOtherFiles(t *testing.T) {
 }
 
 func TestOpenKeepsExistingData(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "history.db")
 	s := openTestStoreAt(t, path, Options{})
 	js := mustCreate(t, s, &Job{Prompt: "kept"})
@@ -458,6 +467,7 @@ func TestOpenKeepsExistingData(t *testing.T) {
 }
 
 func TestDefaultPath(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		env  map[string]string
@@ -481,6 +491,7 @@ func TestDefaultPath(t *testing.T) {
 // Short ids are the shortest prefixes no other job shares, at least the
 // minimum long, and each one finds its job.
 func TestShortIDsAreUniquePrefixes(t *testing.T) {
+	t.Parallel()
 	s := openTestStore(t)
 	base := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	var ids []string

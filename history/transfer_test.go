@@ -64,6 +64,7 @@ func exportOldestFirst(t *testing.T, src *Store) *bytes.Buffer {
 }
 
 func TestExportImportRoundTrip(t *testing.T) {
+	t.Parallel()
 	src, _ := listFixture(t)
 	all := mustList(t, src, Query{})
 	fillOptionalFields(t, src, all[:5])
@@ -129,6 +130,7 @@ func checkIndexesFollow(t *testing.T, dst, src *Store, all []Job) {
 }
 
 func TestImportOrdersByOwnCreatedAt(t *testing.T) {
+	t.Parallel()
 	s := openTestStore(t)
 	recent := mustCreate(t, s, &Job{Prompt: "recent"})[0]
 	input := strings.Join([]string{
@@ -252,6 +254,7 @@ func importConflictCases(t *testing.T) []importConflict {
 }
 
 func TestImportConflicts(t *testing.T) {
+	t.Parallel()
 	for _, tt := range importConflictCases(t) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := openTestStore(t)
@@ -306,6 +309,7 @@ func checkAfterImport(t *testing.T, s *Store, wantPrompt map[string]string, want
 }
 
 func TestImportRejectsBadLinesAndWritesNothing(t *testing.T) {
+	t.Parallel()
 	good := `{"id":"g1","created_at":"2025-01-01T00:00:00Z","status":"finished"}`
 	tests := []struct {
 		name     string
@@ -345,6 +349,7 @@ func TestImportRejectsBadLinesAndWritesNothing(t *testing.T) {
 }
 
 func TestImportLargeFileInBatches(t *testing.T) {
+	t.Parallel()
 	const n = 2*importChunk + 17
 	var buf bytes.Buffer
 	writeJobLines(t, &buf, n)
@@ -369,6 +374,7 @@ func TestImportLargeFileInBatches(t *testing.T) {
 // the words of the old and the new prompts, and of ids, find what a full
 // scan finds.
 func TestImportKeepsTheWordIndexAcrossChunks(t *testing.T) {
+	t.Parallel()
 	const n = importChunk + 10
 	var first, second bytes.Buffer
 	writeJobLines(t, &first, n)
@@ -399,6 +405,7 @@ func TestImportKeepsTheWordIndexAcrossChunks(t *testing.T) {
 }
 
 func TestPipeChunksStopsReadingWhenAWriteFails(t *testing.T) {
+	t.Parallel()
 	var in bytes.Buffer
 	writeJobLines(t, &in, 5*importChunk)
 	boom := errors.New("disk full")
@@ -461,6 +468,7 @@ func firstDiff(a, b []string) string {
 // words in one chunk than a transaction may index: the chunk is written
 // in two transactions, and every word is indexed.
 func TestImportSplitsChunksOfManyWords(t *testing.T) {
+	t.Parallel()
 	const n, words = 250, 500 // 125,000 words: over importBatchWords
 	var in bytes.Buffer
 	for i := range n {
@@ -488,6 +496,7 @@ func TestImportSplitsChunksOfManyWords(t *testing.T) {
 }
 
 func TestSplitByWords(t *testing.T) {
+	t.Parallel()
 	recs := func(words ...int) []*importRecord {
 		var rs []*importRecord
 		for _, n := range words {
