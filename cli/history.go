@@ -277,8 +277,10 @@ func runImport(_ context.Context, a *app, o importOptions) error {
 	}
 	// An import makes garbage fast (bbolt's per-key work) but keeps little
 	// (a few chunks): collecting at thrice the live heap rather than twice
-	// saves a sixth of its time and stays within its memory bound.
+	// saves a sixth of its time; the limit keeps records of long prompts,
+	// whose chunks keep more, within the import's memory bound.
 	defer debug.SetGCPercent(debug.SetGCPercent(200))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(100 << 20))
 	res, err := store.ImportChecked(in, checkImportedJob)
 	var lineErr *history.LineError
 	if errors.As(err, &lineErr) {
