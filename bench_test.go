@@ -54,7 +54,6 @@ func BenchmarkIdleCPU(b *testing.B) {
 		env := []string{
 			"HOME=" + e.dir, "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color",
 			"APIDOT_API_KEY=" + e2eKey, "APIDOT_BASE_URL=" + e.server.URL, "SORATUI_DB=" + e.db,
-			"SORATUI_PPROF_TMP=/tmp/idle.prof",
 		}
 		term := startTerminal(b, env, 120, 40)
 		// With unfinished jobs the interface opens on the job list.
