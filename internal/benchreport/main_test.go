@@ -62,3 +62,15 @@ func TestTargetFromAnotherMetric(t *testing.T) {
 		}
 	}
 }
+
+// A benchmark printed several times (-count) counts by its median.
+func TestRepeatedRunsGiveTheMedian(t *testing.T) {
+	res := &runResult{metrics: map[string]map[string]float64{}}
+	parse(strings.NewReader("BenchmarkStartup/jobs=10-2 100 900 ns/op\nBenchmarkStartup/jobs=10-2 100 5000 ns/op\nBenchmarkStartup/jobs=10-2 100 1000 ns/op\n"), 2, res.metrics)
+	if got := res.metrics["BenchmarkStartup/jobs=10"]["ns/op"]; got != 1000 {
+		t.Errorf("median of 900, 5000, 1000 = %v, want 1000", got)
+	}
+	if k := (row{Pkg: "p", Run: "r", Count: 3}).key(); k.count != 3 || (row{}).key().count != 1 {
+		t.Errorf("run keys count %d and %d, want 3 and 1", k.count, (row{}).key().count)
+	}
+}

@@ -11,13 +11,13 @@ func scaleFigures() []row {
 	full := func(n, cmd string) string { return "BenchmarkFullList/jobs=" + n + "/" + cmd }
 	const s, f = "^BenchmarkSearch$", "^BenchmarkFullList$"
 	return []row{
-		{Figure: "search a rare word (in process): 100,000 vs 10 jobs", Pkg: "./history", Run: s, Benchtime: "200x",
+		{Figure: "search a rare word (in process): 100,000 vs 10 jobs", Pkg: "./history", Run: s, Benchtime: "2000x",
 			Name: search("100000"), Over: search("10"), Metric: "ns/op", Unit: "×", Max: 2},
-		{Figure: "search a rare word (in process), 10 jobs", Pkg: "./history", Run: s, Benchtime: "200x",
+		{Figure: "search a rare word (in process), 10 jobs", Pkg: "./history", Run: s, Benchtime: "2000x",
 			Name: search("10"), Metric: "ns/op", Scale: 1e-6, Unit: "ms"},
-		{Figure: "search a rare word (in process), 100,000 jobs", Pkg: "./history", Run: s, Benchtime: "200x",
+		{Figure: "search a rare word (in process), 100,000 jobs", Pkg: "./history", Run: s, Benchtime: "2000x",
 			Name: search("100000"), Metric: "ns/op", Scale: 1e-6, Unit: "ms"},
-		{Figure: "search a rare word (in process), 1,000,000 jobs", Pkg: "./history", Run: s, Benchtime: "200x",
+		{Figure: "search a rare word (in process), 1,000,000 jobs", Pkg: "./history", Run: s, Benchtime: "2000x",
 			Name: search("1000000"), Metric: "ns/op", Scale: 1e-6, Unit: "ms", Max: 100},
 		{Figure: "soratui import, 100,000 jobs: time", Pkg: ".", Run: f, Benchtime: "1x",
 			Name: full("100000", "import"), Metric: "ns/op", Scale: 1e-9, Unit: "s"},
