@@ -98,13 +98,21 @@ func TestKeyCommandsAgainstRealSecretService(t *testing.T) {
 	r.wantExit(t, 0)
 	r.wantStdout(t, "Source: env")
 	r.wantStdout(t, "sk-…WXYZ")
+	s.wantNoKeyPrinted(t, ssKey, other)
+}
 
+// wantNoKeyPrinted fails when any soratui run of the session printed one
+// of the keys (secret-tool lookup prints the key by design).
+func (s *secretSession) wantNoKeyPrinted(t *testing.T, secrets ...string) {
+	t.Helper()
 	for _, r := range s.results {
 		if !strings.HasPrefix(r.line, "soratui ") {
-			continue // secret-tool lookup prints the key by design
+			continue
 		}
-		if out := r.stdout + r.stderr; strings.Contains(out, ssKey) || strings.Contains(out, other) {
-			t.Errorf("the key was printed:\n%s", r)
+		for _, k := range secrets {
+			if strings.Contains(r.stdout+r.stderr, k) {
+				t.Errorf("the key was printed:\n%s", r)
+			}
 		}
 	}
 }
