@@ -59,9 +59,9 @@ func TestClassifyRedactsAnEchoedKey(t *testing.T) {
 }
 
 // The OS keyring goes through go-keyring's package-level provider, which
-// MockInit swaps: these tests must not run in parallel.
+// MockInit swaps: these tests must not run in parallel (top-level tests
+// without t.Parallel run before every parallel one starts).
 func TestOSKeyringUsesServiceAndAccount(t *testing.T) {
-	t.Parallel()
 	gokeyring.MockInit()
 	k := NewOSKeyring(time.Second)
 	ctx := context.Background()
@@ -88,7 +88,6 @@ func TestOSKeyringUsesServiceAndAccount(t *testing.T) {
 }
 
 func TestOSKeyringClassifiesBackendFailures(t *testing.T) {
-	t.Parallel()
 	cause := errors.New("dbus: connection refused")
 	gokeyring.MockInitWithError(cause)
 	t.Cleanup(gokeyring.MockInit)
