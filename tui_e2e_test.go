@@ -123,11 +123,25 @@ func forNotifyCases(t *testing.T, test func(t *testing.T, config string, notifie
 	}
 }
 
-// wantSequences checks that the raw output holds each of seqs exactly when
-// notified. Inside tmux every sequence is wrapped for passthrough: ESC
-// doubled inside DCS tmux; … ST.
-func wantSequences(t *testing.T, out string, notified bool, seqs ...string) {
+// wantSequences checks that the pane's raw output holds each of seqs
+// exactly when notified. Inside tmux every sequence is wrapped for
+// passthrough: ESC doubled inside DCS tmux; … ST. tmux appends to the
+// capture file on its own time, so where the sequences are expected it
+// first waits for them (up to 10 s), then reports what the file holds.
+func wantSequences(t *testing.T, term *terminal, notified bool, seqs ...string) {
 	t.Helper()
+	holdsAll := func(out string) bool {
+		for _, seq := range seqs {
+			if !strings.Contains(out, seq) {
+				return false
+			}
+		}
+		return true
+	}
+	out := term.output()
+	for deadline := time.Now().Add(10 * time.Second); notified && !holdsAll(out) && time.Now().Before(deadline); out = term.output() {
+		time.Sleep(20 * time.Millisecond)
+	}
 	for _, seq := range seqs {
 		if strings.Contains(out, seq) != notified {
 			t.Errorf("raw pane output holds %q: %v, want %v\n%q", seq, !notified, notified, out)
@@ -143,12 +157,8 @@ func TestNotificationsReachARealTerminalThroughTmux(t *testing.T) {
 		if code := term.exitCode(); code != 0 {
 			t.Fatalf("submit --wait exited %d:\n%s", code, term.screen())
 		}
-		var out string
-		jobstest.Eventually(t, "the pane's output", func() bool {
-			out = term.output()
-			return strings.Contains(out, "finished")
-		})
-		wantSequences(t, out, notified,
+		jobstest.Eventually(t, "the pane's output", func() bool { return strings.Contains(term.output(), "finished") })
+		wantSequences(t, term, notified,
 			"\x1bPtmux;\x1b\x1b]777;notify;soratui ",
 			"\x1bPtmux;\x1b\x1b]9;soratui ",
 			"Finished: Standard 720p · a red fox in snow",
@@ -166,7 +176,7 @@ func TestTUINotifiesInARealTerminal(t *testing.T) {
 		term.waitScreen("✓ finished")
 		term.waitScreen("month 48 cr")
 		term.quit()
-		wantSequences(t, term.output(), notified,
+		wantSequences(t, term, notified,
 			"\x1bPtmux;\x1b\x1b]777;notify;soratui ",
 			"Finished: Standard 720p · a heron at dusk",
 			"\x1bPtmux;\x1b\x1b]9;4;0\x07\x1b\\",
