@@ -31,6 +31,11 @@ type Adaptive struct {
 	Scale float64
 	// MaxBackoff caps the wait after failures; default one minute.
 	MaxBackoff time.Duration
+	// Rand, when set, draws the jitter and the spread of first reads,
+	// so a simulation replays exactly; nil uses the shared source. A
+	// *rand.Rand is not safe for concurrent use: set it only where one
+	// goroutine schedules.
+	Rand *rand.Rand
 }
 
 // Built-in timings of Adaptive, before Scale.
@@ -106,7 +111,7 @@ func (a Adaptive) plan(p Poll) plan {
 		// Resumed after a while: the record is stale, look soon (spread
 		// so that many resumed jobs do not read at once).
 		pl := a.estimate(now, j, observations(p), acc, p.Reads)
-		pl.wait = a.scaled(minStep) + time.Duration(rand.Int64N(int64(a.scaled(firstReadMax-minStep))+1))
+		pl.wait = a.scaled(minStep) + time.Duration(a.int64N(int64(a.scaled(firstReadMax-minStep))+1))
 		return pl
 	}
 	return a.estimate(now, j, observations(p), acc, p.Reads)
@@ -419,5 +424,17 @@ func (a Adaptive) scaledSpread(s Spread) Spread {
 
 // jitter is d scaled, ±10 %, so that jobs started together drift apart.
 func (a Adaptive) jitter(d time.Duration) time.Duration {
-	return time.Duration(float64(a.scaled(d)) * (0.9 + 0.2*rand.Float64()))
+	f := rand.Float64
+	if a.Rand != nil {
+		f = a.Rand.Float64
+	}
+	return time.Duration(float64(a.scaled(d)) * (0.9 + 0.2*f()))
+}
+
+// int64N is a random number in [0, n) from a.Rand or the shared source.
+func (a Adaptive) int64N(n int64) int64 {
+	if a.Rand != nil {
+		return a.Rand.Int64N(n)
+	}
+	return rand.Int64N(n)
 }

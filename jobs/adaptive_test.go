@@ -3,6 +3,7 @@ package jobs
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -72,6 +73,12 @@ type run struct {
 // offset after the job was accepted, for at most limit.
 func follow(s Scheduler, m serverModel, offset, limit time.Duration) run {
 	const latency = 2 * time.Millisecond
+	if a, ok := s.(Adaptive); ok && a.Rand == nil {
+		// A fixed draw of the jitter: the bounds below hold for this
+		// replay, not for luck.
+		a.Rand = rand.New(rand.NewPCG(1, uint64(offset)))
+		s = a
+	}
 	now := t0.Add(offset)
 	p := Poll{Job: acceptedJob()}
 	var r run
