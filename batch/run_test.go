@@ -57,7 +57,6 @@ func unfinishedAtSubmits(t *testing.T, s *apidottest.Server) []int {
 }
 
 func TestParallelLimitHoldsAndIsUsed(t *testing.T) {
-	t.Parallel()
 	for _, par := range []int{1, 2, 3} {
 		t.Run(fmt.Sprintf("parallel %d", par), func(t *testing.T) {
 			t.Parallel()
@@ -95,7 +94,6 @@ func TestParallelLimitHoldsAndIsUsed(t *testing.T) {
 }
 
 func TestRunningAgainSendsOnlyWhatWasNotSent(t *testing.T) {
-	t.Parallel()
 	rig := jobstest.New(t, apidottest.Options{})
 	svc := rig.Service(t, jobs.ServiceConfig{})
 	file := "{\"prompt\":\"a fox\"}\n{\"prompt\":\"a thing [reject]\"}\n{\"prompt\":\"an owl\"}\n"

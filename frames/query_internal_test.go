@@ -3,7 +3,6 @@ package frames
 import "testing"
 
 func TestReadRepliesOfTerminals(t *testing.T) {
-	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		reply string

@@ -29,7 +29,6 @@ func fixedPNG(t *testing.T) image.Image {
 }
 
 func TestHalfBlocksOfAFixedPNG(t *testing.T) {
-	t.Parallel()
 	img := fixedPNG(t)
 	for _, tc := range []struct {
 		name       string
@@ -59,7 +58,6 @@ func TestHalfBlocksOfAFixedPNG(t *testing.T) {
 }
 
 func TestHalfBlocksWithoutColoursIsANote(t *testing.T) {
-	t.Parallel()
 	for _, p := range []colorprofile.Profile{colorprofile.ASCII, colorprofile.NoTTY} {
 		if out := frames.HalfBlocks(fixedPNG(t), 20, 5, p); out != frames.NoColorNote {
 			t.Errorf("%v: %q, want the note", p, out)
@@ -68,7 +66,6 @@ func TestHalfBlocksWithoutColoursIsANote(t *testing.T) {
 }
 
 func TestKittyAndSixelOutput(t *testing.T) {
-	t.Parallel()
 	img := fixedPNG(t)
 	for _, tc := range []struct {
 		name     string
@@ -94,7 +91,6 @@ func TestKittyAndSixelOutput(t *testing.T) {
 }
 
 func TestKittyPlacementKeepsTheShape(t *testing.T) {
-	t.Parallel()
 	// 12×8 pixels in 24 columns: 24 cells wide, 16 pixel rows, 8 cells tall.
 	out, err := frames.KittyImage(fixedPNG(t), 24, 40, false)
 	if err != nil {
@@ -106,7 +102,6 @@ func TestKittyPlacementKeepsTheShape(t *testing.T) {
 }
 
 func TestDetectReadsTheEnvironment(t *testing.T) {
-	t.Parallel()
 	for _, tc := range []struct {
 		env  map[string]string
 		want frames.Protocol
@@ -130,7 +125,6 @@ func TestDetectReadsTheEnvironment(t *testing.T) {
 }
 
 func TestParseKindAndProtocol(t *testing.T) {
-	t.Parallel()
 	for _, s := range []string{"first", "middle", "strip"} {
 		if k, err := frames.ParseKind(s); err != nil || string(k) != s {
 			t.Errorf("ParseKind(%q) = %q, %v", s, k, err)
@@ -152,7 +146,6 @@ func TestParseKindAndProtocol(t *testing.T) {
 }
 
 func TestCheckIDRefusesPathsAndOddBytes(t *testing.T) {
-	t.Parallel()
 	for _, tc := range []struct {
 		id string
 		ok bool
@@ -178,7 +171,6 @@ func TestCheckIDRefusesPathsAndOddBytes(t *testing.T) {
 }
 
 func TestCacheDirFollowsXDG(t *testing.T) {
-	t.Parallel()
 	for _, tc := range []struct {
 		env  map[string]string
 		want string

@@ -40,7 +40,6 @@ func fillEveryField(t *testing.T, v reflect.Value, seed *int) {
 }
 
 func TestRecordCodecRoundTripsEveryField(t *testing.T) {
-	t.Parallel()
 	var full Job
 	seed := 0
 	fillEveryField(t, reflect.ValueOf(&full).Elem(), &seed)
@@ -70,7 +69,6 @@ func TestRecordCodecRoundTripsEveryField(t *testing.T) {
 }
 
 func TestRecordCodecRefusesDamage(t *testing.T) {
-	t.Parallel()
 	var full Job
 	seed := 0
 	fillEveryField(t, reflect.ValueOf(&full).Elem(), &seed)
@@ -90,7 +88,6 @@ func TestRecordCodecRefusesDamage(t *testing.T) {
 }
 
 func TestRecordsWrittenBeforeTheLedgerFieldsStillDecode(t *testing.T) {
-	t.Parallel()
 	j := Job{ID: "old", Status: StatusFinished, Credits: 48}
 	rec := encodeJob(&j)
 	old := rec[:len(rec)-3] // no credits_charged, batch_id, batch_key

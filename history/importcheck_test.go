@@ -17,7 +17,6 @@ func record(extra string) string {
 }
 
 func TestImportRefusesEachBadClassNamingLineAndField(t *testing.T) {
-	t.Parallel()
 	good := record("")
 	tests := []struct {
 		name, line, field string
@@ -63,7 +62,6 @@ func TestImportRefusesEachBadClassNamingLineAndField(t *testing.T) {
 }
 
 func TestImportKeepsControlCharactersInTextAsData(t *testing.T) {
-	t.Parallel()
 	s := openTestStore(t)
 	line := record(`"prompt":"a\u001b]0;title\u0007b","error":"x\u009b31my"`)
 	if _, err := s.Import(strings.NewReader(line)); err != nil {
@@ -76,7 +74,6 @@ func TestImportKeepsControlCharactersInTextAsData(t *testing.T) {
 }
 
 func TestImportRefusesOverlongLines(t *testing.T) {
-	t.Parallel()
 	s := openTestStore(t)
 	long := record(`"prompt":"` + strings.Repeat("a", MaxImportLine) + `"`)
 	_, err := s.Import(strings.NewReader(record("") + "\n" + long))
@@ -87,7 +84,6 @@ func TestImportRefusesOverlongLines(t *testing.T) {
 }
 
 func TestImportChecksWithTheCallersRule(t *testing.T) {
-	t.Parallel()
 	s := openTestStore(t)
 	check := func(j *Job) error {
 		if j.Duration != 0 && j.Duration%4 != 0 {

@@ -9,7 +9,6 @@ import (
 )
 
 func TestStatusTerminalAndValid(t *testing.T) {
-	t.Parallel()
 	tests := []struct {
 		s               Status
 		terminal, valid bool
@@ -37,7 +36,6 @@ func TestStatusTerminalAndValid(t *testing.T) {
 }
 
 func TestParseStatus(t *testing.T) {
-	t.Parallel()
 	tests := []struct {
 		in      string
 		want    Status
@@ -64,7 +62,6 @@ func TestParseStatus(t *testing.T) {
 }
 
 func TestSetStatusRecordsChanges(t *testing.T) {
-	t.Parallel()
 	t0 := time.Date(2025, 1, 2, 3, 4, 5, 0, time.FixedZone("CET", 3600))
 	var j Job
 	j.SetStatus(StatusSubmitting, "", t0)
@@ -102,7 +99,6 @@ func TestSetStatusRecordsChanges(t *testing.T) {
 }
 
 func TestJobJSON(t *testing.T) {
-	t.Parallel()
 	created := time.Date(2025, 3, 4, 5, 6, 7, 890, time.UTC)
 	j := Job{ID: "abc", Status: StatusRunning, Prompt: "a <cat> & dog", CreatedAt: created}
 	b, err := json.Marshal(j)

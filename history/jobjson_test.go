@@ -59,7 +59,6 @@ func jobJSONCases(t testing.TB) []string {
 }
 
 func TestUnmarshalJobMatchesEncodingJSON(t *testing.T) {
-	t.Parallel()
 	for _, line := range jobJSONCases(t) {
 		checkUnmarshalJob(t, []byte(line))
 	}
@@ -90,7 +89,6 @@ func checkUnmarshalJob(t *testing.T, line []byte) {
 // TestUnmarshalJobTakesExportsFastForm checks that Export's own lines,
 // escapes included, stay in the fast form, where the import's speed is.
 func TestUnmarshalJobTakesExportsFastForm(t *testing.T) {
-	t.Parallel()
 	p := jsonReader{b: []byte(exportLine(t))}
 	var j Job
 	if !p.job(&j) || !p.end() {

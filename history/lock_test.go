@@ -13,7 +13,6 @@ import (
 )
 
 func TestTwoStoresOnOneFileTakeTurns(t *testing.T) {
-	t.Parallel()
 	path := filepath.Join(t.TempDir(), "history.db")
 	a := openTestStoreAt(t, path, Options{})
 	b := openTestStoreAt(t, path, Options{Now: (&testClock{t: testEpoch.Add(time.Hour)}).Now})
@@ -129,7 +128,6 @@ func TestLockHeldByAnotherProcess(t *testing.T) {
 // While the file is as it was, Stamp answers without opening it, even when
 // another process holds the lock; once that process writes, Stamp sees it.
 func TestStampAnswersFromAnUnchangedFile(t *testing.T) {
-	t.Parallel()
 	path, j, hurried := withOtherProcess(t)
 	// The last write long ago, as on an idle history.
 	old := time.Now().Add(-time.Hour)

@@ -107,7 +107,6 @@ func TestListFilters(t *testing.T) {
 }
 
 func TestListPagesForwardAndBack(t *testing.T) {
-	t.Parallel()
 	s, _ := listFixture(t)
 	queries := []Query{
 		{},
@@ -162,7 +161,6 @@ func TestListPagesForwardAndBack(t *testing.T) {
 }
 
 func TestListPageSurvivesDeletedCursorJob(t *testing.T) {
-	t.Parallel()
 	s, _ := listFixture(t)
 	all := ids(mustList(t, s, Query{}))
 	page := mustList(t, s, Query{Limit: 5})

@@ -18,7 +18,6 @@ import (
 )
 
 func TestContainsAtWordStart(t *testing.T) {
-	t.Parallel()
 	tests := []struct {
 		s, sub string
 		want   bool
@@ -69,7 +68,6 @@ func checkSearches(t *testing.T, s *Store, texts ...string) {
 }
 
 func TestSearchIndexFollowsEveryWrite(t *testing.T) {
-	t.Parallel()
 	s := openTestStore(t)
 	js := mustCreate(t, s,
 		job(std, "Kites over the dunes", StatusRunning),
@@ -118,7 +116,6 @@ func TestSearchIndexFollowsEveryWrite(t *testing.T) {
 }
 
 func TestOpenBuildsTheWordIndexOfAnOldFile(t *testing.T) {
-	t.Parallel()
 	path := filepath.Join(t.TempDir(), "history.db")
 	s := openTestStoreAt(t, path, Options{})
 	for i := range 3 {
@@ -188,7 +185,6 @@ func TestCommonWordsAreSearchedByWalkingTheJobs(t *testing.T) {
 }
 
 func TestLongListsSpanSeveralTransactions(t *testing.T) {
-	t.Parallel()
 	s := openTestStore(t)
 	var js []*Job
 	for i := range 2*chunkJobs + 7 {
@@ -224,7 +220,6 @@ func TestLongListsSpanSeveralTransactions(t *testing.T) {
 }
 
 func TestCancelledSearchStops(t *testing.T) {
-	t.Parallel()
 	s := openTestStore(t)
 	mustCreate(t, s, job(std, "a kite", StatusRunning))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -348,7 +343,6 @@ func fillWith(tb testing.TB, path string, n int, prompt func(int) string) {
 // TestSingleRuneWordScriptsStartAboveTheBound guards isSingleRuneWord's
 // shortcut: no Han, Hiragana or Katakana character lies below U+2E80.
 func TestSingleRuneWordScriptsStartAboveTheBound(t *testing.T) {
-	t.Parallel()
 	for r := rune(0); r < 0x2e80; r++ {
 		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
 			t.Fatalf("%U is a word of its own, below the bound", r)
@@ -365,7 +359,6 @@ func TestSingleRuneWordScriptsStartAboveTheBound(t *testing.T) {
 // starts several words of one job: the job is listed once, newest first
 // among the others.
 func TestSearchListsAJobOnceForSeveralMatchingWords(t *testing.T) {
-	t.Parallel()
 	s := openTestStore(t)
 	mustCreate(t, s, job(std, "kite kitten kit", StatusRunning), job(std, "a kitchen", StatusRunning))
 	for _, q := range []Query{{Search: "kit"}, {Search: "kit", Limit: 1}, {Search: "kitt"}} {

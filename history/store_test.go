@@ -14,7 +14,6 @@ import (
 )
 
 func TestCreateAssignsFields(t *testing.T) {
-	t.Parallel()
 	s := openTestStore(t)
 	j := job("sora-2-official", "a cat", "")
 	if err := s.Create(j); err != nil {
@@ -52,7 +51,6 @@ func TestCreateAssignsFields(t *testing.T) {
 }
 
 func TestCreateRefusesDuplicatesAndInvalidJobs(t *testing.T) {
-	t.Parallel()
 	s := openTestStore(t)
 	first := &Job{ID: "job1", TaskID: "task1", Model: "m", Status: StatusRunning}
 	mustCreate(t, s, first)
@@ -90,7 +88,6 @@ func TestCreateRefusesDuplicatesAndInvalidJobs(t *testing.T) {
 }
 
 func TestFind(t *testing.T) {
-	t.Parallel()
 	s := openTestStore(t)
 	mustCreate(t, s,
 		&Job{ID: "abcd1111", TaskID: "task-one"},
@@ -263,7 +260,6 @@ func refusedSteps(two, three *Job, settled indexState) []updateStep {
 }
 
 func TestUpdateKeepsIndexesRight(t *testing.T) {
-	t.Parallel()
 	s := openTestStore(t)
 	// One at a time, so each gets its own created_at.
 	one := mustCreate(t, s, job("sora-2-official", "one", StatusRunning))[0]
@@ -316,7 +312,6 @@ func checkIndexes(t *testing.T, s *Store, want indexState) {
 var errBoom = errors.New("boom")
 
 func TestDelete(t *testing.T) {
-	t.Parallel()
 	s := openTestStore(t)
 	js := mustCreate(t, s,
 		&Job{TaskID: "t1", Model: "m", Status: StatusRunning},
@@ -346,7 +341,6 @@ func TestDelete(t *testing.T) {
 }
 
 func TestStampMovesOnEveryWrite(t *testing.T) {
-	t.Parallel()
 	s := openTestStore(t)
 	prev, err := s.Stamp()
 	if err != nil {
@@ -388,7 +382,6 @@ func TestStampMovesOnEveryWrite(t *testing.T) {
 }
 
 func TestOpenMakesFileAndFolderPrivate(t *testing.T) {
-	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "a", "b", "history.db")
 	openTestStoreAt(t, path, Options{})
@@ -422,7 +415,6 @@ func TestOpenMakesFileAndFolderPrivate(t *testing.T) {
 }
 
 func TestOpenRefusesNewerSchemaAndOtherFiles(t *testing.T) {
-	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "history.db")
 	openTestStoreAt(t, path, Options{})
@@ -450,7 +442,6 @@ func TestOpenRefusesNewerSchemaAndOtherFiles(t *testing.T) {
 }
 
 func TestOpenKeepsExistingData(t *testing.T) {
-	t.Parallel()
 	path := filepath.Join(t.TempDir(), "history.db")
 	s := openTestStoreAt(t, path, Options{})
 	js := mustCreate(t, s, &Job{Prompt: "kept"})
@@ -467,7 +458,6 @@ func TestOpenKeepsExistingData(t *testing.T) {
 }
 
 func TestDefaultPath(t *testing.T) {
-	t.Parallel()
 	tests := []struct {
 		name string
 		env  map[string]string
@@ -491,7 +481,6 @@ func TestDefaultPath(t *testing.T) {
 // Short ids are the shortest prefixes no other job shares, at least the
 // minimum long, and each one finds its job.
 func TestShortIDsAreUniquePrefixes(t *testing.T) {
-	t.Parallel()
 	s := openTestStore(t)
 	base := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	var ids []string

@@ -130,7 +130,6 @@ func checkIndexesFollow(t *testing.T, dst, src *Store, all []Job) {
 }
 
 func TestImportOrdersByOwnCreatedAt(t *testing.T) {
-	t.Parallel()
 	s := openTestStore(t)
 	recent := mustCreate(t, s, &Job{Prompt: "recent"})[0]
 	input := strings.Join([]string{
@@ -254,7 +253,6 @@ func importConflictCases(t *testing.T) []importConflict {
 }
 
 func TestImportConflicts(t *testing.T) {
-	t.Parallel()
 	for _, tt := range importConflictCases(t) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := openTestStore(t)
@@ -309,7 +307,6 @@ func checkAfterImport(t *testing.T, s *Store, wantPrompt map[string]string, want
 }
 
 func TestImportRejectsBadLinesAndWritesNothing(t *testing.T) {
-	t.Parallel()
 	good := `{"id":"g1","created_at":"2025-01-01T00:00:00Z","status":"finished"}`
 	tests := []struct {
 		name     string
@@ -496,7 +493,6 @@ func TestImportSplitsChunksOfManyWords(t *testing.T) {
 }
 
 func TestSplitByWords(t *testing.T) {
-	t.Parallel()
 	recs := func(words ...int) []*importRecord {
 		var rs []*importRecord
 		for _, n := range words {

@@ -23,7 +23,6 @@ func followAll(t *testing.T, tr *jobs.Tracker, n int) []history.Job {
 }
 
 func TestAdaptiveFollowsSimulatedJobsWithNoMoreReadsThanFixed(t *testing.T) {
-	t.Parallel()
 	// 1.5-second jobs with every timing of the schedule scaled by 0.05,
 	// so fixed 5-second polling is 0.25s here: 6 reads a job.
 	for _, opts := range []apidottest.Options{
@@ -60,7 +59,6 @@ func TestFollowReportsASlowJob(t *testing.T) {
 }
 
 func TestCheckReadsOnceAndRecords(t *testing.T) {
-	t.Parallel()
 	e := jobstest.New(t, apidottest.Options{RunTime: 30 * time.Millisecond})
 	tr := e.Tracker(jobs.Config{})
 	job := jobstest.Submit(t, tr, "a lake")
@@ -81,7 +79,6 @@ func TestCheckReadsOnceAndRecords(t *testing.T) {
 }
 
 func TestCheckOfAPendingJobLeavesItPending(t *testing.T) {
-	t.Parallel()
 	e := jobstest.New(t, apidottest.Options{QueueTime: time.Hour})
 	tr := e.Tracker(jobs.Config{})
 	job := jobstest.Submit(t, tr, "a lake")
@@ -92,7 +89,6 @@ func TestCheckOfAPendingJobLeavesItPending(t *testing.T) {
 }
 
 func TestCheckHandsItsReadToAFollow(t *testing.T) {
-	t.Parallel()
 	e := jobstest.New(t, apidottest.Options{RunTime: 20 * time.Millisecond})
 	// A Follow that would not read again for an hour.
 	tr := e.Tracker(jobs.Config{Scheduler: jobs.Fixed{Interval: time.Hour}})

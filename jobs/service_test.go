@@ -90,7 +90,6 @@ func equal[T comparable](a, b []T) bool {
 }
 
 func TestServiceDeleteStopsFollowingAndSaysSo(t *testing.T) {
-	t.Parallel()
 	rig := jobstest.New(t, apidottest.Options{QueueTime: time.Hour})
 	var forgotten []history.Job // Delete calls Forget on its own goroutine
 	svc := rig.Service(t, jobs.ServiceConfig{Forget: func(j history.Job) { forgotten = append(forgotten, j) }})
@@ -168,7 +167,6 @@ func TestServiceNeverWaitsForAConsumer(t *testing.T) {
 }
 
 func TestSubscriptionDrainsWhatWasQueuedWhenClosed(t *testing.T) {
-	t.Parallel()
 	rig := jobstest.New(t, apidottest.Options{QueueTime: time.Hour})
 	svc := rig.Service(t, jobs.ServiceConfig{})
 	sub := svc.Subscribe(context.Background())
@@ -188,7 +186,6 @@ func TestSubscriptionDrainsWhatWasQueuedWhenClosed(t *testing.T) {
 }
 
 func TestServiceAutoDownloadSavesFinishedJobs(t *testing.T) {
-	t.Parallel()
 	rig := jobstest.New(t, apidottest.Options{RunTime: 30 * time.Millisecond})
 	svc := rig.Service(t, jobs.ServiceConfig{AutoDownload: true})
 	rec := jobstest.Record(t, svc)
@@ -219,7 +216,6 @@ func TestServiceAutoDownloadSavesFinishedJobs(t *testing.T) {
 }
 
 func TestServiceDownloadRefusals(t *testing.T) {
-	t.Parallel()
 	rig := jobstest.New(t, apidottest.Options{QueueTime: time.Hour})
 	svc := rig.Service(t, jobs.ServiceConfig{})
 	noFolder := jobs.NewService(jobs.ServiceConfig{Tracker: jobs.Config{Store: rig.Store, API: rig.Client}})
@@ -252,7 +248,6 @@ func TestServiceDownloadRefusals(t *testing.T) {
 }
 
 func TestStartDownloadReportsFailureAsAnEvent(t *testing.T) {
-	t.Parallel()
 	rig := jobstest.New(t, apidottest.Options{RunTime: 10 * time.Millisecond})
 	svc := rig.Service(t, jobs.ServiceConfig{})
 	rec := jobstest.Record(t, svc)
@@ -271,7 +266,6 @@ func TestStartDownloadReportsFailureAsAnEvent(t *testing.T) {
 }
 
 func TestDeleteStopsADownloadUnderWay(t *testing.T) {
-	t.Parallel()
 	arrived := make(chan struct{}, 1)
 	hold := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "video/mp4")
@@ -306,7 +300,6 @@ func TestDeleteStopsADownloadUnderWay(t *testing.T) {
 }
 
 func TestSubscribingToAClosedServiceEndsAtOnce(t *testing.T) {
-	t.Parallel()
 	rig := jobstest.New(t, apidottest.Options{})
 	svc := rig.Service(t, jobs.ServiceConfig{})
 	j := history.Job{Status: history.StatusFinished, VideoURLs: []string{rig.Server.VideoURL("task-x")}}
@@ -329,7 +322,6 @@ func TestSubscribingToAClosedServiceEndsAtOnce(t *testing.T) {
 // Resend settles only an unconfirmed job, as rejected, and sends its
 // request exactly once as a new job; any other job is refused unsent.
 func TestServiceResend(t *testing.T) {
-	t.Parallel()
 	for _, tc := range []struct {
 		status history.Status
 		want   error

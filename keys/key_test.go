@@ -15,7 +15,6 @@ import (
 const secret = "sk-proj-0123456789SECRETabcd"
 
 func TestMask(t *testing.T) {
-	t.Parallel()
 	tests := []struct {
 		name, key, want string
 	}{
@@ -45,7 +44,6 @@ func TestMask(t *testing.T) {
 }
 
 func TestMaskNeverShowsMostOfTheKey(t *testing.T) {
-	t.Parallel()
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 	for n := 1; n <= 60; n++ {
 		for _, prefix := range []string{"", "sk-"} {
@@ -60,7 +58,6 @@ func TestMaskNeverShowsMostOfTheKey(t *testing.T) {
 }
 
 func TestCheckShape(t *testing.T) {
-	t.Parallel()
 	tests := []struct {
 		name, key, reason string // reason "" means accepted
 	}{
@@ -104,7 +101,6 @@ func TestCheckShape(t *testing.T) {
 }
 
 func TestKeyNeverPrintsItsValue(t *testing.T) {
-	t.Parallel()
 	k := keys.Key{Value: secret, Source: keys.SourceKeyring}
 	type holder struct {
 		Name string
@@ -147,7 +143,6 @@ func TestKeyNeverPrintsItsValue(t *testing.T) {
 }
 
 func TestAdvice(t *testing.T) {
-	t.Parallel()
 	tests := []struct {
 		name  string
 		err   error

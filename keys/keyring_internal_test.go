@@ -12,7 +12,6 @@ import (
 )
 
 func TestClassify(t *testing.T) {
-	t.Parallel()
 	const key = "sk-live-0123456789abcdef"
 	tests := []struct {
 		name string
@@ -46,7 +45,6 @@ func TestClassify(t *testing.T) {
 }
 
 func TestClassifyRedactsAnEchoedKey(t *testing.T) {
-	t.Parallel()
 	const key = "sk-live-0123456789abcdef"
 	cause := errors.New("org.freedesktop.DBus.Error.Failed: bad secret " + key)
 	err := classify(cause, key)
@@ -101,7 +99,6 @@ func TestOSKeyringClassifiesBackendFailures(t *testing.T) {
 }
 
 func TestNewOSKeyringNeverUnbounded(t *testing.T) {
-	t.Parallel()
 	b, ok := NewOSKeyring(0).(bounded)
 	if !ok || b.timeout != DefaultTimeout {
 		t.Fatalf("NewOSKeyring(0) = %#v, want bounded by DefaultTimeout", b)

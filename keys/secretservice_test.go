@@ -120,7 +120,6 @@ func (s *secretSession) wantNoKeyPrinted(t *testing.T, secrets ...string) {
 // With no D-Bus at all the keyring fails fast and the message names the
 // variable to use instead.
 func TestKeySetWithoutDBusFailsWithAdvice(t *testing.T) {
-	t.Parallel()
 	if runtime.GOOS != "linux" {
 		t.Skip("D-Bus is the keyring transport on Linux only")
 	}

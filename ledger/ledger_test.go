@@ -12,7 +12,6 @@ import (
 func charged(n int) *int { return &n }
 
 func TestClassify(t *testing.T) {
-	t.Parallel()
 	tests := []struct {
 		name    string
 		job     history.Job
@@ -40,7 +39,6 @@ func TestClassify(t *testing.T) {
 }
 
 func TestCheckBudget(t *testing.T) {
-	t.Parallel()
 	month := ledger.Totals{Billed: 900, Pending: 50, Maybe: 10}
 	tests := []struct {
 		budget, estimate int

@@ -10,7 +10,6 @@ import (
 )
 
 func TestSequences(t *testing.T) {
-	t.Parallel()
 	tests := []struct {
 		name string
 		got  string
@@ -35,7 +34,6 @@ func TestSequences(t *testing.T) {
 }
 
 func TestDetectTmux(t *testing.T) {
-	t.Parallel()
 	env := map[string]string{"TMUX": "/tmp/tmux-0/default,1,0"}
 	if !notify.Detect(func(k string) string { return env[k] }).Tmux {
 		t.Error("TMUX set, but not detected")
@@ -48,7 +46,6 @@ func TestDetectTmux(t *testing.T) {
 func pct(n int) *int { return &n }
 
 func TestWatcherTellsEachEndOnceAndMovesTheTaskbar(t *testing.T) {
-	t.Parallel()
 	var out bytes.Buffer
 	w := notify.NewWatcher(&out, notify.Terminal{})
 	steps := []struct {

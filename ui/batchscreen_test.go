@@ -11,9 +11,7 @@ import (
 
 func TestBatchFromAFileRunsAndShowsProgress(t *testing.T) {
 	t.Parallel()
-	store := openStore(t)
-	server := apidottest.NewTestServer(t, apidottest.Options{RunTime: 20 * time.Millisecond})
-	m := newTestModel(t, store, server, 100, 30)
+	m, store, server := servedModel(t, apidottest.Options{RunTime: 20 * time.Millisecond}, 100, 30)
 	file := writeTemp(t, "shots.jsonl", `{"prompt":"a fox","name":"fox"}`+"\n"+`{"prompt":"a harbour","compare":"standard,pro-1080p"}`+"\n")
 
 	m = pressKeys(t, m,
@@ -63,10 +61,7 @@ func TestBatchFromAFileRunsAndShowsProgress(t *testing.T) {
 }
 
 func TestBatchOverBudgetDoesNotStart(t *testing.T) {
-	t.Parallel()
-	store := openStore(t)
-	server := apidottest.NewTestServer(t, apidottest.Options{})
-	m := newTestModel(t, store, server, 100, 30)
+	m, _, server := servedModel(t, apidottest.Options{}, 100, 30)
 	m.sh.cfg.Settings.MonthlyBudget = 100
 	m = send(t, m, m.loadSpend()())
 	file := writeTemp(t, "shots.csv", "prompt,duration\na fox,8\nan owl,4\n")

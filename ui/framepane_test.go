@@ -66,7 +66,6 @@ func runCmds(p *framePane, cmd tea.Cmd) {
 }
 
 func TestFramePaneGolden(t *testing.T) {
-	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		w, h   int
@@ -103,7 +102,6 @@ func TestFramePaneGolden(t *testing.T) {
 }
 
 func TestFramePaneNotes(t *testing.T) {
-	t.Parallel()
 	for _, tc := range []struct {
 		name    string
 		pv      Previewer
@@ -133,7 +131,6 @@ func TestFramePaneNotes(t *testing.T) {
 }
 
 func TestFramePaneRedrawsOnResizeAndDropsStaleFrames(t *testing.T) {
-	t.Parallel()
 	p := newFramePane(colorprofile.TrueColor)
 	p.setSize(40, 10)
 	pv := &fakePreviewer{}
@@ -153,7 +150,6 @@ func TestFramePaneRedrawsOnResizeAndDropsStaleFrames(t *testing.T) {
 }
 
 func TestThumbnailsLoadVisibleRowsOneAtATime(t *testing.T) {
-	t.Parallel()
 	pv := &fakePreviewer{}
 	visible := []history.Job{
 		finishedJob("1", "task-1"),
@@ -193,7 +189,6 @@ func TestThumbnailsLoadVisibleRowsOneAtATime(t *testing.T) {
 }
 
 func TestThumbnailsWithoutFFmpegStopAndSaySo(t *testing.T) {
-	t.Parallel()
 	pv := &fakePreviewer{err: frames.ErrNoFFmpeg}
 	visible := []history.Job{finishedJob("1", "task-1"), finishedJob("2", "task-2")}
 	c := newThumbColumn(colorprofile.TrueColor)

@@ -20,9 +20,7 @@ import (
 
 func TestSubmitPutsTheJobAtTheTopAndFollowsIt(t *testing.T) {
 	t.Parallel()
-	store := openStore(t)
-	server := apidottest.NewTestServer(t, apidottest.Options{RunTime: 100 * time.Millisecond})
-	m := newTestModel(t, store, server, 80, 24)
+	m, _, server := servedModel(t, apidottest.Options{RunTime: 100 * time.Millisecond}, 80, 24)
 	m = typeText(t, m, "a koi pond at dawn")
 	m = send(t, m, press("ctrl+s"))
 	if m.current != jobsID {
@@ -50,10 +48,7 @@ func TestSubmitPutsTheJobAtTheTopAndFollowsIt(t *testing.T) {
 }
 
 func TestCompareFromComposeMakesOneGroup(t *testing.T) {
-	t.Parallel()
-	store := openStore(t)
-	server := apidottest.NewTestServer(t, apidottest.Options{})
-	m := newTestModel(t, store, server, 120, 40)
+	m, _, server := servedModel(t, apidottest.Options{}, 120, 40)
 	m = typeText(t, m, "city at night")
 	composeOf(m).compare = map[string]bool{"standard": true, "pro-1080p": true}
 	m = send(t, m, press("ctrl+s"))
@@ -67,7 +62,6 @@ func TestCompareFromComposeMakesOneGroup(t *testing.T) {
 }
 
 func TestHugePasteIsCutWithANotice(t *testing.T) {
-	t.Parallel()
 	m := newTestModel(t, openStore(t), nil, 80, 24)
 	m = send(t, m, tea.PasteMsg{Content: strings.Repeat("日本 ", 3000)})
 	if n := utf8.RuneCountInString(composeOf(m).prompt.Value()); n != apidot.MaxPromptRunes {
@@ -83,7 +77,6 @@ func TestHugePasteIsCutWithANotice(t *testing.T) {
 }
 
 func TestTabSkipsResolutionForStandard(t *testing.T) {
-	t.Parallel()
 	m := newTestModel(t, openStore(t), nil, 80, 24)
 	var seen []field
 	for range numFields {
@@ -102,7 +95,6 @@ func TestTabSkipsResolutionForStandard(t *testing.T) {
 }
 
 func TestQuitKeys(t *testing.T) {
-	t.Parallel()
 	m := newTestModel(t, openStore(t), nil, 80, 24)
 	// In the prompt, q types.
 	m, cmd := sendCmd(t, m, press("q"))
@@ -174,7 +166,6 @@ func TestHistoryPagesThroughEveryJobOnce(t *testing.T) {
 }
 
 func TestHistoryFilters(t *testing.T) {
-	t.Parallel()
 	m := onEveryStatus(t, 120, 40)
 	m = send(t, m, press("h"))
 	prompts := func() []string {
@@ -219,7 +210,6 @@ func TestHistoryFilters(t *testing.T) {
 }
 
 func TestWheelScrollsTheList(t *testing.T) {
-	t.Parallel()
 	m := onEveryStatus(t, 80, 24)
 	m = send(t, m, tea.MouseWheelMsg{Button: tea.MouseWheelDown})
 	if jobsOf(m).list.cursor != 3 {
@@ -232,7 +222,6 @@ func TestWheelScrollsTheList(t *testing.T) {
 }
 
 func TestJobsFromAnotherProcessAppear(t *testing.T) {
-	t.Parallel()
 	store := openStore(t)
 	m := newTestModel(t, store, nil, 80, 24)
 	other := historytest.OpenAt(t, store.Path(), history.Options{Now: testClock})
@@ -244,10 +233,7 @@ func TestJobsFromAnotherProcessAppear(t *testing.T) {
 }
 
 func TestKeyScreenSavesAndConnects(t *testing.T) {
-	t.Parallel()
-	store := openStore(t)
-	server := apidottest.NewTestServer(t, apidottest.Options{})
-	base := newTestModel(t, store, server, 80, 24)
+	base, _, _ := servedModel(t, apidottest.Options{}, 80, 24)
 	var saved string
 	m := newModel(Config{
 		Backend: base.sh.backend,
@@ -278,7 +264,6 @@ func TestKeyScreenSavesAndConnects(t *testing.T) {
 }
 
 func TestKeyScreenShowsWhyTheKeyringFailed(t *testing.T) {
-	t.Parallel()
 	m := newModel(Config{
 		Backend: Backend{Store: openStore(t)},
 		KeyErr:  errors.Join(keys.ErrNoKey, keys.ErrTimeout),
@@ -298,7 +283,6 @@ func TestKeyScreenShowsWhyTheKeyringFailed(t *testing.T) {
 }
 
 func TestDuplicateIntoCompose(t *testing.T) {
-	t.Parallel()
 	store := openStore(t)
 	seedStore(t, store, everyStatus()[1:2]) // Pro 1080p, 8 s
 	m := newTestModel(t, store, nil, 80, 24)
@@ -310,7 +294,6 @@ func TestDuplicateIntoCompose(t *testing.T) {
 }
 
 func TestCopyAndOpen(t *testing.T) {
-	t.Parallel()
 	store := openStore(t)
 	seedStore(t, store, everyStatus()[:1])
 	var opened string
@@ -327,10 +310,7 @@ func TestCopyAndOpen(t *testing.T) {
 }
 
 func TestDownloadFromDetail(t *testing.T) {
-	t.Parallel()
-	store := openStore(t)
-	server := apidottest.NewTestServer(t, apidottest.Options{})
-	m := newTestModel(t, store, server, 80, 24)
+	m, store, _ := servedModel(t, apidottest.Options{}, 80, 24)
 	m = typeText(t, m, "a short clip")
 	m = send(t, m, press("ctrl+s"))
 	m = await(t, m, "the job finishes", func(m Model) bool {

@@ -83,6 +83,15 @@ func seedStore(t testing.TB, s *history.Store, js []history.Job) []history.Job {
 	return out
 }
 
+// servedModel is a model at a size on a new store, connected to a new
+// simulator with opts.
+func servedModel(t testing.TB, opts apidottest.Options, w, h int) (Model, *history.Store, *apidottest.Server) {
+	t.Helper()
+	store := openStore(t)
+	server := apidottest.NewTestServer(t, opts)
+	return newTestModel(t, store, server, w, h), store, server
+}
+
 // newTestModel is a model at a size with a store and, when server is
 // set, a tracker on it.
 func newTestModel(t testing.TB, store *history.Store, server *apidottest.Server, w, h int) Model {
