@@ -141,39 +141,42 @@ func (s *Store) viewJob(read func(*bolt.Tx) (Job, error)) (Job, error) {
 	return j, err
 }
 
-// ShortIDs gives each id its shortest prefix of at least least characters
-// that no other job's id in the history starts with, as git abbreviates
-// commits, so what a list shows works as an argument to Find. An id not in
-// the history keeps its full length.
+// ShortIDs gives each id its ShortID against the ids next to it in the
+// history, as git abbreviates commits, so what a list shows works as an
+// argument to Find. An id not in the history keeps its full length.
 func (s *Store) ShortIDs(ids []string, least int) (map[string]string, error) {
 	out := make(map[string]string, len(ids))
 	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketJobs).Cursor()
 		for _, id := range ids {
 			out[id] = id
-			k, _ := c.Seek([]byte(id))
-			if string(k) != id {
+			if k, _ := c.Seek([]byte(id)); string(k) != id {
 				continue
 			}
-			n := commonPrefix(id, c.Next)
+			next, _ := c.Next()
 			c.Seek([]byte(id))
-			n = max(n, commonPrefix(id, c.Prev))
-			out[id] = id[:min(len(id), max(least, n+1))]
+			prev, _ := c.Prev()
+			out[id] = ShortID(id, least, string(next), string(prev))
 		}
 		return nil
 	})
 	return out, err
 }
 
-// commonPrefix is how many leading bytes id shares with the key step
-// moves the cursor to (0 when there is none).
-func commonPrefix(id string, step func() ([]byte, []byte)) int {
-	k, _ := step()
+// ShortID is the shortest prefix of id, at least least characters long,
+// that none of neighbours starts with. Ids sort in time order, so the ids
+// just before and after id are the only ones that can share its longest
+// prefix: passing those two makes the prefix unique among all.
+func ShortID(id string, least int, neighbours ...string) string {
 	n := 0
-	for n < len(k) && n < len(id) && k[n] == id[n] {
-		n++
+	for _, other := range neighbours {
+		shared := 0
+		for shared < len(id) && shared < len(other) && id[shared] == other[shared] {
+			shared++
+		}
+		n = max(n, shared)
 	}
-	return n
+	return id[:min(len(id), max(least, n+1))]
 }
 
 // minPrefix is the shortest id prefix Find accepts: any unique prefix

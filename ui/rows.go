@@ -194,25 +194,16 @@ func shortID(short map[string]string, id string) string {
 func neighbourShortIDs(js []history.Job, lo, hi int) map[string]string {
 	out := make(map[string]string, hi-lo)
 	for i := lo; i < hi; i++ {
-		id, n := js[i].ID, 0
+		var neighbours []string
 		if i > 0 {
-			n = sharedPrefix(id, js[i-1].ID)
+			neighbours = append(neighbours, js[i-1].ID)
 		}
 		if i+1 < len(js) {
-			n = max(n, sharedPrefix(id, js[i+1].ID))
+			neighbours = append(neighbours, js[i+1].ID)
 		}
-		out[id] = id[:min(len(id), max(minShortID, n+1))]
+		out[js[i].ID] = history.ShortID(js[i].ID, minShortID, neighbours...)
 	}
 	return out
-}
-
-// sharedPrefix is how many leading bytes a and b share.
-func sharedPrefix(a, b string) int {
-	n := 0
-	for n < len(a) && n < len(b) && a[n] == b[n] {
-		n++
-	}
-	return n
 }
 
 // header names the columns.
