@@ -419,14 +419,10 @@ func (h *historyScreen) View() string {
 	default:
 		b.WriteString(st.faint.Render(truncate(h.summary(), w)))
 	}
-	b.WriteString("\n" + h.thumbRow(func(w int) string {
-		return st.faint.Render(newRows(st, w, h.page, h.short, 0, time.Time{}).header())
-	}, strings.Repeat(" ", thumbWidth), w))
-	now, marks := h.sh.now(), groupMarks(h.page)
+	r, marks := newRows(st, h.rowWidth(w), h.page, h.short, h.sh.frame, h.sh.now()), groupMarks(h.page)
+	b.WriteString("\n" + h.thumbRow(st.faint.Render(r.header()), strings.Repeat(" ", thumbWidth)))
 	for i, j := range h.page {
-		b.WriteString("\n" + h.thumbRow(func(w int) string {
-			return newRows(st, w, h.page, h.short, h.sh.frame, now).row(j, marks[i], i == h.cursor)
-		}, h.thumbs.cell(j), w))
+		b.WriteString("\n" + h.thumbRow(r.row(j, marks[i], i == h.cursor), h.thumbs.cell(j)))
 	}
 	return b.String()
 }

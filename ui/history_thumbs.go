@@ -30,13 +30,21 @@ func (h *historyScreen) setThumbProfile(c colorprofile.Profile) {
 	h.thumbs.profile = c
 }
 
-// thumbRow puts the row's thumbnail before it when the column is on; the
-// row gets the width that is left.
-func (h *historyScreen) thumbRow(row func(w int) string, cell string, w int) string {
+// rowWidth is what a job row gets of width w: all of it, or what the
+// thumbnail column leaves.
+func (h *historyScreen) rowWidth(w int) int {
 	if !h.thumbs.on {
-		return row(w)
+		return w
 	}
-	return cell + " " + row(w-thumbWidth-1)
+	return w - thumbWidth - 1
+}
+
+// thumbRow puts cell, the row's thumbnail, before row when the column is on.
+func (h *historyScreen) thumbRow(row, cell string) string {
+	if !h.thumbs.on {
+		return row
+	}
+	return cell + " " + row
 }
 
 // thumbNote is what the summary line says about thumbnails, if anything.
