@@ -26,15 +26,12 @@ type stampCache struct {
 	settled bool
 }
 
-// get is the kept stamp when the file at path is provably unchanged.
-func (c *stampCache) get(path string) (Stamp, bool) {
+// get is the kept stamp when info, the file as it is now, shows it
+// provably unchanged.
+func (c *stampCache) get(info os.FileInfo) (Stamp, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.ok || !c.settled {
-		return Stamp{}, false
-	}
-	now, err := os.Stat(path)
-	if err != nil || !os.SameFile(now, c.info) || now.Size() != c.info.Size() || !now.ModTime().Equal(c.info.ModTime()) {
+	if !c.ok || !c.settled || !os.SameFile(info, c.info) || info.Size() != c.info.Size() || !info.ModTime().Equal(c.info.ModTime()) {
 		return Stamp{}, false
 	}
 	return c.stamp, true

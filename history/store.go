@@ -353,10 +353,12 @@ type Stamp struct {
 // was at the last read, it answers from that read without opening the file
 // (see stampCache), so asking every second costs one stat.
 func (s *Store) Stamp() (Stamp, error) {
-	if st, ok := s.stamp.get(s.path); ok {
-		return st, nil
-	}
 	before, statErr := os.Stat(s.path)
+	if statErr == nil {
+		if st, ok := s.stamp.get(before); ok {
+			return st, nil
+		}
+	}
 	readAt := time.Now()
 	var st Stamp
 	err := s.view(func(tx *bolt.Tx) error {

@@ -107,13 +107,13 @@ func (t *Tracker) recordPresent(id string, job history.Job, task apidot.Task, go
 // history. An unchanged stamp answers without reading the job: idle, the
 // check costs a stat of the file.
 func (t *Tracker) checkPresent(id string, gone *goneWatch) error {
-	st, err := t.store.Stamp()
-	if err == nil && gone.stamped && st == gone.stamp {
+	st, stampErr := t.store.Stamp()
+	if stampErr == nil && gone.stamped && st == gone.stamp {
 		return nil
 	}
 	if _, err := t.store.Get(id); err != nil {
 		return err
 	}
-	gone.stamp, gone.stamped = st, err == nil
+	gone.stamp, gone.stamped = st, stampErr == nil
 	return nil
 }
