@@ -190,7 +190,7 @@ func (a *app) serviceWith(store *history.Store, client jobs.API, autoDownload bo
 		VideosDir:    videos,
 		AutoDownload: autoDownload,
 		AutoDest:     auto.dest,
-		Forget:       a.forgetFrames,
+		Forget:       a.frameForgetter(),
 	})
 	a.res.onClose(svc.Close)
 	return svc, nil

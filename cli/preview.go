@@ -188,13 +188,18 @@ func previewFailure(j history.Job, err error) error {
 	return err
 }
 
-// forgetFrames removes the cached frames of a deleted job; a frame left
-// behind costs only space, so failures are not worth a word.
-func (a *app) forgetFrames(j history.Job) {
-	if j.TaskID == "" {
-		return
+// frameForgetter removes the cached frames of a deleted job; a frame left
+// behind costs only space, so failures are not worth a word. One
+// extractor serves every deletion (prune may delete thousands).
+func (a *app) frameForgetter() func(history.Job) {
+	dir, err := frames.CacheDir(a.env.getenv)
+	if err != nil {
+		return nil
 	}
-	if dir, err := frames.CacheDir(a.env.getenv); err == nil {
-		frames.New(frames.Config{Cache: dir}).Forget(j.TaskID)
+	ex := frames.New(frames.Config{Cache: dir})
+	return func(j history.Job) {
+		if j.TaskID != "" {
+			ex.Forget(j.TaskID)
+		}
 	}
 }
