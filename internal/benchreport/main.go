@@ -217,14 +217,6 @@ func runBench(goTool string, k runKey, procs int, echo io.Writer) *runResult {
 // median.
 func parse(r io.Reader, procs int, into map[string]map[string]float64) {
 	samples := map[string]map[string][]float64{}
-	defer func() {
-		for name, ms := range samples {
-			into[name] = map[string]float64{}
-			for unit, vs := range ms {
-				into[name][unit] = median(vs)
-			}
-		}
-	}()
 	suffix := "-" + strconv.Itoa(procs)
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
@@ -251,6 +243,12 @@ func parse(r io.Reader, procs int, into map[string]map[string]float64) {
 				break
 			}
 			m[f[i+1]] = append(m[f[i+1]], v)
+		}
+	}
+	for name, ms := range samples {
+		into[name] = map[string]float64{}
+		for unit, vs := range ms {
+			into[name][unit] = median(vs)
 		}
 	}
 }
