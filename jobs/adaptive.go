@@ -424,11 +424,15 @@ func (a Adaptive) scaledSpread(s Spread) Spread {
 
 // jitter is d scaled, ±10 %, so that jobs started together drift apart.
 func (a Adaptive) jitter(d time.Duration) time.Duration {
-	f := rand.Float64
+	return time.Duration(float64(a.scaled(d)) * (0.9 + 0.2*a.float64()))
+}
+
+// float64 is a random number in [0, 1) from a.Rand or the shared source.
+func (a Adaptive) float64() float64 {
 	if a.Rand != nil {
-		f = a.Rand.Float64
+		return a.Rand.Float64()
 	}
-	return time.Duration(float64(a.scaled(d)) * (0.9 + 0.2*f()))
+	return rand.Float64()
 }
 
 // int64N is a random number in [0, n) from a.Rand or the shared source.
