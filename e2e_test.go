@@ -13,30 +13,22 @@ import (
 	"time"
 
 	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/cli"
 	"github.com/soratui/soratui/history"
 	"github.com/soratui/soratui/internal/testmain"
 	"github.com/soratui/soratui/jobs/jobstest"
 )
 
-// binary is the soratui built once for the end-to-end tests.
+// binary is soratui for the end-to-end tests: a link to this test binary,
+// which runs the program when started through it (testmain.Program).
 var binary string
 
 func TestMain(m *testing.M) {
+	var remove func()
+	binary, remove = testmain.Program("soratui", func() int { return cli.Main("dev") })
 	testmain.Parallel(8)
-	dir, err := os.MkdirTemp("", "soratui-e2e-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binary = filepath.Join(dir, "soratui")
-	build := exec.Command("go", "build", "-o", binary, ".")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building soratui:", err)
-		os.Exit(1)
-	}
 	code := m.Run()
-	os.RemoveAll(dir)
+	remove()
 	os.Exit(code)
 }
 

@@ -13,11 +13,12 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/cli"
+	"github.com/soratui/soratui/internal/testmain"
 	"github.com/soratui/soratui/keys"
 )
 
@@ -30,7 +31,7 @@ const ssKey = "sk-itest-4f2b9c7e1d0a8b6c5e3fWXYZ"
 func TestKeyCommandsAgainstRealSecretService(t *testing.T) {
 	t.Parallel()
 	s := startSecretService(t)
-	bin := buildSoratui(t)
+	bin := binary
 
 	r := s.Run(t, ssKey+"\n", bin, "key", "set")
 	r.wantExit(t, 0)
@@ -123,7 +124,7 @@ func TestKeySetWithoutDBusFailsWithAdvice(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("D-Bus is the keyring transport on Linux only")
 	}
-	bin := buildSoratui(t)
+	bin := binary
 	env := append(isolatedEnv(t), "DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent")
 	runCommand(t, env, ssKey+"\n", bin, "key", "set").wantFailure(t, keys.EnvVar, "not available")
 	runCommand(t, env, "", bin, "key", "status").wantFailure(t, keys.EnvVar)
@@ -137,7 +138,7 @@ func TestKeyCommandsWithHungDBusTimeOut(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("D-Bus is the keyring transport on Linux only")
 	}
-	bin := buildSoratui(t)
+	bin := binary
 	sock := filepath.Join(t.TempDir(), "bus")
 	ln, err := net.Listen("unix", sock)
 	if err != nil {
@@ -172,7 +173,7 @@ func TestKeyCommandsWithHungDBusTimeOut(t *testing.T) {
 func TestKeySetWithLockedSecretServiceFailsWithAdvice(t *testing.T) {
 	t.Parallel()
 	s := startDBusSession(t, false)
-	bin := buildSoratui(t)
+	bin := binary
 	s.Run(t, ssKey+"\n", bin, "key", "set").wantFailure(t, keys.EnvVar)
 }
 
@@ -342,39 +343,15 @@ func requireTools(t *testing.T, names ...string) {
 	t.Skip(msg)
 }
 
-// buildSoratui builds the module's binary into a temporary folder.
-func buildSoratui(t *testing.T) string {
-	t.Helper()
-	requireTools(t, "go")
-	bin, err := builtSoratui()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bin
-}
-
-// binDir holds the binary that builtSoratui links once for all the tests
-// that run it (each link takes seconds); TestMain makes and removes it.
-var binDir string
-
-var builtSoratui = sync.OnceValues(func() (string, error) {
-	bin := filepath.Join(binDir, "soratui")
-	cmd := exec.Command("go", "build", "-o", bin, "github.com/soratui/soratui")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build: %v\n%s", err, out)
-	}
-	return bin, nil
-})
+// binary is soratui for these tests: a link to this test binary, which
+// runs the program when started through it (testmain.Program).
+var binary string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "soratui-keys-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binDir = dir
+	var remove func()
+	binary, remove = testmain.Program("soratui", func() int { return cli.Main("dev") })
 	code := m.Run()
-	os.RemoveAll(dir)
+	remove()
 	os.Exit(code)
 }
 

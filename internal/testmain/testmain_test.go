@@ -1,9 +1,41 @@
 package testmain
 
 import (
+	"errors"
 	"flag"
+	"os"
+	"os/exec"
+	"strings"
 	"testing"
 )
+
+// probe is the link through which this test binary runs probeMain.
+var probe string
+
+// probeMain stands in for a program: it prints its arguments and exits 3.
+func probeMain() int {
+	os.Stdout.WriteString("probe " + strings.Join(os.Args[1:], " "))
+	return 3
+}
+
+func TestMain(m *testing.M) {
+	var remove func()
+	probe, remove = Program("testmain-probe", probeMain)
+	code := m.Run()
+	remove()
+	os.Exit(code)
+}
+
+func TestProgramRunsMainThroughTheLink(t *testing.T) {
+	out, err := exec.Command(probe, "-test.run=x", "list").Output()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 3 {
+		t.Fatalf("exit: %v, want main's code 3", err)
+	}
+	if string(out) != "probe -test.run=x list" {
+		t.Errorf("output %q: the program did not get its arguments untouched", out)
+	}
+}
 
 func TestParallelDefaultsUnlessGiven(t *testing.T) {
 	for _, tc := range []struct {
