@@ -7,9 +7,16 @@ import (
 	"github.com/soratui/soratui/internal/testmain"
 )
 
+// shared holds what the tests make once and share; TestMain removes it.
+var shared string
+
 // The command tests wait on the simulator, ffmpeg and child processes far
 // more than they compute.
 func TestMain(m *testing.M) {
+	var remove func()
+	shared, remove = testmain.TempDir("cli-test-")
 	testmain.Parallel(8)
-	os.Exit(m.Run())
+	code := m.Run()
+	remove()
+	os.Exit(code)
 }

@@ -1,19 +1,23 @@
 package cli_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/frames"
 	"github.com/soratui/soratui/frames/framestest"
+	"github.com/soratui/soratui/history"
 )
 
 // ffmpegHarness is a harness whose PATH holds ffmpeg; the test is skipped
@@ -26,12 +30,66 @@ func ffmpegHarness(t *testing.T) *harness {
 	return h
 }
 
+// sampleFrames is a frame cache folder of one task, filled once per test
+// binary by a real extraction of the sample clip from a result link, as
+// preview makes it. Tests of what a preview prints, or of what a delete
+// removes, copy it in (seedFrames) instead of each running ffmpeg again;
+// the tests of extraction itself still run it.
+var sampleFrames = sync.OnceValues(func() (string, error) {
+	tools, err := frames.LookTools(os.Getenv("PATH"))
+	if err != nil {
+		return "", err
+	}
+	srv := apidottest.NewServer(apidottest.Options{Key: cliKey})
+	defer srv.Close()
+	ctx := context.Background()
+	task, err := apidot.NewClient(cliKey, apidot.WithBaseURL(srv.URL)).
+		Submit(ctx, apidot.Request{Model: apidot.ModelStandard, Prompt: "a red fox"}.WithDefaults())
+	if err != nil {
+		return "", err
+	}
+	cache := filepath.Join(shared, "frames")
+	e := frames.New(frames.Config{Cache: cache, Tools: tools, Client: srv.Client()})
+	j := history.Job{ID: "01sample", TaskID: task.ID, Status: history.StatusFinished, VideoURLs: []string{srv.VideoURL(task.ID)}}
+	if _, err := e.Frame(ctx, j, frames.Middle); err != nil {
+		return "", err
+	}
+	return filepath.Join(cache, task.ID), nil
+})
+
+// seedFrames puts the sample clip's frames (sampleFrames) in h's frame
+// cache as the frames of task, so a preview of it needs no ffmpeg. It
+// skips, or fails under CI, without ffmpeg, like an extraction would.
+func seedFrames(t *testing.T, h *harness, task string) {
+	t.Helper()
+	framestest.Tools(t)
+	from, err := sampleFrames()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache, err := frames.CacheDir(func(k string) string { return h.env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.CopyFS(filepath.Join(cache, task), os.DirFS(from)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// framedJob submits a job, waits for it to finish, and seeds its frames.
+func framedJob(t *testing.T, h *harness, prompt string) history.Job {
+	t.Helper()
+	j := submitJob(t, h, "--prompt", prompt, "--wait")
+	seedFrames(t, h, j.TaskID)
+	return j
+}
+
 var truecolour = regexp.MustCompile(`[34]8;2;\d+;\d+;\d+`)
 
 func TestPreviewOnAPipePrintsHalfBlocksWithinWidth(t *testing.T) {
 	t.Parallel()
-	h := ffmpegHarness(t)
-	j := submitJob(t, h, "--prompt", "a red fox", "--wait")
+	h := newHarness(t, apidottest.Options{})
+	j := framedJob(t, h, "a red fox")
 	for _, tc := range []struct {
 		args    []string
 		width   int
@@ -123,8 +181,8 @@ func TestPreviewRefusals(t *testing.T) {
 
 func TestPreviewProtocolsAndNoColor(t *testing.T) {
 	t.Parallel()
-	h := ffmpegHarness(t)
-	j := submitJob(t, h, "--prompt", "a red fox", "--wait")
+	h := newHarness(t, apidottest.Options{})
+	j := framedJob(t, h, "a red fox")
 	for _, tc := range []struct {
 		name   string
 		env    map[string]string
@@ -169,9 +227,9 @@ func TestDemoClipPreviewsOffline(t *testing.T) {
 
 func TestDeleteForgetsTheJobsFrames(t *testing.T) {
 	t.Parallel()
-	h := ffmpegHarness(t)
-	keep := submitJob(t, h, "--prompt", "a fox to keep", "--wait")
-	gone := submitJob(t, h, "--prompt", "a fox to delete", "--wait")
+	h := newHarness(t, apidottest.Options{})
+	keep := framedJob(t, h, "a fox to keep")
+	gone := framedJob(t, h, "a fox to delete")
 	for _, j := range []string{keep.ID, gone.ID} {
 		if r := h.run("", "preview", j, "--width", "10"); r.code != 0 {
 			t.Fatalf("preview %s: exit %d %s", j, r.code, r.stderr)

@@ -19,6 +19,7 @@ import (
 	"github.com/soratui/soratui/frames"
 	"github.com/soratui/soratui/frames/framestest"
 	"github.com/soratui/soratui/history"
+	"github.com/soratui/soratui/internal/testmain"
 )
 
 // counter counts the tools started and the most running at once.
@@ -62,6 +63,62 @@ func distinctColours(img image.Image) int {
 	return len(seen)
 }
 
+// shared holds what the tests extract once and share; TestMain removes it.
+var shared string
+
+func TestMain(m *testing.M) {
+	var remove func()
+	shared, remove = testmain.TempDir("frames-test-")
+	code := m.Run()
+	remove()
+	os.Exit(code)
+}
+
+// middleRun is one real extraction of the sample clip's middle frame that
+// four callers asked for at once: the tests of that frame, of the cache
+// and of the one extraction per job all read it, so ffmpeg runs once for
+// the three of them.
+type middleRun struct {
+	cache      string // the cache folder it filled
+	job        history.Job
+	img        image.Image
+	runs, peak int32 // tools started, and the most running at once
+}
+
+// sharedMiddle runs the extraction for the first test that asks. Each
+// test calls framestest.Tools first, so it is skipped without ffmpeg.
+var sharedMiddle = sync.OnceValues(func() (middleRun, error) {
+	tools, err := frames.LookTools(os.Getenv("PATH"))
+	if err != nil {
+		return middleRun{}, err
+	}
+	clip := filepath.Join(shared, "clip.mp4")
+	if err := os.WriteFile(clip, assets.SampleClip, 0o644); err != nil {
+		return middleRun{}, err
+	}
+	r := middleRun{cache: filepath.Join(shared, "cache"),
+		job: history.Job{ID: "01local", TaskID: "task-middle", Status: history.StatusFinished, LocalPath: clip}}
+	var c counter
+	e := frames.New(frames.Config{Cache: r.cache, Tools: tools, Run: c.run})
+	imgs, errs := make([]image.Image, 4), make([]error, 4)
+	var wg sync.WaitGroup
+	for i := range imgs {
+		wg.Go(func() { imgs[i], errs[i] = e.Frame(context.Background(), r.job, frames.Middle) })
+	}
+	wg.Wait()
+	r.img, r.runs, r.peak = imgs[0], c.runs.Load(), c.peak.Load()
+	return r, errors.Join(errs...)
+})
+
+func middleFrame(t *testing.T) middleRun {
+	t.Helper()
+	r, err := sharedMiddle()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 func TestFrameComesFromTheRealClip(t *testing.T) {
 	t.Parallel()
 	tools := framestest.Tools(t)
@@ -75,10 +132,15 @@ func TestFrameComesFromTheRealClip(t *testing.T) {
 	} {
 		t.Run(string(tc.kind), func(t *testing.T) {
 			t.Parallel()
-			e := frames.New(frames.Config{Cache: t.TempDir(), Tools: tools})
-			img, err := e.Frame(context.Background(), savedJob(t, "task-real"), tc.kind)
-			if err != nil {
-				t.Fatal(err)
+			var img image.Image
+			if tc.kind == frames.Middle {
+				img = middleFrame(t).img
+			} else {
+				e := frames.New(frames.Config{Cache: t.TempDir(), Tools: tools})
+				var err error
+				if img, err = e.Frame(context.Background(), savedJob(t, "task-real"), tc.kind); err != nil {
+					t.Fatal(err)
+				}
 			}
 			if w := img.Bounds().Dx(); w < tc.minW || w > tc.maxW {
 				t.Errorf("width %d, want %d..%d", w, tc.minW, tc.maxW)
@@ -94,35 +156,30 @@ func TestFrameComesFromTheRealClip(t *testing.T) {
 func TestSecondViewUsesTheCacheAndNoFFmpeg(t *testing.T) {
 	t.Parallel()
 	tools := framestest.Tools(t)
-	dir := t.TempDir()
-	var c counter
-	e := frames.New(frames.Config{Cache: dir, Tools: tools, Run: c.run})
-	j := savedJob(t, "task-cache")
-	first, err := e.Frame(context.Background(), j, frames.Middle)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ran := c.runs.Load()
-	if ran == 0 {
+	first := middleFrame(t)
+	if first.runs == 0 {
 		t.Fatal("the first view ran no tool")
 	}
+	var c counter
+	e := frames.New(frames.Config{Cache: first.cache, Tools: tools, Run: c.run})
+	j := first.job
 	again, err := e.Frame(context.Background(), j, frames.Middle)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.runs.Load() != ran {
-		t.Errorf("the second view ran %d more tools, want none", c.runs.Load()-ran)
+	if c.runs.Load() != 0 {
+		t.Errorf("the second view ran %d more tools, want none", c.runs.Load())
 	}
-	if again.Bounds() != first.Bounds() {
-		t.Errorf("cached frame %v, first %v", again.Bounds(), first.Bounds())
+	if again.Bounds() != first.img.Bounds() {
+		t.Errorf("cached frame %v, first %v", again.Bounds(), first.img.Bounds())
 	}
 	// Offline and without ffmpeg the cached frame still shows.
 	j.LocalPath = ""
-	offline := frames.New(frames.Config{Cache: dir})
+	offline := frames.New(frames.Config{Cache: first.cache})
 	if _, err := offline.Frame(context.Background(), j, frames.Middle); err != nil {
 		t.Errorf("cached frame without ffmpeg: %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "task-cache", "middle.png")); err != nil {
+	if _, err := os.Stat(filepath.Join(first.cache, j.TaskID, "middle.png")); err != nil {
 		t.Errorf("cache file: %v", err)
 	}
 }
@@ -214,28 +271,12 @@ func TestFrameRefusesWhatItMustNotFetch(t *testing.T) {
 
 func TestOneExtractionAtATimePerJob(t *testing.T) {
 	t.Parallel()
-	tools := framestest.Tools(t)
-	var c counter
-	e := frames.New(frames.Config{Cache: t.TempDir(), Tools: tools, Run: c.run})
-	j := savedJob(t, "task-busy")
-	var wg sync.WaitGroup
-	errs := make(chan error, 4)
-	for range 4 {
-		wg.Go(func() {
-			_, err := e.Frame(context.Background(), j, frames.Middle)
-			errs <- err
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	// One extraction is one ffprobe and one ffmpeg; the waiters found the cache.
-	if c.runs.Load() != 2 || c.peak.Load() != 1 {
-		t.Errorf("%d tool runs, %d at once; want 2, 1", c.runs.Load(), c.peak.Load())
+	framestest.Tools(t)
+	// Four callers asked for the same job's frame at once. One extraction
+	// is one ffprobe and one ffmpeg; the waiters found the cache.
+	r := middleFrame(t)
+	if r.runs != 2 || r.peak != 1 {
+		t.Errorf("%d tool runs, %d at once; want 2, 1", r.runs, r.peak)
 	}
 }
 

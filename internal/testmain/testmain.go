@@ -34,38 +34,40 @@ func defaultParallel(fs *flag.FlagSet, n int) {
 // end-to-end tests run the program without building it again. Started
 // through a link called name, the binary runs main and exits with its code
 // instead of running the tests; otherwise Program returns the path of such
-// a link, in a new temporary folder, and the function that removes it (a
-// link it cannot make ends the process: no test could run). Call it first
-// in TestMain, before any flag is parsed: the program's arguments are not
-// the tests'.
+// a link, in a new temporary folder, and the function that removes it.
+// Call it first in TestMain, before any flag is parsed: the program's
+// arguments are not the tests'.
 func Program(name string, main func() int) (path string, remove func()) {
 	if filepath.Base(os.Args[0]) == name {
 		os.Exit(main())
 	}
-	path, remove, err := link(name)
+	exe, err := os.Executable()
 	if err != nil {
-		os.Stderr.WriteString("testmain: linking " + name + " to the test binary: " + err.Error() + "\n")
-		os.Exit(1)
+		fail("finding the test binary: " + err.Error())
+	}
+	dir, remove := TempDir(name + "-test-")
+	path = filepath.Join(dir, name)
+	if err := os.Symlink(exe, path); err != nil {
+		remove()
+		fail("linking " + name + " to the test binary: " + err.Error())
 	}
 	return path, remove
 }
 
-// link makes a link called name to the running binary in a new temporary
-// folder.
-func link(name string) (path string, remove func(), err error) {
-	exe, err := os.Executable()
+// TempDir makes a temporary folder for what a package's tests share (made
+// once, read by many) and returns it with the function that removes it;
+// TestMain calls that after m.Run. A folder it cannot make ends the
+// process: no test could run.
+func TempDir(prefix string) (dir string, remove func()) {
+	dir, err := os.MkdirTemp("", prefix)
 	if err != nil {
-		return "", nil, err
+		fail(err.Error())
 	}
-	dir, err := os.MkdirTemp("", name+"-test-")
-	if err != nil {
-		return "", nil, err
-	}
-	remove = func() { os.RemoveAll(dir) }
-	path = filepath.Join(dir, name)
-	if err := os.Symlink(exe, path); err != nil {
-		remove()
-		return "", nil, err
-	}
-	return path, remove, nil
+	return dir, func() { os.RemoveAll(dir) }
+}
+
+// fail ends a TestMain that cannot set up what every test needs.
+func fail(msg string) {
+	os.Stderr.WriteString("testmain: " + msg + "\n")
+	os.Exit(1)
 }

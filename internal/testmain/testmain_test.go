@@ -56,3 +56,14 @@ func TestParallelDefaultsUnlessGiven(t *testing.T) {
 		}
 	}
 }
+
+func TestTempDirIsThereUntilRemoved(t *testing.T) {
+	dir, remove := TempDir("testmain-")
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		t.Fatalf("the folder is not there: %v", err)
+	}
+	remove()
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("after remove: %v, want no folder", err)
+	}
+}
