@@ -23,6 +23,7 @@ func followAll(t *testing.T, tr *jobs.Tracker, n int) []history.Job {
 }
 
 func TestAdaptiveFollowsSimulatedJobsWithNoMoreReadsThanFixed(t *testing.T) {
+	t.Parallel()
 	// 1.5-second jobs with every timing of the schedule scaled by 0.05,
 	// so fixed 5-second polling is 0.25s here: 6 reads a job.
 	for _, opts := range []apidottest.Options{
