@@ -1,7 +1,6 @@
 package main_test
 
 import (
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -16,8 +15,7 @@ var sgrColour = regexp.MustCompile(`[34]8;2;\d+;\d+;\d+`)
 
 // colourScreen is the screen with its colours, as tmux holds it.
 func (term *terminal) colourScreen() string {
-	out, _ := exec.Command("tmux", "-L", term.socket, "capture-pane", "-e", "-p", "-t", "app").CombinedOutput()
-	return string(out)
+	return term.capture("-e")
 }
 
 // framesSideBySide reports a line with half-blocks in both its halves.

@@ -34,6 +34,7 @@ type terminal struct {
 	// raw is the file that gets every byte the program writes, before tmux
 	// interprets it; "" when the output is not captured.
 	raw string
+	ctl *control // looks and types without a tmux process each time
 }
 
 // startTerminal runs soratui with args and env in a w×h tmux window; the
@@ -81,6 +82,9 @@ func openTerminal(t testing.TB, env []string, w, h int, capture bool, args []str
 	if capture {
 		term.raw = filepath.Join(term.dir, "raw")
 		term.tmux("pipe-pane", "-o", "-t", "app", "cat >> '"+term.raw+"'")
+	}
+	term.ctl = attachControl(t, term.socket)
+	if capture {
 		if err := os.WriteFile(gate, nil, 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -98,7 +102,18 @@ func (term *terminal) tmux(args ...string) string {
 }
 
 func (term *terminal) screen() string {
-	out, _ := exec.Command("tmux", "-L", term.socket, "capture-pane", "-p", "-t", "app").CombinedOutput()
+	return term.capture()
+}
+
+// capture is the pane's text as capture-pane -p prints it, with flags
+// such as -e added. Once the session has closed, it is what a tmux
+// process answers then.
+func (term *terminal) capture(flags ...string) string {
+	args := append(append([]string{"capture-pane", "-p"}, flags...), "-t", "app")
+	if r, ok := term.ctl.command(strings.Join(args, " ")); ok && !r.failed {
+		return strings.Join(r.lines, "\n") + "\n"
+	}
+	out, _ := exec.Command("tmux", append([]string{"-L", term.socket}, args...)...).CombinedOutput()
 	return string(out)
 }
 
@@ -111,7 +126,17 @@ func (term *terminal) output() string {
 }
 
 func (term *terminal) keys(keys ...string) {
-	term.tmux(append([]string{"send-keys", "-t", "app"}, keys...)...)
+	term.t.Helper()
+	line := "send-keys -t app"
+	for _, k := range keys {
+		line += " " + tmuxQuote(k)
+	}
+	r, ok := term.ctl.command(line)
+	if !ok {
+		term.tmux(append([]string{"send-keys", "-t", "app"}, keys...)...)
+	} else if r.failed {
+		term.t.Fatalf("tmux send-keys %q: %s", keys, strings.Join(r.lines, "\n"))
+	}
 }
 
 // submitPrompt types prompt into the compose screen once it shows and
@@ -145,7 +170,8 @@ func (term *terminal) signal(sig string) {
 	}
 }
 
-// waitFor polls the screen until ok holds, failing at the deadline.
+// waitFor looks at the screen until ok holds, failing at the deadline: it
+// looks again when the pane has written, or every 100 ms.
 func (term *terminal) waitFor(what string, ok func(screen string) bool) string {
 	term.t.Helper()
 	deadline := time.Now().Add(90 * time.Second)
@@ -157,7 +183,7 @@ func (term *terminal) waitFor(what string, ok func(screen string) bool) string {
 		if time.Now().After(deadline) {
 			term.t.Fatalf("the screen never showed %s:\n%s", what, s)
 		}
-		time.Sleep(100 * time.Millisecond)
+		term.ctl.awaitOutput(100 * time.Millisecond)
 	}
 }
 
