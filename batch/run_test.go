@@ -57,6 +57,7 @@ func unfinishedAtSubmits(t *testing.T, s *apidottest.Server) []int {
 }
 
 func TestParallelLimitHoldsAndIsUsed(t *testing.T) {
+	t.Parallel()
 	for _, par := range []int{1, 2, 3} {
 		t.Run(fmt.Sprintf("parallel %d", par), func(t *testing.T) {
 			t.Parallel()

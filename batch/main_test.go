@@ -1,0 +1,15 @@
+package batch_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/soratui/soratui/internal/testmain"
+)
+
+// The runner tests wait on the simulator's queue far more than they
+// compute.
+func TestMain(m *testing.M) {
+	testmain.Parallel(8)
+	os.Exit(m.Run())
+}
