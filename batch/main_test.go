@@ -1,7 +1,6 @@
 package batch_test
 
 import (
-	"os"
 	"testing"
 
 	"github.com/soratui/soratui/internal/testmain"
@@ -9,7 +8,4 @@ import (
 
 // The runner tests wait on the simulator's queue far more than they
 // compute.
-func TestMain(m *testing.M) {
-	testmain.Parallel(8)
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { testmain.Main(m, 8) }

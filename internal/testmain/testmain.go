@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"testing"
 )
 
 // Parallel makes n the default of -test.parallel, for packages whose tests
@@ -17,6 +18,13 @@ func Parallel(n int) {
 		flag.Parse()
 	}
 	defaultParallel(flag.CommandLine, n)
+}
+
+// Main is the whole TestMain of such a package: it runs the tests with n
+// as the default of -test.parallel and exits with their code.
+func Main(m *testing.M, n int) {
+	Parallel(n)
+	os.Exit(m.Run())
 }
 
 // defaultParallel sets -test.parallel in fs to n unless it was given.
