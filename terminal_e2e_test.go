@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -66,7 +67,12 @@ func openTerminal(t testing.TB, env []string, w, h int, capture bool, args []str
 		fmt.Fprintf(&script, "export %s='%s'\n", k, strings.ReplaceAll(v, "'", `'\''`))
 	}
 	if capture {
-		fmt.Fprintf(&script, "while [ ! -e '%s' ]; do sleep 0.02; done\n", gate)
+		// Opening the gate (a FIFO) for reading waits until the test opens
+		// it for writing, once the capture is on.
+		if err := syscall.Mkfifo(gate, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&script, "read _ < '%s'\n", gate)
 	}
 	fmt.Fprintf(&script, "echo $$ > '%s'\n'%s' %s\necho $? > '%s.tmp' && mv '%s.tmp' '%s'\n",
 		filepath.Join(term.dir, "pid"), binary, strings.Join(args, " "), rc, rc, rc)
@@ -85,11 +91,38 @@ func openTerminal(t testing.TB, env []string, w, h int, capture bool, args []str
 	}
 	term.ctl = attachControl(t, term.socket)
 	if capture {
-		if err := os.WriteFile(gate, nil, 0o600); err != nil {
-			t.Fatal(err)
-		}
+		openGate(t, gate)
 	}
 	return term
+}
+
+// openGate lets the script waiting on the FIFO gate go on: it opens the
+// gate for writing (which waits for the script to open it for reading)
+// and writes the line the script reads. A script that never gets there
+// fails the test after a minute rather than hang it.
+func openGate(t testing.TB, gate string) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() {
+		f, err := os.OpenFile(gate, os.O_WRONLY, 0)
+		if err == nil {
+			_, err = f.WriteString("go\n")
+			f.Close()
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(time.Minute):
+		// Opening the other end lets the goroutine above end.
+		if r, err := os.OpenFile(gate, os.O_RDONLY|syscall.O_NONBLOCK, 0); err == nil {
+			defer r.Close()
+		}
+		t.Fatal("the program's script never opened its gate")
+	}
 }
 
 func (term *terminal) tmux(args ...string) string {
