@@ -194,3 +194,39 @@ func startHelper(t *testing.T, mode string, env ...string) (*exec.Cmd, io.WriteC
 	})
 	return cmd, stdin, bufio.NewReader(stdout)
 }
+
+// writeJobLines writes n jobs as JSON Lines, as Export would: created one
+// second apart, oldest first, with mixed models and statuses.
+func writeJobLines(tb testing.TB, w io.Writer, n int) {
+	tb.Helper()
+	bw := bufio.NewWriter(w)
+	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range n {
+		created := start.Add(time.Duration(i) * time.Second)
+		j := Job{
+			ID:          encodeID(created, uint64(i)),
+			TaskID:      fmt.Sprintf("task-%07d", i),
+			Model:       []string{std, pro}[i%2],
+			Status:      allStatuses[i%len(allStatuses)],
+			Prompt:      fmt.Sprintf("prompt %d", i),
+			Duration:    4,
+			AspectRatio: "16:9",
+			Credits:     30,
+			CreatedAt:   created,
+			UpdatedAt:   created.Add(time.Minute),
+			StatusHistory: []StatusChange{
+				{Status: StatusSubmitting, At: created},
+				{Status: allStatuses[i%len(allStatuses)], At: created.Add(time.Minute)},
+			},
+		}
+		line, err := j.MarshalJSON()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		bw.Write(line)
+		bw.WriteByte('\n')
+	}
+	if err := bw.Flush(); err != nil {
+		tb.Fatal(err)
+	}
+}

@@ -4,9 +4,9 @@ package historytest
 
 import (
 	"bufio"
-	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -46,17 +46,9 @@ func OpenAt(tb TB, path string, opts ...history.Options) *history.Store {
 	return s
 }
 
-// Prompts cycle through the generated jobs.
-var prompts = []string{
-	"a red fox in fresh snow, slow dolly in, golden hour",
-	"neon city in the rain, rain drops on the lens, slow pan",
-	"two knights duel at dawn, wide shot, mist",
-	"a paper boat in a storm drain, macro lens",
-	"a lighthouse keeper's morning, warm light, handheld",
-}
-
 // Job is the i-th generated job: one second after the previous one, from
-// 2024-01-01, mixed models, statuses, durations and prompts.
+// 2024-01-01, mixed models, statuses and durations, with Prompt(i): a
+// record of about 1 KB.
 func Job(i int) history.Job {
 	statuses := history.Statuses()
 	created := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Second)
@@ -65,7 +57,7 @@ func Job(i int) history.Job {
 		ID:          fmt.Sprintf("gen%010d", i),
 		Model:       []string{"sora-2-official", "sora-2-pro-official"}[i%2],
 		Status:      st,
-		Prompt:      fmt.Sprintf("%s (take %d)", prompts[i%len(prompts)], i),
+		Prompt:      Prompt(i),
 		Duration:    []int{4, 8, 12}[i%3],
 		AspectRatio: "16:9",
 		Credits:     48,
@@ -96,9 +88,20 @@ func Job(i int) history.Job {
 // WriteLines writes n generated jobs as JSON Lines, oldest first.
 func WriteLines(tb TB, w io.Writer, n int) {
 	tb.Helper()
+	writeLines(tb, w, n, nil)
+}
+
+// writeLines is WriteLines with edit, when not nil, changing each job
+// before it is written.
+func writeLines(tb TB, w io.Writer, n int, edit func(i int, j *history.Job)) {
+	tb.Helper()
 	bw := bufio.NewWriter(w)
 	for i := range n {
-		b, err := Job(i).MarshalJSON()
+		j := Job(i)
+		if edit != nil {
+			edit(i, &j)
+		}
+		b, err := j.MarshalJSON()
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -113,9 +116,24 @@ func WriteLines(tb TB, w io.Writer, n int) {
 // Fill imports n generated jobs into s.
 func Fill(tb TB, s *history.Store, n int) {
 	tb.Helper()
-	var buf bytes.Buffer
-	WriteLines(tb, &buf, n)
-	if _, err := s.Import(&buf); err != nil {
+	FillWith(tb, s, n, nil)
+}
+
+// FillWith imports n generated jobs into s, each changed by edit first
+// (when not nil). The jobs go through a temporary file, so a million of
+// them do not sit in memory.
+func FillWith(tb TB, s *history.Store, n int, edit func(i int, j *history.Job)) {
+	tb.Helper()
+	f, err := os.CreateTemp(tb.TempDir(), "jobs-*.jsonl")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	writeLines(tb, f, n, edit)
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := s.Import(f); err != nil {
 		tb.Fatal(err)
 	}
 }
