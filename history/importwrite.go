@@ -1,7 +1,6 @@
 package history
 
 import (
-	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
@@ -29,7 +28,8 @@ type importRecord struct {
 	hash   [sha256.Size]byte // derives the local id of a record without one
 	planID string            // the local id the record is expected to get
 	words  []string          // jobWords under planID
-	pos    []byte            // where the record was added, when added as planned
+	doc    uint64            // its doc in the word index, when added as planned
+	added  bool              // added as planned
 }
 
 // prepareWrite finds, off the write lock, what writing rec will need. A
@@ -52,8 +52,9 @@ func (rec *importRecord) put(tx *writeTx, old *Job) error {
 	if old != nil || j.ID != rec.planID {
 		return putJob(tx, j, old)
 	}
-	rec.pos = position(j.CreatedAt, j.ID)
-	return putJobWords(tx, j, nil, nil)
+	doc, err := putJobWords(tx, j, nil, nil)
+	rec.doc, rec.added = doc, err == nil
+	return err
 }
 
 // splitByWords cuts recs into runs of at most max words in all (each run
@@ -107,29 +108,28 @@ func planWords(recs []*importRecord) chunkWords {
 	return sorted
 }
 
-// apply puts the word index keys of the records added as planned, in key
-// order. It runs before the transaction's other word changes
-// (writeTx.applyWords): those can only follow these, as no change before a
-// record's addition can concern its new position.
+// apply adds the records added as planned to their words' postings. It
+// runs before the transaction's other word changes (writeTx.applyWords):
+// those can only follow these, as no change before a record's addition can
+// concern its doc.
 func (cw chunkWords) apply(tx *writeTx, recs []*importRecord) error {
 	b := tx.Bucket(bucketWords)
-	var key []byte // bbolt copies the keys it keeps
-	var poss [][]byte
+	var ops []docOp
 	for i, w := range cw.words {
-		poss = poss[:0]
+		ops = ops[:0]
 		for _, r := range cw.recs[i] {
-			if pos := recs[r].pos; pos != nil {
-				poss = append(poss, pos)
+			if recs[r].added {
+				ops = append(ops, docOp{doc: recs[r].doc})
 			}
 		}
-		if !slices.IsSortedFunc(poss, bytes.Compare) {
-			slices.SortFunc(poss, bytes.Compare)
+		if len(ops) == 0 {
+			continue
 		}
-		for _, pos := range poss {
-			key = append(append(append(key[:0], w...), sep), pos...)
-			if err := b.Put(key, []byte{}); err != nil {
-				return err
-			}
+		if !slices.IsSortedFunc(ops, func(a, b docOp) int { return cmp.Compare(a.doc, b.doc) }) {
+			slices.SortFunc(ops, func(a, b docOp) int { return cmp.Compare(a.doc, b.doc) })
+		}
+		if err := postings(b, w, ops); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -141,13 +141,13 @@ var errStopped = errors.New("import stopped")
 
 // pipeChunks is eachChunk (for writing) with the reading and preparing of
 // the next chunk done on another goroutine while fn writes this one.
-func pipeChunks(r io.Reader, check func(*Job) error, fn func(*batch) error) error {
+func pipeChunks(r io.Reader, check func(*Job) error, batchWords int, fn func(*batch) error) error {
 	ready := make(chan *batch) // one chunk written, one ready: memory stays bounded
 	stop := make(chan struct{})
 	var readErr error
 	go func() {
 		defer close(ready)
-		readErr = eachChunk(r, check, true, func(b *batch) error {
+		readErr = eachChunk(r, check, batchWords, func(b *batch) error {
 			select {
 			case ready <- b:
 				return nil

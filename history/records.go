@@ -283,15 +283,20 @@ func jobByTask(tx bucketer, taskID string) (Job, error) {
 // putJob writes j and its index entries; old, when non-nil, is the record
 // it replaces, whose entries are removed where they differ.
 func putJob(tx *writeTx, j, old *Job) error {
-	return putJobWords(tx, j, jobWords(j), old)
+	_, err := putJobWords(tx, j, jobWords(j), old)
+	return err
 }
 
-// putJobWords is putJob with j's words (jobWords) found beforehand.
-func putJobWords(tx *writeTx, j *Job, words []string, old *Job) error {
+// putJobWords is putJob with j's words (jobWords) found beforehand; it
+// returns j's doc in the word index.
+func putJobWords(tx *writeTx, j *Job, words []string, old *Job) (uint64, error) {
 	if err := tx.Bucket(bucketJobs).Put([]byte(j.ID), encodeJob(j)); err != nil {
-		return err
+		return 0, err
 	}
-	putWords(tx, j, words, old)
+	doc, err := putWords(tx, j, words, old)
+	if err != nil {
+		return 0, err
+	}
 	newKeys := indexKeys(j)
 	var oldKeys [numIndexes]indexKey
 	if old != nil {
@@ -300,22 +305,24 @@ func putJobWords(tx *writeTx, j *Job, words []string, old *Job) error {
 	for i, k := range oldKeys {
 		if k.key != nil && !bytes.Equal(k.key, newKeys[i].key) {
 			if err := tx.Bucket(k.bucket).Delete(k.key); err != nil {
-				return err
+				return 0, err
 			}
 		}
 	}
 	for i, k := range newKeys {
 		if k.key != nil && !bytes.Equal(k.key, oldKeys[i].key) {
 			if err := tx.Bucket(k.bucket).Put(k.key, k.value); err != nil {
-				return err
+				return 0, err
 			}
 		}
 	}
-	return nil
+	return doc, nil
 }
 
 func deleteIndexes(tx *writeTx, j *Job) error {
-	deleteWords(tx, j)
+	if err := deleteWords(tx, j); err != nil {
+		return err
+	}
 	for _, k := range indexKeys(j) {
 		if k.key != nil {
 			if err := tx.Bucket(k.bucket).Delete(k.key); err != nil {

@@ -2,77 +2,96 @@ package history
 
 import (
 	"bytes"
+	"cmp"
+	"encoding/binary"
 	"fmt"
 	"slices"
 
 	bolt "go.etcd.io/bbolt"
 )
 
-// The word index (bucket by_word) holds one key per distinct word of each
-// job's prompt, id and task id: word 0 pos → nil. It is written in the
-// same transaction as the job (putJob, deleteIndexes), so it is always
-// exact; files of schema version 1 get it from migrateWords.
+// The word index (postings.go) is written in the same transaction as the
+// job (putJob, deleteIndexes), so it is always exact; files of an older
+// schema get it from migrateWords.
 
 // wordOps are a write transaction's changes to the word index, by word:
-// applyWords then sorts only the distinct words, far fewer than the keys
-// of a batch (an import), and each word's positions, mostly in order
+// applyWords then sorts only the distinct words, far fewer than the
+// changes of a batch (an import), and each word's docs, mostly in order
 // already.
-type wordOps map[string][]posOp
+type wordOps map[string][]docOp
 
-// posOp puts the key of one word at pos, or deletes it.
-type posOp struct {
-	pos []byte
-	del bool
-}
-
-func (tx *writeTx) addWord(word string, pos []byte, del bool) {
+func (tx *writeTx) addWord(word string, doc uint64, del bool) {
 	if tx.words == nil {
 		tx.words = wordOps{}
 	}
-	tx.words[word] = append(tx.words[word], posOp{pos: pos, del: del})
+	tx.words[word] = append(tx.words[word], docOp{doc: doc, del: del})
 }
 
-// putWords adds the words of j (newWords, as jobWords gives them) to the
+// putWords gives j a doc when it has none yet, keeps the doc's position
+// current, adds the words of j (newWords, as jobWords gives them) to the
 // index and removes those of old (the record j replaces, or nil) that j
-// no longer has.
-func putWords(tx *writeTx, j *Job, newWords []string, old *Job) {
+// no longer has. It returns j's doc.
+func putWords(tx *writeTx, j *Job, newWords []string, old *Job) (uint64, error) {
 	pos := position(j.CreatedAt, j.ID)
+	docOf, docs := tx.Bucket(bucketDocOf), tx.Bucket(bucketDocs)
+	var doc uint64
+	known := false
+	if v := docOf.Get([]byte(j.ID)); len(v) == 8 {
+		doc, known = binary.BigEndian.Uint64(v), true
+	} else {
+		var err error
+		if doc, err = docs.NextSequence(); err != nil {
+			return 0, err
+		}
+		if err := docOf.Put([]byte(j.ID), u64(doc)); err != nil {
+			return 0, err
+		}
+	}
+	if !known || !bytes.Equal(docs.Get(u64(doc)), pos) {
+		if err := docs.Put(u64(doc), pos); err != nil {
+			return 0, err
+		}
+	}
 	var oldWords []string
-	samePos := false
-	if old != nil {
+	if old != nil && known {
 		oldWords = jobWords(old)
-		samePos = bytes.Equal(position(old.CreatedAt, old.ID), pos)
 	}
 	has := func(ws []string, w string) bool {
 		_, found := slices.BinarySearch(ws, w)
 		return found
 	}
-	if old != nil {
-		oldPos := position(old.CreatedAt, old.ID)
-		for _, w := range oldWords {
-			if !samePos || !has(newWords, w) {
-				tx.addWord(w, oldPos, true)
-			}
+	for _, w := range oldWords {
+		if !has(newWords, w) {
+			tx.addWord(w, doc, true)
 		}
 	}
 	for _, w := range newWords {
-		if !samePos || !has(oldWords, w) {
-			tx.addWord(w, pos, false)
+		if !has(oldWords, w) {
+			tx.addWord(w, doc, false)
 		}
 	}
+	return doc, nil
 }
 
-// deleteWords removes the words of j from the index.
-func deleteWords(tx *writeTx, j *Job) {
-	pos := position(j.CreatedAt, j.ID)
-	for _, w := range jobWords(j) {
-		tx.addWord(w, pos, true)
+// deleteWords removes the words of j, and its doc, from the index.
+func deleteWords(tx *writeTx, j *Job) error {
+	docOf := tx.Bucket(bucketDocOf)
+	v := docOf.Get([]byte(j.ID))
+	if len(v) != 8 {
+		return nil // never indexed: a file still being migrated
 	}
+	doc := binary.BigEndian.Uint64(v)
+	for _, w := range jobWords(j) {
+		tx.addWord(w, doc, true)
+	}
+	if err := tx.Bucket(bucketDocs).Delete(u64(doc)); err != nil {
+		return err
+	}
+	return docOf.Delete([]byte(j.ID))
 }
 
-// applyWords writes the collected word changes in key order (word, then
-// position: no word contains sep); changes to one key keep their order,
-// so the last one wins.
+// applyWords writes the collected word changes, word by word in key
+// order; changes to one doc keep their order, so the last one wins.
 func (tx *writeTx) applyWords() error {
 	words := make([]string, 0, len(tx.words))
 	for w := range tx.words {
@@ -80,87 +99,75 @@ func (tx *writeTx) applyWords() error {
 	}
 	slices.Sort(words)
 	b := tx.Bucket(bucketWords)
-	byPos := func(a, b posOp) int { return bytes.Compare(a.pos, b.pos) }
-	var key []byte // bbolt copies the keys it keeps
+	byDoc := func(a, b docOp) int { return cmp.Compare(a.doc, b.doc) }
 	for _, w := range words {
 		ops := tx.words[w]
-		if !slices.IsSortedFunc(ops, byPos) {
-			slices.SortStableFunc(ops, byPos)
+		if !slices.IsSortedFunc(ops, byDoc) {
+			slices.SortStableFunc(ops, byDoc)
 		}
-		for _, op := range ops {
-			key = append(append(append(key[:0], w...), sep), op.pos...)
-			var err error
-			if op.del {
-				err = b.Delete(key)
-			} else {
-				err = b.Put(key, []byte{})
-			}
-			if err != nil {
-				return err
-			}
+		if err := postings(b, w, ops); err != nil {
+			return err
 		}
 	}
 	tx.words = nil
 	return nil
 }
 
-// rareKeys is how many index keys a word of the search text may start for
-// the index to answer the search; a text made only of common words (every
-// job has "a") is answered faster by walking the jobs, whose matches are
-// dense.
+// rareKeys is how many jobs a word of the search text may start a word of
+// for the index to answer the search; a text made only of common words
+// (every job has "a") is answered faster by walking the jobs, whose
+// matches are dense.
 const rareKeys = 4096
 
-// wordPlan returns the index words to walk for a search: the words of the
-// index that start with the search text's rarest word. ok is false when
-// the index cannot answer (no words in the text, an index still being
-// built, or only common words).
-func wordPlan(tx *bolt.Tx, lower string) (words [][]byte, ok bool) {
+// wordPlan returns the positions of the jobs that may match a search, in
+// ascending order: those with a word that starts with the search text's
+// rarest word. ok is false when the index cannot answer (no words in the
+// text, an index still being built, or only common words).
+func wordPlan(tx *bolt.Tx, lower string) (poss [][]byte, ok bool) {
 	if readU64(tx.Bucket(bucketMeta).Get(keySchema)) < SchemaVersion {
 		return nil, false
 	}
 	b := tx.Bucket(bucketWords)
-	best := -1
+	var best []uint64
 	for _, qw := range queryWords(lower) {
-		n, ws := prefixWords(b, []byte(qw))
-		if n < rareKeys && (best < 0 || n < best) {
-			best, words = n, ws
+		limit := rareKeys
+		if ok {
+			limit = len(best)
+		}
+		if docs, found := prefixDocs(b, []byte(qw), limit); found && (!ok || len(docs) < len(best)) {
+			best, ok = docs, true
 		}
 	}
-	return words, best >= 0
-}
-
-// prefixWords counts the index keys whose word starts with prefix (up to
-// rareKeys) and lists those words, each with its separator.
-func prefixWords(b *bolt.Bucket, prefix []byte) (int, [][]byte) {
-	var words [][]byte
-	n := 0
-	c := b.Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && n < rareKeys; k, _ = c.Next() {
-		n++
-		end := bytes.IndexByte(k, sep)
-		if end < 0 {
-			continue
-		}
-		w := k[:end+1]
-		if len(words) == 0 || !bytes.Equal(words[len(words)-1], w) {
-			words = append(words, bytes.Clone(w))
+	if !ok {
+		return nil, false
+	}
+	docs := tx.Bucket(bucketDocs)
+	for _, d := range best {
+		if pos := docs.Get(u64(d)); pos != nil {
+			poss = append(poss, bytes.Clone(pos)) // outlives tx as the walk's bound
 		}
 	}
-	return n, words
+	slices.SortFunc(poss, bytes.Compare)
+	return poss, true
 }
 
 // keyNext is where migrateWords continues: the position after the last
-// job it indexed.
-var keyNext = []byte("words_next")
+// job it indexed. keyNextV2 is where a migration to schema 2 stopped;
+// schema 3 indexes every job again, in its own layout.
+var (
+	keyNext   = []byte("words3_next")
+	keyNextV2 = []byte("words_next")
+)
 
 // migrateBatch is how many jobs one migration transaction indexes, so that
 // other processes get the file in between.
 const migrateBatch = 5000
 
-// migrateWords builds the word index of a file of schema version 1 in
-// batches, resuming where an interrupted migration stopped, and then
-// records the current schema version. Jobs written meanwhile by this
-// version index themselves; putting a key twice is harmless.
+// migrateWords builds the word index of a file of an older schema in
+// batches, resuming where an interrupted migration stopped, and then drops
+// the index of schema 2 (a key per word and job) and records the current
+// schema version. Jobs written meanwhile by this version index
+// themselves; adding a doc to a word twice is harmless.
 func (s *Store) migrateWords() error {
 	for done := false; !done; {
 		err := s.update(func(tx *writeTx) error {
@@ -180,7 +187,9 @@ func (s *Store) migrateWords() error {
 				if err != nil {
 					return err
 				}
-				putWords(tx, &j, jobWords(&j), nil)
+				if _, err := putWords(tx, &j, jobWords(&j), nil); err != nil {
+					return err
+				}
 				last = append(last[:0], it.pos...)
 				n++
 			}
@@ -188,8 +197,15 @@ func (s *Store) migrateWords() error {
 				return meta.Put(keyNext, last)
 			}
 			done = true
-			if err := meta.Delete(keyNext); err != nil {
-				return err
+			for _, k := range [][]byte{keyNext, keyNextV2} {
+				if err := meta.Delete(k); err != nil {
+					return err
+				}
+			}
+			if tx.Bucket(bucketWordsV2) != nil {
+				if err := tx.DeleteBucket(bucketWordsV2); err != nil {
+					return err
+				}
 			}
 			return meta.Put(keySchema, u64(SchemaVersion))
 		})

@@ -108,6 +108,7 @@ func TestSearchIndexFollowsEveryWrite(t *testing.T) {
 		t.Run(st.name, func(t *testing.T) {
 			st.do(t)
 			checkSearches(t, s, texts...)
+			checkWordIndex(t, s)
 		})
 	}
 	if got := mustList(t, s, Query{Search: "kit", Statuses: []Status{StatusFinished}}); len(got) != 1 || got[0].Prompt != "Kites at dusk" {
@@ -116,46 +117,76 @@ func TestSearchIndexFollowsEveryWrite(t *testing.T) {
 }
 
 func TestOpenBuildsTheWordIndexOfAnOldFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "history.db")
-	s := openTestStoreAt(t, path, Options{})
-	for i := range 3 {
-		var group []*Job
-		for k := range 4 {
-			group = append(group, job(std, fmt.Sprintf("lantern festival %d-%d", i, k), StatusFinished))
-		}
-		mustCreate(t, s, group...)
+	olds := []struct {
+		name string
+		make func(tx *bolt.Tx) error // turns a current file into an old one
+	}{
+		{"schema 1: no word index", func(tx *bolt.Tx) error {
+			return tx.Bucket(bucketMeta).Put(keySchema, u64(1))
+		}},
+		{"schema 2: a key per word and job, a migration to 2 cut short", func(tx *bolt.Tx) error {
+			b, err := tx.CreateBucket(bucketWordsV2)
+			if err != nil {
+				return err
+			}
+			if err := b.Put([]byte("lantern\x00"+string(position(testEpoch, "x"))), []byte{}); err != nil {
+				return err
+			}
+			meta := tx.Bucket(bucketMeta)
+			if err := meta.Put(keyNextV2, position(testEpoch.Add(time.Hour), "")); err != nil {
+				return err
+			}
+			return meta.Put(keySchema, u64(2))
+		}},
 	}
-	// Make it a file of schema version 1: no word index.
-	db, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = db.Update(func(tx *bolt.Tx) error {
-		if err := tx.DeleteBucket(bucketWords); err != nil {
-			return err
-		}
-		return tx.Bucket(bucketMeta).Put(keySchema, u64(1))
-	})
-	db.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s = openTestStoreAt(t, path, Options{})
-	checkSearches(t, s, "lantern", "festival 1", "2-3", "zzz")
-	if got := len(mustList(t, s, Query{Search: "festival"})); got != 12 {
-		t.Errorf("search after migration found %d jobs, want 12", got)
-	}
-	err = s.view(func(tx *bolt.Tx) error {
-		if v := readU64(tx.Bucket(bucketMeta).Get(keySchema)); v != SchemaVersion {
-			return fmt.Errorf("schema %d after migration, want %d", v, SchemaVersion)
-		}
-		if n := tx.Bucket(bucketWords).Stats().KeyN; n == 0 {
-			return errors.New("no word index after migration")
-		}
-		return nil
-	})
-	if err != nil {
-		t.Error(err)
+	for _, old := range olds {
+		t.Run(old.name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "history.db")
+			s := openTestStoreAt(t, path, Options{})
+			for i := range 3 {
+				var group []*Job
+				for k := range 4 {
+					group = append(group, job(std, fmt.Sprintf("lantern festival %d-%d", i, k), StatusFinished))
+				}
+				mustCreate(t, s, group...)
+			}
+			db, err := bolt.Open(path, 0o600, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = db.Update(func(tx *bolt.Tx) error {
+				for _, b := range [][]byte{bucketWords, bucketDocs, bucketDocOf} {
+					if err := tx.DeleteBucket(b); err != nil {
+						return err
+					}
+				}
+				return old.make(tx)
+			})
+			db.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			s = openTestStoreAt(t, path, Options{})
+			checkSearches(t, s, "lantern", "festival 1", "2-3", "zzz")
+			if got := len(mustList(t, s, Query{Search: "festival"})); got != 12 {
+				t.Errorf("search after migration found %d jobs, want 12", got)
+			}
+			checkWordIndex(t, s)
+			err = s.view(func(tx *bolt.Tx) error {
+				meta := tx.Bucket(bucketMeta)
+				if v := readU64(meta.Get(keySchema)); v != SchemaVersion {
+					return fmt.Errorf("schema %d after migration, want %d", v, SchemaVersion)
+				}
+				if tx.Bucket(bucketWordsV2) != nil || meta.Get(keyNextV2) != nil || meta.Get(keyNext) != nil {
+					return errors.New("the old index or a migration mark is left after migration")
+				}
+				return nil
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		})
 	}
 }
 

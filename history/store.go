@@ -28,7 +28,7 @@ type Options struct {
 // DefaultTimeout is the lock wait used when Options.Timeout is zero.
 const DefaultTimeout = 5 * time.Second
 
-// Bucket and key names of the file layout (schema version 2).
+// Bucket and key names of the file layout (schema version 3).
 var (
 	bucketMeta        = []byte("meta")
 	bucketJobs        = []byte("jobs")            // id → job record (see codec.go)
@@ -37,9 +37,13 @@ var (
 	bucketModel       = []byte("by_model")        // model 0 pos → nil
 	bucketModelStatus = []byte("by_model_status") // model 0 status 0 pos → nil
 	bucketTask        = []byte("by_task")         // task id → id
-	bucketWords       = []byte("by_word")         // word 0 pos → nil (search.go)
+	bucketWords       = []byte("word_docs")       // word 0 doc → later docs' gaps (postings.go)
+	bucketDocs        = []byte("docs")            // doc → pos
+	bucketDocOf       = []byte("doc_of")          // id → doc
+	bucketWordsV2     = []byte("by_word")         // schema 2's word index, dropped by migrateWords
 
-	allBuckets = [][]byte{bucketMeta, bucketJobs, bucketCreated, bucketStatus, bucketModel, bucketModelStatus, bucketTask, bucketWords}
+	allBuckets = [][]byte{bucketMeta, bucketJobs, bucketCreated, bucketStatus, bucketModel, bucketModelStatus,
+		bucketTask, bucketWords, bucketDocs, bucketDocOf}
 
 	keySchema = []byte("schema")
 	keySeq    = []byte("seq")   // bumped by every write transaction
@@ -64,6 +68,8 @@ type Store struct {
 	closed atomic.Bool
 	// stamp is the last Stamp read, kept while the file is unchanged.
 	stamp stampCache
+	// importWords, when set, replaces importBatchWords (for tests).
+	importWords int
 }
 
 // DefaultPath returns where the history file lives: $SORATUI_DB if set,

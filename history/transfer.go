@@ -58,10 +58,11 @@ type ImportResult struct {
 const (
 	importChunk      = 4096
 	importChunkBytes = 8 << 20
-	// importBatchWords bounds the word index keys one transaction
-	// writes: records of long prompts have dozens of words each, and
-	// bbolt holds every changed page of a transaction in memory.
-	importBatchWords = 100_000
+	// importBatchWords bounds the word index changes one transaction
+	// writes (a chunk of 1 KB records has about 250,000): bbolt holds
+	// every changed page of a transaction in memory, and a record can
+	// have thousands of words.
+	importBatchWords = 1_000_000
 )
 
 // Import merges JSON Lines of jobs (as written by Export) into the store;
@@ -94,7 +95,7 @@ func (s *Store) ImportChecked(r io.Reader, check func(*Job) error) (ImportResult
 		return ImportResult{}, err
 	}
 	defer src.close()
-	if err := eachChunk(src.first(), check, false, func(*batch) error { return nil }); err != nil {
+	if err := eachChunk(src.first(), check, 0, func(*batch) error { return nil }); err != nil {
 		return ImportResult{}, err
 	}
 	again, err := src.again()
@@ -102,7 +103,11 @@ func (s *Store) ImportChecked(r io.Reader, check func(*Job) error) (ImportResult
 		return ImportResult{}, err
 	}
 	var res ImportResult
-	err = pipeChunks(again, check, func(b *batch) error {
+	batchWords := s.importWords
+	if batchWords == 0 {
+		batchWords = importBatchWords
+	}
+	err = pipeChunks(again, check, batchWords, func(b *batch) error {
 		var got ImportResult
 		err := s.update(func(tx *writeTx) error {
 			got = ImportResult{}
@@ -128,9 +133,11 @@ func (s *Store) ImportChecked(r io.Reader, check func(*Job) error) (ImportResult
 }
 
 // eachChunk reads r's lines in chunks, decodes and checks each chunk (over
-// the CPUs; with forWrite, also preparing its writing, see prepareWrite)
-// and hands it to fn; it stops at the first bad line with a *LineError.
-func eachChunk(r io.Reader, check func(*Job) error, forWrite bool, fn func(*batch) error) error {
+// the CPUs; for writing, batchWords > 0, also preparing its writing, see
+// prepareWrite, in batches of at most batchWords words) and hands it to
+// fn; it stops at the first bad line with a *LineError.
+func eachChunk(r io.Reader, check func(*Job) error, batchWords int, fn func(*batch) error) error {
+	forWrite := batchWords > 0
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), MaxImportLine)
 	var lines [][]byte
@@ -142,7 +149,7 @@ func eachChunk(r io.Reader, check func(*Job) error, forWrite bool, fn func(*batc
 		}
 		parts := [][]*importRecord{recs}
 		if forWrite {
-			parts = splitByWords(recs, importBatchWords)
+			parts = splitByWords(recs, batchWords)
 		}
 		for _, part := range parts {
 			b := &batch{recs: part, before: done}

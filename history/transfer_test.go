@@ -407,7 +407,7 @@ func TestPipeChunksStopsReadingWhenAWriteFails(t *testing.T) {
 	writeJobLines(t, &in, 5*importChunk)
 	boom := errors.New("disk full")
 	calls := 0
-	err := pipeChunks(&in, nil, func(b *batch) error {
+	err := pipeChunks(&in, nil, importBatchWords, func(b *batch) error {
 		calls++
 		if b.before != (calls-1)*importChunk || len(b.recs) != importChunk || len(b.words.words) == 0 {
 			t.Errorf("chunk %d: %d records after %d, %d words", calls, len(b.recs), b.before, len(b.words.words))
@@ -423,23 +423,35 @@ func TestPipeChunksStopsReadingWhenAWriteFails(t *testing.T) {
 }
 
 // checkWordIndex checks that the word index holds exactly the words of the
-// stored jobs: none missing, none left over from a replaced version.
+// stored jobs: none missing, none left over from a replaced version, every
+// job's doc at its position, and no doc of a job that is gone.
 func checkWordIndex(t *testing.T, s *Store) {
 	t.Helper()
 	var want, got []string
 	err := s.view(func(tx *bolt.Tx) error {
+		docOf, docs := tx.Bucket(bucketDocOf), tx.Bucket(bucketDocs)
 		err := tx.Bucket(bucketJobs).ForEach(func(k, v []byte) error {
 			j, err := decodeJob(string(k), v)
 			for _, w := range jobWords(&j) {
-				want = append(want, w+"\x00"+string(position(j.CreatedAt, j.ID)))
+				want = append(want, w+"\x00"+j.ID)
+			}
+			if pos := docs.Get(docOf.Get(k)); !bytes.Equal(pos, position(j.CreatedAt, j.ID)) {
+				t.Errorf("job %s: doc %x at position %q", k, docOf.Get(k), pos)
 			}
 			return err
 		})
 		if err != nil {
 			return err
 		}
-		return tx.Bucket(bucketWords).ForEach(func(k, _ []byte) error {
-			got = append(got, string(k))
+		if n, m := docOf.Stats().KeyN, docs.Stats().KeyN; n != len(jobIDs(t, tx)) || m != n {
+			t.Errorf("%d ids with docs, %d docs, want one each per job", n, m)
+		}
+		return tx.Bucket(bucketWords).ForEach(func(k, v []byte) error {
+			end := bytes.IndexByte(k, sep)
+			first, _ := blockDoc(k, end+1)
+			for _, d := range decodeBlock(nil, first, v) {
+				got = append(got, string(k[:end+1])+idFromPosition(docs.Get(u64(d))))
+			}
 			return nil
 		})
 	})
@@ -447,9 +459,19 @@ func checkWordIndex(t *testing.T, s *Store) {
 		t.Fatal(err)
 	}
 	slices.Sort(want)
+	slices.Sort(got)
 	if !slices.Equal(got, want) {
-		t.Errorf("word index has %d keys, want %d; first difference near %q", len(got), len(want), firstDiff(got, want))
+		t.Errorf("word index has %d postings, want %d; first difference near %q", len(got), len(want), firstDiff(got, want))
 	}
+}
+
+func jobIDs(t *testing.T, tx *bolt.Tx) []string {
+	t.Helper()
+	var ids []string
+	if err := tx.Bucket(bucketJobs).ForEach(func(k, _ []byte) error { ids = append(ids, string(k)); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return ids
 }
 
 func firstDiff(a, b []string) string {
@@ -466,12 +488,14 @@ func firstDiff(a, b []string) string {
 // in two transactions, and every word is indexed.
 func TestImportSplitsChunksOfManyWords(t *testing.T) {
 	t.Parallel()
-	const n, words = 250, 500 // 125,000 words: over importBatchWords
+	const words, batchWords = 500, 100_000
+	const n = batchWords/words + 1 // over batchWords in all
 	var in bytes.Buffer
 	for i := range n {
 		var p strings.Builder
-		for k := range words {
-			fmt.Fprintf(&p, "w%dx%d ", i, k)
+		fmt.Fprintf(&p, "r%d ", i)
+		for k := range words - 1 {
+			fmt.Fprintf(&p, "w%d ", (i+k)%(2*words))
 		}
 		created := testEpoch.Add(time.Duration(i) * time.Second)
 		b, err := json.Marshal(Job{ID: fmt.Sprintf("j%d", i), Status: StatusFinished, Prompt: p.String(), CreatedAt: created})
@@ -481,6 +505,7 @@ func TestImportSplitsChunksOfManyWords(t *testing.T) {
 		in.Write(append(b, '\n'))
 	}
 	s := openTestStore(t)
+	s.importWords = batchWords
 	before, _ := s.Stamp()
 	if res, err := s.Import(&in); err != nil || res.Added != n {
 		t.Fatalf("Import = %+v, %v", res, err)
@@ -489,7 +514,7 @@ func TestImportSplitsChunksOfManyWords(t *testing.T) {
 		t.Errorf("stamp %+v after import (before %+v); want %d jobs in 2 transactions", st, before, n)
 	}
 	checkWordIndex(t, s)
-	checkSearches(t, s, "w249x499", "w0x0", "w125x1")
+	checkSearches(t, s, fmt.Sprintf("r%d w%d", n-1, n%(2*words)), "r0 w0", "r100")
 }
 
 func TestSplitByWords(t *testing.T) {

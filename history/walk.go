@@ -1,6 +1,7 @@
 package history
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -84,25 +85,58 @@ func newWalk(q Query) (*walk, error) {
 	return w, nil
 }
 
-// iter opens the walk's index cursors inside tx: the word index when the
-// search text has a rare word (then the status and model filters are
-// checked on each job: filter is true), else the filters' own index.
-func (w *walk) iter(tx *bolt.Tx) (m *mergeIter, filter bool) {
-	m = &mergeIter{desc: w.desc}
+// iter opens the walk's index cursors inside tx: the jobs the word index
+// finds when the search text has a rare word (then the status and model
+// filters are checked on each job: filter is true), else the filters' own
+// index.
+func (w *walk) iter(tx *bolt.Tx) (it posIter, filter bool) {
 	if w.search != "" {
-		if words, ok := wordPlan(tx, w.search); ok {
-			b := tx.Bucket(bucketWords)
-			for _, word := range words {
-				m.its = append(m.its, newIndexIter(b, word, w.lo, w.hi, w.desc))
-			}
-			return m, true
+		if poss, ok := wordPlan(tx, w.search); ok {
+			return newPosList(poss, w.lo, w.hi, w.desc), true
 		}
 	}
+	m := &mergeIter{desc: w.desc}
 	b := tx.Bucket(w.bucket)
 	for _, p := range w.prefixes {
 		m.its = append(m.its, newIndexIter(b, p, w.lo, w.hi, w.desc))
 	}
 	return m, false
+}
+
+// posIter hands out positions in the walk's order; nil when done.
+type posIter interface{ next() []byte }
+
+// posList is a posIter over positions found beforehand.
+type posList [][]byte
+
+// newPosList keeps the positions of poss (ascending) strictly between lo
+// and hi (nil: open), in the walk's order.
+func newPosList(poss [][]byte, lo, hi []byte, desc bool) *posList {
+	if lo != nil {
+		i, found := slices.BinarySearchFunc(poss, lo, bytes.Compare)
+		if found {
+			i++
+		}
+		poss = poss[i:]
+	}
+	if hi != nil {
+		i, _ := slices.BinarySearchFunc(poss, hi, bytes.Compare)
+		poss = poss[:i]
+	}
+	if desc {
+		slices.Reverse(poss)
+	}
+	l := posList(poss)
+	return &l
+}
+
+func (l *posList) next() []byte {
+	if len(*l) == 0 {
+		return nil
+	}
+	pos := (*l)[0]
+	*l = (*l)[1:]
+	return pos
 }
 
 // step reads matching jobs in tx, appending them to out, until the walk

@@ -1,0 +1,239 @@
+package history
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"slices"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// The word index maps each word to the jobs that have it, as posting
+// lists: every job gets a document number (doc) when it is first stored,
+// and each word keeps the ascending docs of its jobs in blocks of about
+// maxBlockBytes, delta-encoded. A block is one key, word 0 first-doc (8
+// bytes, big-endian), whose value holds the varint gaps from each doc to
+// the next after the first. Jobs mostly arrive in doc order, so a write
+// appends to each word's last block; the index of a 1 KB record costs a
+// couple of bytes per word instead of a key per word.
+//
+// Buckets: by_word (the blocks), docs (doc → position, to list the jobs a
+// search finds in order) and doc_of (id → doc, to find a job's postings
+// when it changes or goes).
+
+// maxBlockBytes caps a block's encoded gaps; a full block is cut in two.
+const maxBlockBytes = 1024
+
+// docOp adds doc to a word's postings, or removes it.
+type docOp struct {
+	doc uint64
+	del bool
+}
+
+// blockKey is the key of word's block that starts at doc.
+func blockKey(dst []byte, word string, doc uint64) []byte {
+	dst = append(append(dst[:0], word...), sep)
+	return binary.BigEndian.AppendUint64(dst, doc)
+}
+
+// blockDoc is the first doc of the block with key k (of prefix length n).
+func blockDoc(k []byte, n int) (uint64, bool) {
+	if len(k) != n+8 {
+		return 0, false
+	}
+	return binary.BigEndian.Uint64(k[n:]), true
+}
+
+// decodeBlock appends to dst the docs of a block starting at first.
+func decodeBlock(dst []uint64, first uint64, v []byte) []uint64 {
+	dst = append(dst, first)
+	for d := first; len(v) > 0; {
+		gap, n := binary.Uvarint(v)
+		if n <= 0 {
+			break // a damaged block: keep what it gave
+		}
+		d += gap
+		dst = append(dst, d)
+		v = v[n:]
+	}
+	return dst
+}
+
+// blockLen is how many docs a block's value holds besides its first.
+func blockLen(v []byte) int {
+	n := 0
+	for _, c := range v {
+		if c < 0x80 {
+			n++
+		}
+	}
+	return n
+}
+
+// postings applies ops (sorted by doc; of several ops on one doc the last
+// wins) to word's blocks in b.
+func postings(b *bolt.Bucket, word string, ops []docOp) error {
+	prefix := blockKey(nil, word, 0)[:len(word)+1]
+	var key []byte
+	var docs []uint64
+	for len(ops) > 0 {
+		// The block that holds ops[0].doc (the last one starting at or
+		// before it), if any, and where the next block starts.
+		c := b.Cursor()
+		key = blockKey(key, word, ops[0].doc)
+		k, v := c.Seek(key)
+		if !bytes.Equal(k, key) {
+			if k == nil {
+				k, v = c.Last()
+			} else {
+				k, v = c.Prev()
+			}
+		}
+		var old []byte
+		first, ok := blockDoc(k, len(prefix))
+		if ok && bytes.HasPrefix(k, prefix) {
+			old = bytes.Clone(k)
+			k, _ = c.Next()
+		} else {
+			k, _ = c.Seek(prefix)
+		}
+		end := uint64(1<<64 - 1)
+		if next, ok := blockDoc(k, len(prefix)); ok && bytes.HasPrefix(k, prefix) {
+			end = next
+		}
+		n := 0
+		for n < len(ops) && ops[n].doc < end {
+			n++
+		}
+		if n == 0 {
+			return fmt.Errorf("word index: the blocks of %q are out of order", word)
+		}
+		var err error
+		if old == nil {
+			err = writeBlocks(b, word, nil, applyDocOps(nil, ops[:n]))
+		} else if last, ok := appendsAfter(first, v, ops[:n]); ok {
+			err = appendBlock(b, word, old, v, last, ops[:n])
+		} else {
+			docs = applyDocOps(decodeBlock(docs[:0], first, v), ops[:n])
+			err = writeBlocks(b, word, old, docs)
+		}
+		if err != nil {
+			return err
+		}
+		ops = ops[n:]
+	}
+	return nil
+}
+
+// appendsAfter reports whether ops only add docs after the last one of the
+// block (first, v), in order: the usual change, which needs no decoding
+// (see appendBlock). last is the block's last doc.
+func appendsAfter(first uint64, v []byte, ops []docOp) (last uint64, ok bool) {
+	last = first
+	for len(v) > 0 {
+		gap, n := binary.Uvarint(v)
+		if n <= 0 {
+			return 0, false
+		}
+		last += gap
+		v = v[n:]
+	}
+	prev := last
+	for _, op := range ops {
+		if op.del || op.doc <= prev {
+			return 0, false
+		}
+		prev = op.doc
+	}
+	return last, true
+}
+
+// appendBlock adds the docs of ops (see appendsAfter) to the end of the
+// block with key old and value v, starting new blocks as it fills.
+func appendBlock(b *bolt.Bucket, word string, old, v []byte, last uint64, ops []docOp) error {
+	key := old
+	val := make([]byte, len(v), len(v)+4*len(ops))
+	copy(val, v)
+	for _, op := range ops {
+		if len(val) >= maxBlockBytes {
+			if err := b.Put(key, val); err != nil {
+				return err
+			}
+			key, val = blockKey(nil, word, op.doc), make([]byte, 0, 4*len(ops))
+		} else {
+			val = binary.AppendUvarint(val, op.doc-last)
+		}
+		last = op.doc
+	}
+	return b.Put(key, val)
+}
+
+// applyDocOps merges ops into the sorted docs.
+func applyDocOps(docs []uint64, ops []docOp) []uint64 {
+	out := make([]uint64, 0, len(docs)+len(ops))
+	i := 0
+	for k, op := range ops {
+		if k+1 < len(ops) && ops[k+1].doc == op.doc {
+			continue // a later op on the same doc wins
+		}
+		for i < len(docs) && docs[i] < op.doc {
+			out = append(out, docs[i])
+			i++
+		}
+		if i < len(docs) && docs[i] == op.doc {
+			i++
+		}
+		if !op.del {
+			out = append(out, op.doc)
+		}
+	}
+	return append(out, docs[i:]...)
+}
+
+// writeBlocks replaces the block with key old (nil: none) by docs, cut
+// into blocks of at most maxBlockBytes of gaps.
+func writeBlocks(b *bolt.Bucket, word string, old []byte, docs []uint64) error {
+	var key, val []byte
+	put := func(first uint64) error {
+		key = blockKey(key, word, first)
+		if old != nil && bytes.Equal(key, old) {
+			old = nil // overwritten in place
+		}
+		return b.Put(key, append([]byte{}, val...))
+	}
+	start := 0
+	for i := 1; i <= len(docs); i++ {
+		if i == len(docs) || len(val) >= maxBlockBytes {
+			if err := put(docs[start]); err != nil {
+				return err
+			}
+			start, val = i, val[:0]
+			continue
+		}
+		val = binary.AppendUvarint(val, docs[i]-docs[i-1])
+	}
+	if old != nil {
+		return b.Delete(old)
+	}
+	return nil
+}
+
+// prefixDocs returns the docs of the jobs with a word that starts with
+// prefix, sorted and distinct, or ok false when they are more than limit.
+func prefixDocs(b *bolt.Bucket, prefix []byte, limit int) (docs []uint64, ok bool) {
+	c := b.Cursor()
+	n := 0
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		first, isBlock := blockDoc(k, bytes.IndexByte(k, sep)+1)
+		if !isBlock {
+			continue
+		}
+		if n += 1 + blockLen(v); n > limit {
+			return nil, false
+		}
+		docs = decodeBlock(docs, first, v)
+	}
+	slices.Sort(docs)
+	return slices.Compact(docs), true
+}

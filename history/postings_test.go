@@ -1,0 +1,142 @@
+package history
+
+import (
+	"bytes"
+	"cmp"
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// TestPostingsFollowTheirChanges applies batches of changes to the
+// postings of a few words, in and out of order, and checks each word's
+// blocks hold exactly the docs a plain set holds, none over the size cap,
+// each keyed by its first doc.
+func TestPostingsFollowTheirChanges(t *testing.T) {
+	batches := []struct {
+		name string
+		ops  func(r *rand.Rand, have []uint64) []docOp
+	}{
+		{"appends, many blocks", func(r *rand.Rand, have []uint64) []docOp {
+			var ops []docOp
+			next := uint64(1)
+			if len(have) > 0 {
+				next = have[len(have)-1] + 1
+			}
+			for range 3000 {
+				next += 1 + uint64(r.IntN(300))
+				ops = append(ops, docOp{doc: next})
+			}
+			return ops
+		}},
+		{"removes, first docs of blocks among them", func(r *rand.Rand, have []uint64) []docOp {
+			var ops []docOp
+			for i, d := range have {
+				if i%3 == 0 || r.IntN(4) == 0 {
+					ops = append(ops, docOp{doc: d, del: true})
+				}
+			}
+			return ops
+		}},
+		{"adds below and between, some twice, some then removed", func(r *rand.Rand, have []uint64) []docOp {
+			ops := []docOp{{doc: 0}}
+			for range 2000 {
+				d := uint64(r.IntN(1_000_000))
+				ops = append(ops, docOp{doc: d}, docOp{doc: d, del: r.IntN(3) == 0})
+			}
+			return ops
+		}},
+		{"removes every doc", func(_ *rand.Rand, have []uint64) []docOp {
+			var ops []docOp
+			for _, d := range have {
+				ops = append(ops, docOp{doc: d, del: true})
+			}
+			return ops
+		}},
+	}
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "p.db"), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	r := rand.New(rand.NewPCG(1, 2))
+	words := []string{"kite", "kites", "k", "zeppelin"}
+	want := map[string][]uint64{}
+	for _, bt := range batches {
+		err := db.Update(func(tx *bolt.Tx) error {
+			b, err := tx.CreateBucketIfNotExists(bucketWords)
+			if err != nil {
+				return err
+			}
+			for _, w := range words {
+				ops := bt.ops(r, want[w])
+				slices.SortStableFunc(ops, func(a, b docOp) int { return cmp.Compare(a.doc, b.doc) })
+				if err := postings(b, w, ops); err != nil {
+					return err
+				}
+				want[w] = applyModel(want[w], ops)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = db.View(func(tx *bolt.Tx) error {
+			for _, w := range words {
+				got := wordBlocks(t, tx.Bucket(bucketWords), w)
+				if !slices.Equal(got, want[w]) {
+					t.Errorf("%s: %q has %d docs, want %d", bt.name, w, len(got), len(want[w]))
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// applyModel is postings on a plain sorted set.
+func applyModel(have []uint64, ops []docOp) []uint64 {
+	set := map[uint64]bool{}
+	for _, d := range have {
+		set[d] = true
+	}
+	for _, op := range ops {
+		set[op.doc] = !op.del
+	}
+	var out []uint64
+	for d, in := range set {
+		if in {
+			out = append(out, d)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// wordBlocks decodes word's blocks, checking each one's key and size.
+func wordBlocks(t *testing.T, b *bolt.Bucket, word string) []uint64 {
+	t.Helper()
+	prefix := []byte(word + "\x00")
+	var docs []uint64
+	c := b.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		first, ok := blockDoc(k, len(prefix))
+		if !ok {
+			t.Fatalf("block key %q is not word, separator, doc", k)
+		}
+		block := decodeBlock(nil, first, v)
+		if len(docs) > 0 && block[0] <= docs[len(docs)-1] {
+			t.Errorf("%q: block at %d overlaps the one before it", word, first)
+		}
+		if len(v) > maxBlockBytes+10 {
+			t.Errorf("%q: block at %d holds %d bytes, over the cap", word, first, len(v))
+		}
+		docs = append(docs, block...)
+	}
+	return docs
+}
