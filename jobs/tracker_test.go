@@ -212,7 +212,10 @@ func TestRejectedSubmits(t *testing.T) {
 
 func TestRateLimitedSubmitIsRetriedUntilItGoesThrough(t *testing.T) {
 	e := jobstest.New(t, apidottest.Options{Faults: apidottest.Faults{RateLimit: 1}})
-	tr := e.Tracker(jobs.Config{SubmitRetries: 3})
+	// The first retry waits 100 ms: time enough, even on a loaded machine,
+	// for the test to lift the limit after the first refusal (with the
+	// rig's 1 ms, the three retries could all pass before it did).
+	tr := e.Tracker(jobs.Config{SubmitRetries: 3, SubmitBackoff: 100 * time.Millisecond})
 	done := make(chan history.Job)
 	go func() {
 		j, _ := tr.Submit(context.Background(), apidot.Request{Model: apidot.ModelStandard, Prompt: "x"})

@@ -79,14 +79,22 @@ func (r *Recorder) WaitFor(t testing.TB, what string, match func(jobs.Event) boo
 
 // Eventually polls cond until it holds; the test fails after a generous
 // deadline (a guard against hanging, not a timing assertion: end-to-end
-// tests on a loaded machine reach a minute).
+// tests on a loaded machine reach a minute). It looks every millisecond
+// for the first 50 ms, since some tests must act within milliseconds of
+// what they wait for (a retry window), then less and less often, up to
+// every 16 ms: a wait of seconds costs a few hundred looks, not thousands.
 func Eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
+	start := time.Now()
+	deadline := start.Add(60 * time.Second)
+	pause := time.Millisecond
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("gave up waiting: %s", what)
 		}
-		time.Sleep(2 * time.Millisecond)
+		time.Sleep(pause)
+		if time.Since(start) > 50*time.Millisecond {
+			pause = min(2*pause, 16*time.Millisecond)
+		}
 	}
 }
