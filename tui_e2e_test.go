@@ -14,7 +14,9 @@ import (
 
 func TestTUISubmitsAndFollowsAJobInARealTerminal(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, apidottest.Options{QueueTime: 300 * time.Millisecond, RunTime: 1500 * time.Millisecond})
+	// A job of half a second still passes through queued and running: the
+	// TUI polls every 200 ms, and "Submitted" shows for 5 s.
+	e := newE2E(t, apidottest.Options{QueueTime: 100 * time.Millisecond, RunTime: 500 * time.Millisecond})
 	term := startTerminal(t, e.env("TERM=xterm-256color", "SORATUI_POLL_INTERVAL=200ms"), 100, 30)
 	term.submitPrompt("a red fox in fresh snow, slow dolly in")
 	term.waitScreen("Submitted")
