@@ -1,6 +1,7 @@
 package main_test
 
 import (
+	"cmp"
 	"crypto/rand"
 	"fmt"
 	"os"
@@ -83,17 +84,26 @@ func openTerminal(t testing.TB, env []string, w, h int, capture bool, args []str
 	if err := os.WriteFile(run, []byte(script.String()), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	term.tmux("new-session", "-d", "-s", "app", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), run)
-	t.Cleanup(func() { exec.Command("tmux", "-L", term.socket, "kill-server").Run() })
+	// The session is made by the control client, which stays attached.
+	term.ctl = startControl(t, term.socket, "new-session", "-s", "app", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), run)
+	t.Cleanup(term.close)
 	if capture {
 		term.raw = filepath.Join(term.dir, "raw")
-		term.tmux("pipe-pane", "-o", "-t", "app", "cat >> '"+term.raw+"'")
-	}
-	term.ctl = attachControl(t, term.socket)
-	if capture {
+		term.do("pipe-pane", "-o", "-t", "app", "cat >> '"+term.raw+"'")
 		openGate(t, gate)
 	}
 	return term
+}
+
+// close ends the terminal's tmux server and removes the socket that tmux
+// leaves behind in its folder.
+func (term *terminal) close() {
+	if _, ok := term.ctl.command("kill-server"); !ok {
+		exec.Command("tmux", "-L", term.socket, "kill-server").Run()
+	}
+	term.ctl.close()
+	dir := cmp.Or(os.Getenv("TMUX_TMPDIR"), "/tmp")
+	os.Remove(filepath.Join(dir, fmt.Sprintf("tmux-%d", os.Getuid()), term.socket))
 }
 
 // openGate lets the script waiting on the FIFO gate go on: it opens the
@@ -160,15 +170,22 @@ func (term *terminal) output() string {
 
 func (term *terminal) keys(keys ...string) {
 	term.t.Helper()
-	line := "send-keys -t app"
-	for _, k := range keys {
-		line += " " + tmuxQuote(k)
+	term.do(append([]string{"send-keys", "-t", "app"}, keys...)...)
+}
+
+// do runs a tmux command through the control client, or through a tmux
+// process once the client has ended; a failure fails the test.
+func (term *terminal) do(args ...string) {
+	term.t.Helper()
+	quoted := make([]string, len(args))
+	for i, a := range args {
+		quoted[i] = tmuxQuote(a)
 	}
-	r, ok := term.ctl.command(line)
+	r, ok := term.ctl.command(strings.Join(quoted, " "))
 	if !ok {
-		term.tmux(append([]string{"send-keys", "-t", "app"}, keys...)...)
+		term.tmux(args...)
 	} else if r.failed {
-		term.t.Fatalf("tmux send-keys %q: %s", keys, strings.Join(r.lines, "\n"))
+		term.t.Fatalf("tmux %q: %s", args, strings.Join(r.lines, "\n"))
 	}
 }
 

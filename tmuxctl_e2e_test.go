@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/soratui/soratui/internal/lockedio"
 )
 
 // control is a tmux control-mode client (tmux -C) attached to a test's
@@ -20,10 +22,11 @@ type control struct {
 	mu      sync.Mutex       // one command at a time
 	replies chan tmuxReply   // the replies to this client's commands, in order
 	written chan struct{}    // a token: the pane wrote since the last look
+	ready   chan struct{}    // closed once the client is attached to a session
 	done    chan struct{}    // closed when the client has ended
 	wait    func() error     // reaps the client
 	closeIn sync.Once        // the client ends when its input closes
-	stderr  *strings.Builder // what the client complained of, for failures
+	stderr  *lockedio.Buffer // what the client complained of, for failures
 }
 
 // tmuxReply is the output of one command, and whether it failed.
@@ -32,11 +35,12 @@ type tmuxReply struct {
 	failed bool
 }
 
-// attachControl attaches a control client to the session "app" on the
-// tmux server socket; the test's cleanup detaches it.
-func attachControl(t testing.TB, socket string) *control {
+// startControl starts a control client on the tmux server socket with
+// the command args (new-session makes the session and attaches to it);
+// the test's cleanup detaches it.
+func startControl(t testing.TB, socket string, args ...string) *control {
 	t.Helper()
-	cmd := exec.Command("tmux", "-L", socket, "-C", "attach", "-t", "app")
+	cmd := exec.Command("tmux", append([]string{"-L", socket, "-C"}, args...)...)
 	in, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -46,14 +50,21 @@ func attachControl(t testing.TB, socket string) *control {
 		t.Fatal(err)
 	}
 	c := &control{in: in, replies: make(chan tmuxReply, 8), written: make(chan struct{}, 1),
-		done: make(chan struct{}), wait: cmd.Wait, stderr: &strings.Builder{}}
+		ready: make(chan struct{}), done: make(chan struct{}), wait: cmd.Wait, stderr: &lockedio.Buffer{}}
 	cmd.Stderr = c.stderr
 	cmd.WaitDelay = 5 * time.Second
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("tmux -C attach: %v", err)
+		t.Fatalf("tmux -C %s: %v", strings.Join(args, " "), err)
 	}
 	go c.read(out)
 	t.Cleanup(c.close)
+	// Commands sent before the session exists would find no target.
+	select {
+	case <-c.ready:
+	case <-c.done:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("tmux -C %s: no session after 30 s\n%s", strings.Join(args, " "), c.stderr)
+	}
 	return c
 }
 
@@ -65,9 +76,13 @@ func (c *control) read(out io.Reader) {
 	sc := bufio.NewScanner(out)
 	sc.Buffer(make([]byte, 64<<10), 16<<20)
 	var reply *tmuxReply // the reply being read, nil between replies
+	attached := false
 	for sc.Scan() {
 		line := sc.Text()
 		switch {
+		case !attached && strings.HasPrefix(line, "%session-changed "):
+			attached = true
+			close(c.ready)
 		case reply != nil && (strings.HasPrefix(line, "%end ") || strings.HasPrefix(line, "%error ")):
 			reply.failed = strings.HasPrefix(line, "%error ")
 			c.replies <- *reply
