@@ -27,7 +27,7 @@ type importRecord struct {
 	job    Job
 	hash   [sha256.Size]byte // derives the local id of a record without one
 	planID string            // the local id the record is expected to get
-	words  []string          // jobWords under planID
+	words  []string          // the words of the job under planID (rawWords: unsorted, may repeat)
 	doc    uint64            // its doc in the word index, when added as planned
 	added  bool              // added as planned
 }
@@ -41,7 +41,7 @@ func (rec *importRecord) prepareWrite(line []byte) {
 	if rec.planID == "" {
 		rec.planID = encodeID(rec.job.CreatedAt, binary.BigEndian.Uint64(rec.hash[:8]))
 	}
-	rec.words = withIDWords(textWords(&rec.job), rec.planID)
+	rec.words = rawWords(make([]string, 0, 96), rec.job.Prompt, rec.job.TaskID, rec.planID)
 }
 
 // put writes the record as the job's new version (old: the stored job it
@@ -79,7 +79,7 @@ type chunkWords struct {
 	recs  [][]int32
 }
 
-// planWords groups the words of recs by word.
+// planWords groups the words of recs by word, each record once a word.
 func planWords(recs []*importRecord) chunkWords {
 	at := make(map[string]int32)
 	var cw chunkWords
@@ -92,7 +92,9 @@ func planWords(recs []*importRecord) chunkWords {
 				cw.words = append(cw.words, w)
 				cw.recs = append(cw.recs, nil)
 			}
-			cw.recs[k] = append(cw.recs[k], int32(i))
+			if rs := cw.recs[k]; len(rs) == 0 || rs[len(rs)-1] != int32(i) {
+				cw.recs[k] = append(rs, int32(i))
+			}
 		}
 		rec.words = nil
 	}
@@ -113,7 +115,7 @@ func planWords(recs []*importRecord) chunkWords {
 // those can only follow these, as no change before a record's addition can
 // concern its doc.
 func (cw chunkWords) apply(tx *writeTx, recs []*importRecord) error {
-	b := tx.Bucket(bucketWords)
+	ix := wordIndexOf(tx)
 	var ops []docOp
 	for i, w := range cw.words {
 		ops = ops[:0]
@@ -128,7 +130,7 @@ func (cw chunkWords) apply(tx *writeTx, recs []*importRecord) error {
 		if !slices.IsSortedFunc(ops, func(a, b docOp) int { return cmp.Compare(a.doc, b.doc) }) {
 			slices.SortFunc(ops, func(a, b docOp) int { return cmp.Compare(a.doc, b.doc) })
 		}
-		if err := postings(b, w, ops); err != nil {
+		if err := ix.apply(w, ops); err != nil {
 			return err
 		}
 	}

@@ -11,8 +11,9 @@ import (
 // SchemaVersion is the version of the file layout and of the job record that
 // this package writes; Open refuses files with a newer one and migrates
 // older ones. Version 2 added the word index that answers searches;
-// version 3 keeps it as posting lists, a tenth of the size.
-const SchemaVersion = 3
+// version 3 kept it as posting lists, a tenth of the size, and version 4
+// keeps the lists' open ends apart (see postings.go).
+const SchemaVersion = 4
 
 // Status is where a job stands, from before its submit request to a result.
 type Status string

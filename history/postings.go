@@ -2,6 +2,7 @@ package history
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"slices"
@@ -11,16 +12,23 @@ import (
 
 // The word index maps each word to the jobs that have it, as posting
 // lists: every job gets a document number (doc) when it is first stored,
-// and each word keeps the ascending docs of its jobs in blocks of about
-// maxBlockBytes, delta-encoded. A block is one key, word 0 first-doc (8
-// bytes, big-endian), whose value holds the varint gaps from each doc to
-// the next after the first. Jobs mostly arrive in doc order, so a write
-// appends to each word's last block; the index of a 1 KB record costs a
-// couple of bytes per word instead of a key per word.
+// and each word keeps the ascending docs of its jobs delta-encoded, in
+// blocks of about maxBlockBytes. The index of a 1 KB record costs a couple
+// of bytes per word instead of a key per word.
 //
-// Buckets: by_word (the blocks), docs (doc → position, to list the jobs a
-// search finds in order) and doc_of (id → doc, to find a job's postings
-// when it changes or goes).
+// Jobs mostly arrive in doc order, so writes append to each word's last
+// block, its tail. The tails live apart (bucket word_tails, word → first
+// doc, 8 bytes big-endian, then the varint gaps from each doc to the
+// next): the few thousand words a batch touches then share a few pages,
+// instead of one page each among all the full blocks, which a write then
+// neither reads nor rewrites. A full tail is sealed into bucket
+// word_blocks (key word 0 first-doc, value the gaps after the first) and
+// a new tail starts. Every doc of a word's tail is above those of its
+// sealed blocks, and a word with sealed blocks always has a tail.
+//
+// Buckets docs (doc → position, to list the jobs a search finds in order)
+// and doc_of (id → doc, to find a job's postings when it changes or goes)
+// complete the index.
 
 // maxBlockBytes caps a block's encoded gaps; a full block is cut in two.
 const maxBlockBytes = 1024
@@ -71,9 +79,9 @@ func blockLen(v []byte) int {
 	return n
 }
 
-// postings applies ops (sorted by doc; of several ops on one doc the last
-// wins) to word's blocks in b.
-func postings(b *bolt.Bucket, word string, ops []docOp) error {
+// applySealed applies ops (sorted by doc, all below the word's tail) to
+// word's sealed blocks in b.
+func applySealed(b *bolt.Bucket, word string, ops []docOp) error {
 	prefix := blockKey(nil, word, 0)[:len(word)+1]
 	var key []byte
 	var docs []uint64
@@ -82,14 +90,7 @@ func postings(b *bolt.Bucket, word string, ops []docOp) error {
 		// before it), if any, and where the next block starts.
 		c := b.Cursor()
 		key = blockKey(key, word, ops[0].doc)
-		k, v := c.Seek(key)
-		if !bytes.Equal(k, key) {
-			if k == nil {
-				k, v = c.Last()
-			} else {
-				k, v = c.Prev()
-			}
-		}
+		k, v := seekAtOrBefore(c, key)
 		var old []byte
 		first, ok := blockDoc(k, len(prefix))
 		if ok && bytes.HasPrefix(k, prefix) {
@@ -169,6 +170,24 @@ func appendBlock(b *bolt.Bucket, word string, old, v []byte, last uint64, ops []
 	return b.Put(key, val)
 }
 
+// seekAtOrBefore moves c to the last key at or before key, returning nil
+// when there is none.
+func seekAtOrBefore(c *bolt.Cursor, key []byte) ([]byte, []byte) {
+	k, v := c.Seek(key)
+	switch {
+	case bytes.Equal(k, key):
+		return k, v
+	case k != nil:
+		return c.Prev()
+	}
+	// bbolt's Last never returns on a bucket whose every key was deleted
+	// in this transaction: First finds that case.
+	if k, _ := c.First(); k == nil {
+		return nil, nil
+	}
+	return c.Last()
+}
+
 // applyDocOps merges ops into the sorted docs.
 func applyDocOps(docs []uint64, ops []docOp) []uint64 {
 	out := make([]uint64, 0, len(docs)+len(ops))
@@ -219,11 +238,97 @@ func writeBlocks(b *bolt.Bucket, word string, old []byte, docs []uint64) error {
 	return nil
 }
 
+// wordIndex is the word index's buckets in one transaction.
+type wordIndex struct{ blocks, tails *bolt.Bucket }
+
+func wordIndexOf(tx bucketer) wordIndex {
+	return wordIndex{blocks: tx.Bucket(bucketWordBlocks), tails: tx.Bucket(bucketWordTails)}
+}
+
+// apply applies ops (sorted by doc; of several ops on one doc the last
+// wins) to word's postings.
+func (ix wordIndex) apply(word string, ops []docOp) error {
+	tv := bytes.Clone(ix.tails.Get([]byte(word)))
+	if len(tv) < 8 {
+		// A word not in the index (see the invariant above).
+		return ix.putTail(word, applyDocOps(nil, ops))
+	}
+	first := binary.BigEndian.Uint64(tv)
+	k, _ := slices.BinarySearchFunc(ops, first, func(op docOp, d uint64) int { return cmp.Compare(op.doc, d) })
+	if k > 0 {
+		if err := applySealed(ix.blocks, word, ops[:k]); err != nil {
+			return err
+		}
+	}
+	if ops = ops[k:]; len(ops) == 0 {
+		return nil
+	}
+	if last, ok := appendsAfter(first, tv[8:], ops); ok {
+		return ix.appendTail(word, tv, last, ops)
+	}
+	docs := applyDocOps(decodeBlock(nil, first, tv[8:]), ops)
+	if len(docs) == 0 {
+		return ix.unseal(word)
+	}
+	return ix.putTail(word, docs)
+}
+
+// appendTail adds the docs of ops (see appendsAfter) to word's tail tv,
+// sealing it each time it fills.
+func (ix wordIndex) appendTail(word string, tv []byte, last uint64, ops []docOp) error {
+	for _, op := range ops {
+		if len(tv)-8 >= maxBlockBytes {
+			if err := ix.blocks.Put(blockKey(nil, word, binary.BigEndian.Uint64(tv)), tv[8:]); err != nil {
+				return err
+			}
+			tv = binary.BigEndian.AppendUint64(make([]byte, 0, 8+maxBlockBytes+16), op.doc)
+		} else {
+			tv = binary.AppendUvarint(tv, op.doc-last)
+		}
+		last = op.doc
+	}
+	return ix.tails.Put([]byte(word), tv)
+}
+
+// putTail makes docs word's last blocks: full ones sealed, the rest its
+// tail; no docs, no tail.
+func (ix wordIndex) putTail(word string, docs []uint64) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	tv := binary.BigEndian.AppendUint64(nil, docs[0])
+	return ix.appendTail(word, tv, docs[0], toAdds(docs[1:]))
+}
+
+func toAdds(docs []uint64) []docOp {
+	ops := make([]docOp, len(docs))
+	for i, d := range docs {
+		ops[i].doc = d
+	}
+	return ops
+}
+
+// unseal replaces word's emptied tail by its last sealed block, if any.
+func (ix wordIndex) unseal(word string) error {
+	c := ix.blocks.Cursor()
+	prefix := blockKey(nil, word, 0)[:len(word)+1]
+	k, v := seekAtOrBefore(c, blockKey(nil, word, 1<<64-1))
+	first, ok := blockDoc(k, len(prefix))
+	if !ok || !bytes.HasPrefix(k, prefix) {
+		return ix.tails.Delete([]byte(word))
+	}
+	tv := append(binary.BigEndian.AppendUint64(nil, first), v...)
+	if err := ix.blocks.Delete(k); err != nil {
+		return err
+	}
+	return ix.tails.Put([]byte(word), tv)
+}
+
 // prefixDocs returns the docs of the jobs with a word that starts with
 // prefix, sorted and distinct, or ok false when they are more than limit.
-func prefixDocs(b *bolt.Bucket, prefix []byte, limit int) (docs []uint64, ok bool) {
-	c := b.Cursor()
+func (ix wordIndex) prefixDocs(prefix []byte, limit int) (docs []uint64, ok bool) {
 	n := 0
+	c := ix.blocks.Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		first, isBlock := blockDoc(k, bytes.IndexByte(k, sep)+1)
 		if !isBlock {
@@ -233,6 +338,16 @@ func prefixDocs(b *bolt.Bucket, prefix []byte, limit int) (docs []uint64, ok boo
 			return nil, false
 		}
 		docs = decodeBlock(docs, first, v)
+	}
+	c = ix.tails.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if len(v) < 8 {
+			continue
+		}
+		if n += 1 + blockLen(v[8:]); n > limit {
+			return nil, false
+		}
+		docs = decodeBlock(docs, binary.BigEndian.Uint64(v), v[8:])
 	}
 	slices.Sort(docs)
 	return slices.Compact(docs), true

@@ -3,6 +3,7 @@ package history
 import (
 	"bytes"
 	"cmp"
+	"encoding/binary"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -67,14 +68,16 @@ func TestPostingsFollowTheirChanges(t *testing.T) {
 	want := map[string][]uint64{}
 	for _, bt := range batches {
 		err := db.Update(func(tx *bolt.Tx) error {
-			b, err := tx.CreateBucketIfNotExists(bucketWords)
-			if err != nil {
-				return err
+			for _, name := range [][]byte{bucketWordBlocks, bucketWordTails} {
+				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+					return err
+				}
 			}
+			ix := wordIndexOf(tx)
 			for _, w := range words {
 				ops := bt.ops(r, want[w])
 				slices.SortStableFunc(ops, func(a, b docOp) int { return cmp.Compare(a.doc, b.doc) })
-				if err := postings(b, w, ops); err != nil {
+				if err := ix.apply(w, ops); err != nil {
 					return err
 				}
 				want[w] = applyModel(want[w], ops)
@@ -86,7 +89,7 @@ func TestPostingsFollowTheirChanges(t *testing.T) {
 		}
 		err = db.View(func(tx *bolt.Tx) error {
 			for _, w := range words {
-				got := wordBlocks(t, tx.Bucket(bucketWords), w)
+				got := wordDocs(t, wordIndexOf(tx), w)
 				if !slices.Equal(got, want[w]) {
 					t.Errorf("%s: %q has %d docs, want %d", bt.name, w, len(got), len(want[w]))
 				}
@@ -118,25 +121,42 @@ func applyModel(have []uint64, ops []docOp) []uint64 {
 	return out
 }
 
-// wordBlocks decodes word's blocks, checking each one's key and size.
-func wordBlocks(t *testing.T, b *bolt.Bucket, word string) []uint64 {
+// wordDocs decodes word's sealed blocks and tail, checking each block's
+// key and size, their order, and that a word with sealed blocks has a
+// tail.
+func wordDocs(t *testing.T, ix wordIndex, word string) []uint64 {
 	t.Helper()
 	prefix := []byte(word + "\x00")
 	var docs []uint64
-	c := b.Cursor()
+	c := ix.blocks.Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		first, ok := blockDoc(k, len(prefix))
 		if !ok {
 			t.Fatalf("block key %q is not word, separator, doc", k)
 		}
-		block := decodeBlock(nil, first, v)
-		if len(docs) > 0 && block[0] <= docs[len(docs)-1] {
-			t.Errorf("%q: block at %d overlaps the one before it", word, first)
-		}
-		if len(v) > maxBlockBytes+10 {
-			t.Errorf("%q: block at %d holds %d bytes, over the cap", word, first, len(v))
-		}
-		docs = append(docs, block...)
+		docs = appendBlockDocs(t, word, docs, first, v)
 	}
-	return docs
+	tv := ix.tails.Get([]byte(word))
+	if tv == nil {
+		if len(docs) > 0 {
+			t.Errorf("%q has sealed blocks and no tail", word)
+		}
+		return docs
+	}
+	if len(tv) < 8 {
+		t.Fatalf("%q: tail of %d bytes", word, len(tv))
+	}
+	return appendBlockDocs(t, word, docs, binary.BigEndian.Uint64(tv), tv[8:])
+}
+
+func appendBlockDocs(t *testing.T, word string, docs []uint64, first uint64, v []byte) []uint64 {
+	t.Helper()
+	block := decodeBlock(nil, first, v)
+	if len(docs) > 0 && block[0] <= docs[len(docs)-1] {
+		t.Errorf("%q: block at %d overlaps the one before it", word, first)
+	}
+	if len(v) > maxBlockBytes+10 {
+		t.Errorf("%q: block at %d holds %d bytes, over the cap", word, first, len(v))
+	}
+	return append(docs, block...)
 }

@@ -98,14 +98,14 @@ func (tx *writeTx) applyWords() error {
 		words = append(words, w)
 	}
 	slices.Sort(words)
-	b := tx.Bucket(bucketWords)
+	ix := wordIndexOf(tx)
 	byDoc := func(a, b docOp) int { return cmp.Compare(a.doc, b.doc) }
 	for _, w := range words {
 		ops := tx.words[w]
 		if !slices.IsSortedFunc(ops, byDoc) {
 			slices.SortStableFunc(ops, byDoc)
 		}
-		if err := postings(b, w, ops); err != nil {
+		if err := ix.apply(w, ops); err != nil {
 			return err
 		}
 	}
@@ -127,14 +127,14 @@ func wordPlan(tx *bolt.Tx, lower string) (poss [][]byte, ok bool) {
 	if readU64(tx.Bucket(bucketMeta).Get(keySchema)) < SchemaVersion {
 		return nil, false
 	}
-	b := tx.Bucket(bucketWords)
+	ix := wordIndexOf(tx)
 	var best []uint64
 	for _, qw := range queryWords(lower) {
 		limit := rareKeys
 		if ok {
 			limit = len(best)
 		}
-		if docs, found := prefixDocs(b, []byte(qw), limit); found && (!ok || len(docs) < len(best)) {
+		if docs, found := ix.prefixDocs([]byte(qw), limit); found && (!ok || len(docs) < len(best)) {
 			best, ok = docs, true
 		}
 	}
@@ -153,9 +153,9 @@ func wordPlan(tx *bolt.Tx, lower string) (poss [][]byte, ok bool) {
 
 // keyNext is where migrateWords continues: the position after the last
 // job it indexed. keyNextV2 is where a migration to schema 2 stopped;
-// schema 3 indexes every job again, in its own layout.
+// schema 4 indexes every job again, in its own layout.
 var (
-	keyNext   = []byte("words3_next")
+	keyNext   = []byte("word_index_next")
 	keyNextV2 = []byte("words_next")
 )
 
@@ -165,7 +165,7 @@ const migrateBatch = 5000
 
 // migrateWords builds the word index of a file of an older schema in
 // batches, resuming where an interrupted migration stopped, and then drops
-// the index of schema 2 (a key per word and job) and records the current
+// the indexes of older schemas (oldWordBuckets) and records the current
 // schema version. Jobs written meanwhile by this version index
 // themselves; adding a doc to a word twice is harmless.
 func (s *Store) migrateWords() error {
@@ -202,9 +202,11 @@ func (s *Store) migrateWords() error {
 					return err
 				}
 			}
-			if tx.Bucket(bucketWordsV2) != nil {
-				if err := tx.DeleteBucket(bucketWordsV2); err != nil {
-					return err
+			for _, name := range oldWordBuckets {
+				if tx.Bucket(name) != nil {
+					if err := tx.DeleteBucket(name); err != nil {
+						return err
+					}
 				}
 			}
 			return meta.Put(keySchema, u64(SchemaVersion))

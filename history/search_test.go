@@ -117,19 +117,24 @@ func TestSearchIndexFollowsEveryWrite(t *testing.T) {
 }
 
 func TestOpenBuildsTheWordIndexOfAnOldFile(t *testing.T) {
+	// oldIndex puts one key of an old word index in a new bucket.
+	oldIndex := func(tx *bolt.Tx, bucket []byte, key string) error {
+		b, err := tx.CreateBucket(bucket)
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte(key), []byte{})
+	}
 	olds := []struct {
 		name string
-		make func(tx *bolt.Tx) error // turns a current file into an old one
+		drop [][]byte                // buckets the old schema does not have
+		make func(tx *bolt.Tx) error // then turns the file into an old one
 	}{
-		{"schema 1: no word index", func(tx *bolt.Tx) error {
+		{"schema 1: no word index", [][]byte{bucketDocs, bucketDocOf}, func(tx *bolt.Tx) error {
 			return tx.Bucket(bucketMeta).Put(keySchema, u64(1))
 		}},
-		{"schema 2: a key per word and job, a migration to 2 cut short", func(tx *bolt.Tx) error {
-			b, err := tx.CreateBucket(bucketWordsV2)
-			if err != nil {
-				return err
-			}
-			if err := b.Put([]byte("lantern\x00"+string(position(testEpoch, "x"))), []byte{}); err != nil {
+		{"schema 2: a key per word and job, a migration to 2 cut short", [][]byte{bucketDocs, bucketDocOf}, func(tx *bolt.Tx) error {
+			if err := oldIndex(tx, oldWordBuckets[0], "lantern\x00"+string(position(testEpoch, "x"))); err != nil {
 				return err
 			}
 			meta := tx.Bucket(bucketMeta)
@@ -137,6 +142,12 @@ func TestOpenBuildsTheWordIndexOfAnOldFile(t *testing.T) {
 				return err
 			}
 			return meta.Put(keySchema, u64(2))
+		}},
+		{"schema 3: blocks and tails in one bucket", nil, func(tx *bolt.Tx) error {
+			if err := oldIndex(tx, oldWordBuckets[1], string(blockKey(nil, "lantern", 1))); err != nil {
+				return err
+			}
+			return tx.Bucket(bucketMeta).Put(keySchema, u64(3))
 		}},
 	}
 	for _, old := range olds {
@@ -156,7 +167,7 @@ func TestOpenBuildsTheWordIndexOfAnOldFile(t *testing.T) {
 				t.Fatal(err)
 			}
 			err = db.Update(func(tx *bolt.Tx) error {
-				for _, b := range [][]byte{bucketWords, bucketDocs, bucketDocOf} {
+				for _, b := range append([][]byte{bucketWordBlocks, bucketWordTails}, old.drop...) {
 					if err := tx.DeleteBucket(b); err != nil {
 						return err
 					}
@@ -178,7 +189,8 @@ func TestOpenBuildsTheWordIndexOfAnOldFile(t *testing.T) {
 				if v := readU64(meta.Get(keySchema)); v != SchemaVersion {
 					return fmt.Errorf("schema %d after migration, want %d", v, SchemaVersion)
 				}
-				if tx.Bucket(bucketWordsV2) != nil || meta.Get(keyNextV2) != nil || meta.Get(keyNext) != nil {
+				if tx.Bucket(oldWordBuckets[0]) != nil || tx.Bucket(oldWordBuckets[1]) != nil ||
+					meta.Get(keyNextV2) != nil || meta.Get(keyNext) != nil {
 					return errors.New("the old index or a migration mark is left after migration")
 				}
 				return nil
@@ -400,6 +412,28 @@ func TestSearchListsAJobOnceForSeveralMatchingWords(t *testing.T) {
 		}
 		if got := ids(mustList(t, s, q)); !slices.Equal(got, want) {
 			t.Errorf("List(%+v) = %v, want %v", q, got, want)
+		}
+	}
+}
+
+func TestSplitWords(t *testing.T) {
+	long := strings.Repeat("é", 40) // 80 bytes: cut to 64 on a rune boundary
+	cases := []struct {
+		in   string
+		want []string
+	}{
+		{"kites over dunes", []string{"kites", "over", "dunes"}},
+		{"a red-fox, 2x (take 12)", []string{"a", "red", "fox", "2x", "take", "12"}},
+		{"café crème—naïve", []string{"café", "crème", "naïve"}},
+		{"东京tower at 夜", []string{"东", "京", "tower", "at", "夜"}},
+		{"  #!? ", nil},
+		{long + " end", []string{strings.Repeat("é", 32), "end"}},
+	}
+	for _, c := range cases {
+		var got []string
+		splitWords(c.in, func(w string) { got = append(got, w) })
+		if !slices.Equal(got, c.want) {
+			t.Errorf("splitWords(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }

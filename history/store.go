@@ -28,7 +28,7 @@ type Options struct {
 // DefaultTimeout is the lock wait used when Options.Timeout is zero.
 const DefaultTimeout = 5 * time.Second
 
-// Bucket and key names of the file layout (schema version 3).
+// Bucket and key names of the file layout (schema version 4).
 var (
 	bucketMeta        = []byte("meta")
 	bucketJobs        = []byte("jobs")            // id → job record (see codec.go)
@@ -37,13 +37,17 @@ var (
 	bucketModel       = []byte("by_model")        // model 0 pos → nil
 	bucketModelStatus = []byte("by_model_status") // model 0 status 0 pos → nil
 	bucketTask        = []byte("by_task")         // task id → id
-	bucketWords       = []byte("word_docs")       // word 0 doc → later docs' gaps (postings.go)
+	bucketWordBlocks  = []byte("word_blocks")     // word 0 doc → later docs' gaps (postings.go)
+	bucketWordTails   = []byte("word_tails")      // word → first doc, later docs' gaps
 	bucketDocs        = []byte("docs")            // doc → pos
 	bucketDocOf       = []byte("doc_of")          // id → doc
-	bucketWordsV2     = []byte("by_word")         // schema 2's word index, dropped by migrateWords
 
 	allBuckets = [][]byte{bucketMeta, bucketJobs, bucketCreated, bucketStatus, bucketModel, bucketModelStatus,
-		bucketTask, bucketWords, bucketDocs, bucketDocOf}
+		bucketTask, bucketWordBlocks, bucketWordTails, bucketDocs, bucketDocOf}
+
+	// The word indexes of schemas 2 (a key per word and job) and 3 (the
+	// blocks and tails in one bucket), dropped by migrateWords.
+	oldWordBuckets = [][]byte{[]byte("by_word"), []byte("word_docs")}
 
 	keySchema = []byte("schema")
 	keySeq    = []byte("seq")   // bumped by every write transaction

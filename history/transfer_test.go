@@ -446,11 +446,18 @@ func checkWordIndex(t *testing.T, s *Store) {
 		if n, m := docOf.Stats().KeyN, docs.Stats().KeyN; n != len(jobIDs(t, tx)) || m != n {
 			t.Errorf("%d ids with docs, %d docs, want one each per job", n, m)
 		}
-		return tx.Bucket(bucketWords).ForEach(func(k, v []byte) error {
-			end := bytes.IndexByte(k, sep)
-			first, _ := blockDoc(k, end+1)
-			for _, d := range decodeBlock(nil, first, v) {
-				got = append(got, string(k[:end+1])+idFromPosition(docs.Get(u64(d))))
+		err = tx.Bucket(bucketWordBlocks).ForEach(func(k, _ []byte) error {
+			if word := k[:bytes.IndexByte(k, sep)]; tx.Bucket(bucketWordTails).Get(word) == nil {
+				t.Errorf("%q has sealed blocks and no tail", word)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return tx.Bucket(bucketWordTails).ForEach(func(k, _ []byte) error {
+			for _, d := range wordDocs(t, wordIndexOf(tx), string(k)) {
+				got = append(got, string(k)+"\x00"+idFromPosition(docs.Get(u64(d))))
 			}
 			return nil
 		})

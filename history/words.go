@@ -39,26 +39,44 @@ func isSingleRuneWord(r rune) bool {
 // truncated to maxWordLen bytes (on a rune boundary).
 func splitWords(s string, fn func(string)) {
 	start := -1
-	flush := func(end int) {
-		if start >= 0 {
-			fn(truncWord(s[start:end]))
-			start = -1
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			// ASCII, most text: no rune decoding or Unicode tables.
+			if 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || 'A' <= c && c <= 'Z' {
+				if start < 0 {
+					start = i
+				}
+			} else if start >= 0 {
+				fn(truncWord(s[start:i]))
+				start = -1
+			}
+			i++
+			continue
 		}
-	}
-	for i, r := range s {
+		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case isSingleRuneWord(r):
-			flush(i)
-			fn(s[i : i+utf8.RuneLen(r)])
+			if start >= 0 {
+				fn(truncWord(s[start:i]))
+				start = -1
+			}
+			fn(s[i : i+size])
 		case isWordRune(r):
 			if start < 0 {
 				start = i
 			}
 		default:
-			flush(i)
+			if start >= 0 {
+				fn(truncWord(s[start:i]))
+				start = -1
+			}
 		}
+		i += size
 	}
-	flush(len(s))
+	if start >= 0 {
+		fn(truncWord(s[start:]))
+	}
 }
 
 func truncWord(w string) string {
@@ -79,29 +97,19 @@ func searchFields(j *Job) [3]string {
 
 // jobWords are the distinct words of a job's searched fields, sorted.
 func jobWords(j *Job) []string {
-	return withIDWords(textWords(j), j.ID)
-}
-
-// textWords are the distinct words of a job's prompt and task id, sorted:
-// the words that do not depend on the local id, which an import finds
-// before it knows the id a record gets.
-func textWords(j *Job) []string {
-	var ws []string
-	add := func(w string) { ws = append(ws, w) }
-	splitWords(strings.ToLower(j.Prompt), add)
-	splitWords(strings.ToLower(j.TaskID), add)
+	ws := rawWords(nil, j.Prompt, j.TaskID, j.ID)
 	slices.Sort(ws)
 	return slices.Clip(slices.Compact(ws))
 }
 
-// withIDWords adds the words of local id id to ws (sorted, distinct),
-// keeping them so; ws's array is not changed.
-func withIDWords(ws []string, id string) []string {
-	splitWords(strings.ToLower(id), func(w string) {
-		if i, found := slices.BinarySearch(ws, w); !found {
-			ws = slices.Insert(slices.Clip(ws), i, w)
-		}
-	})
+// rawWords appends the words of texts to ws, lower-cased, in order and
+// repeated as they come: an import groups them by word anyway
+// (planWords), which makes sorting each job's words wasted work.
+func rawWords(ws []string, texts ...string) []string {
+	add := func(w string) { ws = append(ws, w) }
+	for _, t := range texts {
+		splitWords(strings.ToLower(t), add)
+	}
 	return ws
 }
 
