@@ -85,7 +85,8 @@ func openTerminal(t testing.TB, env []string, w, h int, capture bool, args []str
 		t.Fatal(err)
 	}
 	// The session is made by the control client, which stays attached.
-	term.ctl = startControl(t, term.socket, "new-session", "-s", "app", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), run)
+	// Given as two words, the command runs directly, not through $SHELL.
+	term.ctl = startControl(t, term.socket, "new-session", "-s", "app", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), "/bin/sh", run)
 	t.Cleanup(term.close)
 	if capture {
 		term.raw = filepath.Join(term.dir, "raw")
