@@ -437,3 +437,54 @@ func TestSplitWords(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchPagesThroughTheIndex pages a search the word index answers,
+// older with After and back with Before, filters included: the pages put
+// together are the whole search, in order, each job once.
+func TestSearchPagesThroughTheIndex(t *testing.T) {
+	s := openTestStore(t)
+	var js []*Job
+	for i := range 40 {
+		prompt := fmt.Sprintf("harbour at dawn, take %d", i)
+		if i%3 == 0 {
+			prompt = fmt.Sprintf("a lantern festival, take %d", i)
+		}
+		js = append(js, job([]string{std, pro}[i%2], prompt, StatusFinished))
+	}
+	mustCreate(t, s, js...)
+	for _, q := range []Query{{Search: "lantern"}, {Search: "lantern fest", Model: pro}} {
+		all := ids(mustList(t, s, q))
+		if want := 14; q.Model == "" && len(all) != want {
+			t.Fatalf("search %q found %d jobs, want %d", q.Search, len(all), want)
+		}
+		var paged []string
+		var pages [][]Job
+		page := q
+		page.Limit = 3
+		for {
+			got := mustList(t, s, page)
+			if len(got) == 0 {
+				break
+			}
+			if len(paged) > len(all) {
+				t.Fatalf("%+v: paging does not end: %v", q, paged)
+			}
+			pages = append(pages, got)
+			paged = append(paged, ids(got)...)
+			c := got[len(got)-1].Cursor()
+			page.After = &c
+		}
+		if !slices.Equal(paged, all) {
+			t.Errorf("%+v: pages %v, want %v", q, paged, all)
+		}
+		// Back from the last page: Before its first job gives the page
+		// before it.
+		last := pages[len(pages)-1]
+		c := last[0].Cursor()
+		back := q
+		back.Limit, back.Before = 3, &c
+		if got, want := ids(mustList(t, s, back)), ids(pages[len(pages)-2]); !slices.Equal(got, want) {
+			t.Errorf("%+v: the page before the last is %v, want %v", q, got, want)
+		}
+	}
+}
