@@ -17,47 +17,7 @@ import (
 // blocks hold exactly the docs a plain set holds, none over the size cap,
 // each keyed by its first doc.
 func TestPostingsFollowTheirChanges(t *testing.T) {
-	batches := []struct {
-		name string
-		ops  func(r *rand.Rand, have []uint64) []docOp
-	}{
-		{"appends, many blocks", func(r *rand.Rand, have []uint64) []docOp {
-			var ops []docOp
-			next := uint64(1)
-			if len(have) > 0 {
-				next = have[len(have)-1] + 1
-			}
-			for range 3000 {
-				next += 1 + uint64(r.IntN(300))
-				ops = append(ops, docOp{doc: next})
-			}
-			return ops
-		}},
-		{"removes, first docs of blocks among them", func(r *rand.Rand, have []uint64) []docOp {
-			var ops []docOp
-			for i, d := range have {
-				if i%3 == 0 || r.IntN(4) == 0 {
-					ops = append(ops, docOp{doc: d, del: true})
-				}
-			}
-			return ops
-		}},
-		{"adds below and between, some twice, some then removed", func(r *rand.Rand, have []uint64) []docOp {
-			ops := []docOp{{doc: 0}}
-			for range 2000 {
-				d := uint64(r.IntN(1_000_000))
-				ops = append(ops, docOp{doc: d}, docOp{doc: d, del: r.IntN(3) == 0})
-			}
-			return ops
-		}},
-		{"removes every doc", func(_ *rand.Rand, have []uint64) []docOp {
-			var ops []docOp
-			for _, d := range have {
-				ops = append(ops, docOp{doc: d, del: true})
-			}
-			return ops
-		}},
-	}
+	batches := postingBatches()
 	db, err := bolt.Open(filepath.Join(t.TempDir(), "p.db"), 0o600, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -159,4 +119,52 @@ func appendBlockDocs(t *testing.T, word string, docs []uint64, first uint64, v [
 		t.Errorf("%q: block at %d holds %d bytes, over the cap", word, first, len(v))
 	}
 	return append(docs, block...)
+}
+
+// postingBatch is one step of TestPostingsFollowTheirChanges: the changes
+// it makes to a word that has the docs have.
+type postingBatch struct {
+	name string
+	ops  func(r *rand.Rand, have []uint64) []docOp
+}
+
+func postingBatches() []postingBatch {
+	return []postingBatch{
+		{"appends, many blocks", func(r *rand.Rand, have []uint64) []docOp {
+			var ops []docOp
+			next := uint64(1)
+			if len(have) > 0 {
+				next = have[len(have)-1] + 1
+			}
+			for range 3000 {
+				next += 1 + uint64(r.IntN(300))
+				ops = append(ops, docOp{doc: next})
+			}
+			return ops
+		}},
+		{"removes, first docs of blocks among them", func(r *rand.Rand, have []uint64) []docOp {
+			var ops []docOp
+			for i, d := range have {
+				if i%3 == 0 || r.IntN(4) == 0 {
+					ops = append(ops, docOp{doc: d, del: true})
+				}
+			}
+			return ops
+		}},
+		{"adds below and between, some twice, some then removed", func(r *rand.Rand, have []uint64) []docOp {
+			ops := []docOp{{doc: 0}}
+			for range 2000 {
+				d := uint64(r.IntN(1_000_000))
+				ops = append(ops, docOp{doc: d}, docOp{doc: d, del: r.IntN(3) == 0})
+			}
+			return ops
+		}},
+		{"removes every doc", func(_ *rand.Rand, have []uint64) []docOp {
+			var ops []docOp
+			for _, d := range have {
+				ops = append(ops, docOp{doc: d, del: true})
+			}
+			return ops
+		}},
+	}
 }

@@ -162,29 +162,14 @@ func TestOpenBuildsTheWordIndexOfAnOldFile(t *testing.T) {
 				}
 				mustCreate(t, s, group...)
 			}
-			db, err := bolt.Open(path, 0o600, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			err = db.Update(func(tx *bolt.Tx) error {
-				for _, b := range append([][]byte{bucketWordBlocks, bucketWordTails}, old.drop...) {
-					if err := tx.DeleteBucket(b); err != nil {
-						return err
-					}
-				}
-				return old.make(tx)
-			})
-			db.Close()
-			if err != nil {
-				t.Fatal(err)
-			}
+			makeOld(t, path, append([][]byte{bucketWordBlocks, bucketWordTails}, old.drop...), old.make)
 			s = openTestStoreAt(t, path, Options{})
 			checkSearches(t, s, "lantern", "festival 1", "2-3", "zzz")
 			if got := len(mustList(t, s, Query{Search: "festival"})); got != 12 {
 				t.Errorf("search after migration found %d jobs, want 12", got)
 			}
 			checkWordIndex(t, s)
-			err = s.view(func(tx *bolt.Tx) error {
+			err := s.view(func(tx *bolt.Tx) error {
 				meta := tx.Bucket(bucketMeta)
 				if v := readU64(meta.Get(keySchema)); v != SchemaVersion {
 					return fmt.Errorf("schema %d after migration, want %d", v, SchemaVersion)
@@ -486,5 +471,29 @@ func TestSearchPagesThroughTheIndex(t *testing.T) {
 		if got, want := ids(mustList(t, s, back)), ids(pages[len(pages)-2]); !slices.Equal(got, want) {
 			t.Errorf("%+v: the page before the last is %v, want %v", q, got, want)
 		}
+	}
+}
+
+// makeOld turns the file at path into one of an older schema: without
+// the buckets drop, then changed by make.
+func makeOld(t *testing.T, path string, drop [][]byte, make func(tx *bolt.Tx) error) {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, b := range drop {
+			if err := tx.DeleteBucket(b); err != nil {
+				return err
+			}
+		}
+		return make(tx)
+	})
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 }
