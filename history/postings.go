@@ -30,7 +30,8 @@ import (
 // and doc_of (id → doc, to find a job's postings when it changes or goes)
 // complete the index.
 
-// maxBlockBytes caps a block's encoded gaps; a full block is cut in two.
+// maxBlockBytes caps a block's encoded gaps: a full tail is sealed, and a
+// sealed block that grows past it is cut.
 const maxBlockBytes = 1024
 
 // docOp adds doc to a word's postings, or removes it.
