@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/binary"
+	"fmt"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -166,5 +167,64 @@ func postingBatches() []postingBatch {
 			}
 			return ops
 		}},
+	}
+}
+
+// TestSealedBlocksFollowDeletes stores enough jobs with one word to seal
+// several of its blocks, then deletes from the middle, the whole tail and
+// finally every job, searching after each step: the index stays exact,
+// an emptied tail takes back the last sealed block, and nothing is left.
+func TestSealedBlocksFollowDeletes(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	var js []*Job
+	for i := range 3000 {
+		js = append(js, job(std, fmt.Sprintf("lantern %d", i%7), StatusFinished))
+	}
+	mustCreate(t, s, js...)
+	blocks := func() int {
+		n := 0
+		err := s.view(func(tx *bolt.Tx) error {
+			n = tx.Bucket(bucketWordBlocks).Stats().KeyN
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := blocks(); n < 2 {
+		t.Fatalf("%d sealed blocks after 3,000 jobs with one word, want several", n)
+	}
+	idsOf := func(js []*Job) []string {
+		var out []string
+		for _, j := range js {
+			out = append(out, j.ID)
+		}
+		return out
+	}
+	steps := []struct {
+		name string
+		del  []*Job
+	}{
+		{"every third of the oldest thousand", func() []*Job {
+			var out []*Job
+			for i := 0; i < 1000; i += 3 {
+				out = append(out, js[i])
+			}
+			return out
+		}()},
+		{"the newest thousand: the whole tail and more", js[2000:]},
+		{"the rest", js},
+	}
+	for _, st := range steps {
+		if _, err := s.Delete(idsOf(st.del)...); err != nil {
+			t.Fatal(err)
+		}
+		checkWordIndex(t, s)
+		checkSearches(t, s, "lantern", "lantern 3", "6")
+	}
+	if n := blocks(); n != 0 {
+		t.Errorf("%d sealed blocks left with no jobs", n)
 	}
 }
