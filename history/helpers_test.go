@@ -230,3 +230,7 @@ func writeJobLines(tb testing.TB, w io.Writer, n int) {
 		tb.Fatal(err)
 	}
 }
+
+// testChunk is the import chunk of the tests that cross chunk boundaries:
+// small, so that they do so with few records.
+const testChunk = 64

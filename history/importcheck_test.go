@@ -104,10 +104,11 @@ func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
 
 func TestImportOfAPipeReadsItOnce(t *testing.T) {
 	t.Parallel()
-	const n = importChunk + 10
+	const n = testChunk + 10
 	var sb strings.Builder
 	writeJobLines(t, &sb, n)
 	s := openTestStore(t)
+	s.chunks.lines = testChunk
 	res, err := s.Import(onlyReader{strings.NewReader(sb.String())})
 	if err != nil || res.Added != n {
 		t.Fatalf("Import = %+v, %v; want %d added", res, err, n)

@@ -143,13 +143,13 @@ var errStopped = errors.New("import stopped")
 
 // pipeChunks is eachChunk (for writing) with the reading and preparing of
 // the next chunk done on another goroutine while fn writes this one.
-func pipeChunks(r io.Reader, check func(*Job) error, batchWords int, fn func(*batch) error) error {
+func pipeChunks(r io.Reader, check func(*Job) error, ck chunking, fn func(*batch) error) error {
 	ready := make(chan *batch) // one chunk written, one ready: memory stays bounded
 	stop := make(chan struct{})
 	var readErr error
 	go func() {
 		defer close(ready)
-		readErr = eachChunk(r, check, batchWords, func(b *batch) error {
+		readErr = eachChunk(r, check, ck, func(b *batch) error {
 			select {
 			case ready <- b:
 				return nil

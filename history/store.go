@@ -72,8 +72,9 @@ type Store struct {
 	closed atomic.Bool
 	// stamp is the last Stamp read, kept while the file is unchanged.
 	stamp stampCache
-	// importWords, when set, replaces importBatchWords (for tests).
-	importWords int
+	// chunks, when set, replaces importChunk and importBatchWords (for
+	// tests).
+	chunks chunking
 }
 
 // DefaultPath returns where the history file lives: $SORATUI_DB if set,

@@ -65,6 +65,23 @@ const (
 	importBatchWords = 1_000_000
 )
 
+// chunking is how an import cuts its input: lines a chunk (at most
+// importChunkBytes) and, when writing, word index changes a transaction.
+// A Store's zero chunking means the constants above; tests set smaller.
+type chunking struct {
+	lines int
+	words int // 0: the checking pass, which writes nothing
+}
+
+// forWrite is the chunking of the writing pass.
+func (c chunking) forWrite() chunking {
+	c.words = importBatchWords
+	if c.lines == 0 {
+		c.lines = importChunk
+	}
+	return c
+}
+
 // Import merges JSON Lines of jobs (as written by Export) into the store;
 // see ImportChecked.
 func (s *Store) Import(r io.Reader) (ImportResult, error) {
@@ -95,7 +112,11 @@ func (s *Store) ImportChecked(r io.Reader, check func(*Job) error) (ImportResult
 		return ImportResult{}, err
 	}
 	defer src.close()
-	if err := eachChunk(src.first(), check, 0, func(*batch) error { return nil }); err != nil {
+	ck := chunking{lines: s.chunks.lines}
+	if ck.lines == 0 {
+		ck.lines = importChunk
+	}
+	if err := eachChunk(src.first(), check, ck, func(*batch) error { return nil }); err != nil {
 		return ImportResult{}, err
 	}
 	again, err := src.again()
@@ -103,11 +124,11 @@ func (s *Store) ImportChecked(r io.Reader, check func(*Job) error) (ImportResult
 		return ImportResult{}, err
 	}
 	var res ImportResult
-	batchWords := s.importWords
-	if batchWords == 0 {
-		batchWords = importBatchWords
+	ck = ck.forWrite()
+	if s.chunks.words > 0 {
+		ck.words = s.chunks.words
 	}
-	err = pipeChunks(again, check, batchWords, func(b *batch) error {
+	err = pipeChunks(again, check, ck, func(b *batch) error {
 		var got ImportResult
 		err := s.update(func(tx *writeTx) error {
 			got = ImportResult{}
@@ -132,12 +153,12 @@ func (s *Store) ImportChecked(r io.Reader, check func(*Job) error) (ImportResult
 	return res, err
 }
 
-// eachChunk reads r's lines in chunks, decodes and checks each chunk (over
-// the CPUs; for writing, batchWords > 0, also preparing its writing, see
-// prepareWrite, in batches of at most batchWords words) and hands it to
-// fn; it stops at the first bad line with a *LineError.
-func eachChunk(r io.Reader, check func(*Job) error, batchWords int, fn func(*batch) error) error {
-	forWrite := batchWords > 0
+// eachChunk reads r's lines in chunks of ck.lines, decodes and checks each
+// chunk (over the CPUs; for writing, ck.words > 0, also preparing its
+// writing, see prepareWrite, in batches of at most ck.words words) and
+// hands it to fn; it stops at the first bad line with a *LineError.
+func eachChunk(r io.Reader, check func(*Job) error, ck chunking, fn func(*batch) error) error {
+	forWrite := ck.words > 0
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), MaxImportLine)
 	var lines [][]byte
@@ -149,7 +170,7 @@ func eachChunk(r io.Reader, check func(*Job) error, batchWords int, fn func(*bat
 		}
 		parts := [][]*importRecord{recs}
 		if forWrite {
-			parts = splitByWords(recs, batchWords)
+			parts = splitByWords(recs, ck.words)
 		}
 		for _, part := range parts {
 			b := &batch{recs: part, before: done}
@@ -172,7 +193,7 @@ func eachChunk(r io.Reader, check func(*Job) error, batchWords int, fn func(*bat
 		}
 		lines = append(lines, bytes.Clone(line))
 		size += len(line)
-		if len(lines) == importChunk || size >= importChunkBytes {
+		if len(lines) == ck.lines || size >= importChunkBytes {
 			if err := flush(); err != nil {
 				return err
 			}

@@ -347,10 +347,11 @@ func TestImportRejectsBadLinesAndWritesNothing(t *testing.T) {
 
 func TestImportLargeFileInBatches(t *testing.T) {
 	t.Parallel()
-	const n = 2*importChunk + 17
+	const n = 2*testChunk + 17
 	var buf bytes.Buffer
 	writeJobLines(t, &buf, n)
 	s := openTestStore(t)
+	s.chunks.lines = testChunk
 	before, _ := s.Stamp()
 	res, err := s.Import(&buf)
 	if err != nil || res != (ImportResult{Added: n}) {
@@ -372,7 +373,7 @@ func TestImportLargeFileInBatches(t *testing.T) {
 // scan finds.
 func TestImportKeepsTheWordIndexAcrossChunks(t *testing.T) {
 	t.Parallel()
-	const n = importChunk + 10
+	const n = testChunk + 10
 	var first, second bytes.Buffer
 	writeJobLines(t, &first, n)
 	for i, line := range strings.Split(strings.TrimSpace(first.String()), "\n") {
@@ -389,6 +390,7 @@ func TestImportKeepsTheWordIndexAcrossChunks(t *testing.T) {
 		second.Write(append(b, '\n'))
 	}
 	s := openTestStore(t)
+	s.chunks.lines = testChunk
 	for _, in := range []*bytes.Buffer{&first, &second} {
 		if _, err := s.Import(in); err != nil {
 			t.Fatal(err)
@@ -398,18 +400,21 @@ func TestImportKeepsTheWordIndexAcrossChunks(t *testing.T) {
 		t.Errorf("%d jobs stored, want %d", st.Count, n+n/2)
 	}
 	checkWordIndex(t, s)
-	checkSearches(t, s, "4100", "prompt 4100", "prompt 4101", "v4101", "renamed v4100", "new-task-4100", "task-0004101")
+	even, odd := n-4, n-3 // in the second chunk; even ones lost their ids
+	checkSearches(t, s, fmt.Sprint(even), fmt.Sprintf("prompt %d", even), fmt.Sprintf("prompt %d", odd),
+		fmt.Sprintf("v%d", odd), fmt.Sprintf("renamed v%d", even), fmt.Sprintf("new-task-%d", even),
+		fmt.Sprintf("task-%07d", odd))
 }
 
 func TestPipeChunksStopsReadingWhenAWriteFails(t *testing.T) {
 	t.Parallel()
 	var in bytes.Buffer
-	writeJobLines(t, &in, 5*importChunk)
+	writeJobLines(t, &in, 5*testChunk)
 	boom := errors.New("disk full")
 	calls := 0
-	err := pipeChunks(&in, nil, importBatchWords, func(b *batch) error {
+	err := pipeChunks(&in, nil, chunking{lines: testChunk}.forWrite(), func(b *batch) error {
 		calls++
-		if b.before != (calls-1)*importChunk || len(b.recs) != importChunk || len(b.words.words) == 0 {
+		if b.before != (calls-1)*testChunk || len(b.recs) != testChunk || len(b.words.words) == 0 {
 			t.Errorf("chunk %d: %d records after %d, %d words", calls, len(b.recs), b.before, len(b.words.words))
 		}
 		if calls == 2 {
@@ -512,7 +517,7 @@ func TestImportSplitsChunksOfManyWords(t *testing.T) {
 		in.Write(append(b, '\n'))
 	}
 	s := openTestStore(t)
-	s.importWords = batchWords
+	s.chunks.words = batchWords
 	before, _ := s.Stamp()
 	if res, err := s.Import(&in); err != nil || res.Added != n {
 		t.Fatalf("Import = %+v, %v", res, err)
