@@ -127,9 +127,7 @@ func (cw chunkWords) apply(tx *writeTx, recs []*importRecord) error {
 		if len(ops) == 0 {
 			continue
 		}
-		if !slices.IsSortedFunc(ops, func(a, b docOp) int { return cmp.Compare(a.doc, b.doc) }) {
-			slices.SortFunc(ops, func(a, b docOp) int { return cmp.Compare(a.doc, b.doc) })
-		}
+		sortOps(ops)
 		if err := ix.apply(w, ops); err != nil {
 			return err
 		}

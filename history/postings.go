@@ -40,6 +40,15 @@ type docOp struct {
 	del bool
 }
 
+// sortOps puts ops in doc order, keeping the order of ops on one doc (the
+// last wins); they mostly come sorted already.
+func sortOps(ops []docOp) {
+	byDoc := func(a, b docOp) int { return cmp.Compare(a.doc, b.doc) }
+	if !slices.IsSortedFunc(ops, byDoc) {
+		slices.SortStableFunc(ops, byDoc)
+	}
+}
+
 // blockKey is the key of word's block that starts at doc.
 func blockKey(dst []byte, word string, doc uint64) []byte {
 	dst = append(append(dst[:0], word...), sep)
@@ -111,16 +120,11 @@ func applySealed(b *bolt.Bucket, word string, ops []docOp) error {
 		if n == 0 {
 			return fmt.Errorf("word index: the blocks of %q are out of order", word)
 		}
-		var err error
-		if old == nil {
-			err = writeBlocks(b, word, nil, applyDocOps(nil, ops[:n]))
-		} else if last, ok := appendsAfter(first, v, ops[:n]); ok {
-			err = appendBlock(b, word, old, v, last, ops[:n])
-		} else {
-			docs = applyDocOps(decodeBlock(docs[:0], first, v), ops[:n])
-			err = writeBlocks(b, word, old, docs)
+		docs = docs[:0]
+		if old != nil {
+			docs = decodeBlock(docs, first, v)
 		}
-		if err != nil {
+		if err := writeBlocks(b, word, old, applyDocOps(docs, ops[:n])); err != nil {
 			return err
 		}
 		ops = ops[n:]
@@ -129,8 +133,8 @@ func applySealed(b *bolt.Bucket, word string, ops []docOp) error {
 }
 
 // appendsAfter reports whether ops only add docs after the last one of the
-// block (first, v), in order: the usual change, which needs no decoding
-// (see appendBlock). last is the block's last doc.
+// block (first, v), in order: the usual change to a tail, which needs no
+// decoding (see appendTail). last is the block's last doc.
 func appendsAfter(first uint64, v []byte, ops []docOp) (last uint64, ok bool) {
 	last = first
 	for len(v) > 0 {
@@ -149,26 +153,6 @@ func appendsAfter(first uint64, v []byte, ops []docOp) (last uint64, ok bool) {
 		prev = op.doc
 	}
 	return last, true
-}
-
-// appendBlock adds the docs of ops (see appendsAfter) to the end of the
-// block with key old and value v, starting new blocks as it fills.
-func appendBlock(b *bolt.Bucket, word string, old, v []byte, last uint64, ops []docOp) error {
-	key := old
-	val := make([]byte, len(v), len(v)+4*len(ops))
-	copy(val, v)
-	for _, op := range ops {
-		if len(val) >= maxBlockBytes {
-			if err := b.Put(key, val); err != nil {
-				return err
-			}
-			key, val = blockKey(nil, word, op.doc), make([]byte, 0, 4*len(ops))
-		} else {
-			val = binary.AppendUvarint(val, op.doc-last)
-		}
-		last = op.doc
-	}
-	return b.Put(key, val)
 }
 
 // seekAtOrBefore moves c to the last key at or before key, returning nil
@@ -329,26 +313,24 @@ func (ix wordIndex) unseal(word string) error {
 // prefix, sorted and distinct, or ok false when they are more than limit.
 func (ix wordIndex) prefixDocs(prefix []byte, limit int) (docs []uint64, ok bool) {
 	n := 0
+	add := func(first uint64, gaps []byte) bool {
+		if n += 1 + blockLen(gaps); n > limit {
+			return false
+		}
+		docs = decodeBlock(docs, first, gaps)
+		return true
+	}
 	c := ix.blocks.Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		first, isBlock := blockDoc(k, bytes.IndexByte(k, sep)+1)
-		if !isBlock {
-			continue
-		}
-		if n += 1 + blockLen(v); n > limit {
+		if first, isBlock := blockDoc(k, bytes.IndexByte(k, sep)+1); isBlock && !add(first, v) {
 			return nil, false
 		}
-		docs = decodeBlock(docs, first, v)
 	}
 	c = ix.tails.Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		if len(v) < 8 {
-			continue
-		}
-		if n += 1 + blockLen(v[8:]); n > limit {
+		if len(v) >= 8 && !add(binary.BigEndian.Uint64(v), v[8:]) {
 			return nil, false
 		}
-		docs = decodeBlock(docs, binary.BigEndian.Uint64(v), v[8:])
 	}
 	slices.Sort(docs)
 	return slices.Compact(docs), true

@@ -2,7 +2,6 @@ package history
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/binary"
 	"fmt"
 	"slices"
@@ -99,12 +98,9 @@ func (tx *writeTx) applyWords() error {
 	}
 	slices.Sort(words)
 	ix := wordIndexOf(tx)
-	byDoc := func(a, b docOp) int { return cmp.Compare(a.doc, b.doc) }
 	for _, w := range words {
 		ops := tx.words[w]
-		if !slices.IsSortedFunc(ops, byDoc) {
-			slices.SortStableFunc(ops, byDoc)
-		}
+		sortOps(ops)
 		if err := ix.apply(w, ops); err != nil {
 			return err
 		}
