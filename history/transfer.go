@@ -67,19 +67,22 @@ const (
 
 // chunking is how an import cuts its input: lines a chunk (at most
 // importChunkBytes) and, when writing, word index changes a transaction.
-// A Store's zero chunking means the constants above; tests set smaller.
 type chunking struct {
 	lines int
 	words int // 0: the checking pass, which writes nothing
 }
 
-// forWrite is the chunking of the writing pass.
-func (c chunking) forWrite() chunking {
-	c.words = importBatchWords
-	if c.lines == 0 {
-		c.lines = importChunk
+// importChunking is the chunking of s's imports: the constants above,
+// unless a test set s.chunks smaller.
+func (s *Store) importChunking() chunking {
+	ck := chunking{lines: importChunk, words: importBatchWords}
+	if s.chunks.lines > 0 {
+		ck.lines = s.chunks.lines
 	}
-	return c
+	if s.chunks.words > 0 {
+		ck.words = s.chunks.words
+	}
+	return ck
 }
 
 // Import merges JSON Lines of jobs (as written by Export) into the store;
@@ -112,11 +115,8 @@ func (s *Store) ImportChecked(r io.Reader, check func(*Job) error) (ImportResult
 		return ImportResult{}, err
 	}
 	defer src.close()
-	ck := chunking{lines: s.chunks.lines}
-	if ck.lines == 0 {
-		ck.lines = importChunk
-	}
-	if err := eachChunk(src.first(), check, ck, func(*batch) error { return nil }); err != nil {
+	ck := s.importChunking()
+	if err := eachChunk(src.first(), check, chunking{lines: ck.lines}, func(*batch) error { return nil }); err != nil {
 		return ImportResult{}, err
 	}
 	again, err := src.again()
@@ -124,10 +124,6 @@ func (s *Store) ImportChecked(r io.Reader, check func(*Job) error) (ImportResult
 		return ImportResult{}, err
 	}
 	var res ImportResult
-	ck = ck.forWrite()
-	if s.chunks.words > 0 {
-		ck.words = s.chunks.words
-	}
 	err = pipeChunks(again, check, ck, func(b *batch) error {
 		var got ImportResult
 		err := s.update(func(tx *writeTx) error {

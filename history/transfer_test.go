@@ -412,7 +412,7 @@ func TestPipeChunksStopsReadingWhenAWriteFails(t *testing.T) {
 	writeJobLines(t, &in, 5*testChunk)
 	boom := errors.New("disk full")
 	calls := 0
-	err := pipeChunks(&in, nil, chunking{lines: testChunk}.forWrite(), func(b *batch) error {
+	err := pipeChunks(&in, nil, chunking{lines: testChunk, words: importBatchWords}, func(b *batch) error {
 		calls++
 		if b.before != (calls-1)*testChunk || len(b.recs) != testChunk || len(b.words.words) == 0 {
 			t.Errorf("chunk %d: %d records after %d, %d words", calls, len(b.recs), b.before, len(b.words.words))

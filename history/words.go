@@ -96,8 +96,11 @@ func searchFields(j *Job) [3]string {
 }
 
 // jobWords are the distinct words of a job's searched fields, sorted.
-func jobWords(j *Job) []string {
-	ws := rawWords(nil, j.Prompt, j.TaskID, j.ID)
+func jobWords(j *Job) []string { return distinctWords(j.Prompt, j.TaskID, j.ID) }
+
+// distinctWords are the distinct words of texts, lower-cased, sorted.
+func distinctWords(texts ...string) []string {
+	ws := rawWords(nil, texts...)
 	slices.Sort(ws)
 	return slices.Clip(slices.Compact(ws))
 }
@@ -114,12 +117,7 @@ func rawWords(ws []string, texts ...string) []string {
 }
 
 // queryWords are the distinct words of a lower-case search text.
-func queryWords(lower string) []string {
-	var ws []string
-	splitWords(lower, func(w string) { ws = append(ws, w) })
-	slices.Sort(ws)
-	return slices.Compact(ws)
-}
+func queryWords(lower string) []string { return distinctWords(lower) }
 
 // matches reports whether the job's prompt, id or task id contains the
 // lower-case search text at the start of a word (see the rule above).
