@@ -196,13 +196,6 @@ func TestSealedBlocksFollowDeletes(t *testing.T) {
 	if n := blocks(); n < 2 {
 		t.Fatalf("%d sealed blocks after 3,000 jobs with one word, want several", n)
 	}
-	idsOf := func(js []*Job) []string {
-		var out []string
-		for _, j := range js {
-			out = append(out, j.ID)
-		}
-		return out
-	}
 	steps := []struct {
 		name string
 		del  []*Job
@@ -218,7 +211,7 @@ func TestSealedBlocksFollowDeletes(t *testing.T) {
 		{"the rest", js},
 	}
 	for _, st := range steps {
-		if _, err := s.Delete(idsOf(st.del)...); err != nil {
+		if _, err := s.Delete(ptrIDs(st.del)...); err != nil {
 			t.Fatal(err)
 		}
 		checkWordIndex(t, s)
