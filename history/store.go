@@ -57,9 +57,10 @@ var (
 // fillPercent is how full bbolt fills a page it splits (its default is 0.5).
 const fillPercent = 0.9
 
-// Store is the history file. It holds no open file between calls: every
-// method opens the bbolt file, runs one transaction and closes it again,
-// so several soratui processes can share the file. A Store is safe for
+// Store is the history file. It holds no lock between calls: every method
+// locks the file for one transaction and lets go again, so several soratui
+// processes can share the file. Between reads it keeps the file open and
+// mapped (see mappedReader), until Close. A Store is safe for
 // concurrent use by several goroutines.
 type Store struct {
 	path    string
@@ -72,6 +73,8 @@ type Store struct {
 	closed atomic.Bool
 	// stamp is the last Stamp read, kept while the file is unchanged.
 	stamp stampCache
+	// reader keeps the file mapped between reads.
+	reader mappedReader
 	// chunks, when set, replaces importChunk and importBatchWords (for
 	// tests).
 	chunks chunking
@@ -244,37 +247,52 @@ func createPrivate(path string) (int64, error) {
 // Path returns the history file's path.
 func (s *Store) Path() string { return s.path }
 
-// Close marks the Store closed; later calls fail with an error wrapping
-// os.ErrClosed. There is no open file to release.
+// Close marks the Store closed and lets go of the file's map; later calls
+// fail with an error wrapping os.ErrClosed.
 func (s *Store) Close() error {
 	s.closed.Store(true)
-	return nil
+	return s.reader.close()
 }
 
-// openDB opens the bbolt file for one transaction, turning a lock timeout
-// into a *LockError.
-func (s *Store) openDB(readOnly bool) (*bolt.DB, error) {
+// openDB opens the bbolt file for one transaction (through openFile when
+// set), turning a lock timeout into a *LockError.
+func (s *Store) openDB(readOnly bool, openFile func(string, int, os.FileMode) (*os.File, error)) (*bolt.DB, error) {
+	var db *bolt.DB
+	err := s.retryLock(func() (bool, error) {
+		// One attempt per Open (a timeout of 1 ns), retried every
+		// lockPoll: bbolt's own retry sleeps 50 ms, longer than a reader
+		// lets go of the file between chunks (see chunkGap).
+		var err error
+		db, err = bolt.Open(s.path, 0o600, &bolt.Options{Timeout: time.Nanosecond, ReadOnly: readOnly, OpenFile: openFile})
+		if errors.Is(err, berrors.ErrTimeout) {
+			return false, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("opening history file %s: %w", s.path, err)
+		}
+		return true, nil
+	})
+	return db, err
+}
+
+// retryLock calls try, which reports whether it got the file's lock, every
+// lockPoll until it does or fails, or until the Store's timeout, which
+// fails with a *LockError naming the holder.
+func (s *Store) retryLock(try func() (bool, error)) error {
 	if s.closed.Load() {
-		return nil, fmt.Errorf("history file %s: %w", s.path, os.ErrClosed)
+		return fmt.Errorf("history file %s: %w", s.path, os.ErrClosed)
 	}
 	deadline := time.Now().Add(s.timeout)
 	for {
-		// One attempt per Open (a timeout of 1 ns), retried here every
-		// lockPoll: bbolt's own retry sleeps 50 ms, longer than a reader
-		// lets go of the file between chunks (see chunkGap).
-		db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: time.Nanosecond, ReadOnly: readOnly})
-		if errors.Is(err, berrors.ErrTimeout) {
-			if time.Now().After(deadline) {
-				pid := lockHolder(s.path)
-				return nil, &LockError{Path: s.path, PID: pid, Name: processName(pid)}
-			}
-			time.Sleep(lockPoll)
-			continue
+		got, err := try()
+		if got || err != nil {
+			return err
 		}
-		if err != nil {
-			return nil, fmt.Errorf("opening history file %s: %w", s.path, err)
+		if time.Now().After(deadline) {
+			pid := lockHolder(s.path)
+			return &LockError{Path: s.path, PID: pid, Name: processName(pid)}
 		}
-		return db, nil
+		time.Sleep(lockPoll)
 	}
 }
 
@@ -282,18 +300,25 @@ func (s *Store) openDB(readOnly bool) (*bolt.DB, error) {
 // process holds.
 const lockPoll = 2 * time.Millisecond
 
-// view runs fn in a read-only transaction under a shared lock.
+// view runs fn in a read-only transaction under a shared lock, on the
+// file's kept map (see mappedReader).
 func (s *Store) view(fn func(*bolt.Tx) error) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.withDB(true, func(db *bolt.DB) error { return db.View(fn) })
+	db, err := s.reader.acquire(s)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	err = db.View(fn)
+	s.reader.release(time.Since(start) > keepMapped)
+	return err
 }
 
-// withDB opens the file (shared lock when readOnly), runs fn on it and
-// closes it, reporting a failed close only when fn succeeded; the caller
-// holds s.mu.
-func (s *Store) withDB(readOnly bool, fn func(*bolt.DB) error) (err error) {
-	db, err := s.openDB(readOnly)
+// withDB opens the file for writing, runs fn on it and closes it,
+// reporting a failed close only when fn succeeded; the caller holds s.mu.
+func (s *Store) withDB(fn func(*bolt.DB) error) (err error) {
+	db, err := s.openDB(false, nil)
 	if err != nil {
 		return err
 	}
@@ -324,7 +349,7 @@ type writeTx struct {
 func (s *Store) update(fn func(*writeTx) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.withDB(false, func(db *bolt.DB) error {
+	return s.withDB(func(db *bolt.DB) error {
 		return db.Update(func(tx *bolt.Tx) error { return runWrite(tx, fn) })
 	})
 }

@@ -1,0 +1,182 @@
+package history
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Reads keep the file mapped while nothing changes it, and see every change
+// another writer makes between them, whether it rewrites pages in place,
+// grows the file or replaces it.
+func TestKeptMapSeesOtherWriters(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(t *testing.T, path string, other *Store, j *Job)
+		remap  bool // the change must make the reader map the file afresh
+		want   int  // jobs listed afterwards
+	}{
+		{"update in place", func(t *testing.T, _ string, other *Store, j *Job) {
+			if _, err := other.Update(j.ID, func(j *Job) error { j.Prompt = "changed elsewhere"; return nil }); err != nil {
+				t.Fatal(err)
+			}
+		}, false, 1},
+		{"file grows", func(t *testing.T, _ string, other *Store, _ *Job) {
+			var buf bytes.Buffer
+			writeJobLines(t, &buf, 1000)
+			if _, err := other.Import(&buf); err != nil {
+				t.Fatal(err)
+			}
+		}, true, 1001},
+		{"file replaced", func(t *testing.T, path string, _ *Store, _ *Job) {
+			fresh := filepath.Join(t.TempDir(), "new.db")
+			mustCreate(t, openTestStoreAt(t, fresh, Options{}), job("m", "one", StatusRunning), job("m", "two", StatusRunning))
+			if err := os.Rename(fresh, path); err != nil {
+				t.Fatal(err)
+			}
+		}, true, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "history.db")
+			s := openTestStoreAt(t, path, Options{})
+			j := mustCreate(t, s, &Job{Prompt: "original"})[0]
+			mustList(t, s, Query{})
+			mapped := s.reader.db
+			if mustList(t, s, Query{}); mapped == nil || s.reader.db != mapped {
+				t.Fatal("a second read of an unchanged file mapped it again")
+			}
+
+			tt.change(t, path, openTestStoreAt(t, path, Options{}), j)
+			js := mustList(t, s, Query{})
+			if len(js) != tt.want {
+				t.Fatalf("listed %d jobs after the change, want %d", len(js), tt.want)
+			}
+			if remapped := s.reader.db != mapped; tt.remap && !remapped {
+				t.Error("the reader kept its old map of a changed file")
+			}
+			if tt.name == "update in place" {
+				if got, err := s.Get(j.ID); err != nil || got.Prompt != "changed elsewhere" {
+					t.Errorf("Get = %q, %v; want the other writer's prompt", got.Prompt, err)
+				}
+			}
+		})
+	}
+}
+
+// Between reads the kept map holds no lock: a writer that waits at most
+// 10 ms gets in.
+func TestKeptMapLetsOthersWrite(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "history.db")
+	s := openTestStoreAt(t, path, Options{})
+	mustCreate(t, s, job("m", "first", StatusRunning))
+	mustList(t, s, Query{Search: "first"})
+	if s.reader.db == nil {
+		t.Fatal("the read left no map to keep")
+	}
+	hurried := openTestStoreAt(t, path, Options{Timeout: 10 * time.Millisecond})
+	for range 20 {
+		mustList(t, s, Query{})
+		if err := hurried.Create(job("m", "second", StatusRunning)); err != nil {
+			t.Fatalf("write after a read of the kept map: %v", err)
+		}
+	}
+}
+
+// A long read (a scan) lets go of the map, so its pages leave the
+// process's resident memory; Close lets go of the file.
+func TestMapLetGoAfterLongReadAndClose(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("counts open files in /proc/self/fd")
+	}
+	path := filepath.Join(t.TempDir(), "history.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	mustList(t, s, Query{})
+	if n := openFiles(t, path); n != 1 {
+		t.Fatalf("%d open files of the history after a read, want the kept one", n)
+	}
+	long := func() {
+		if err := s.view(func(*bolt.Tx) error { time.Sleep(keepMapped + time.Millisecond); return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	long()
+	if n := openFiles(t, path); n != 0 || s.reader.db != nil {
+		t.Fatalf("%d open files of the history after a long read, want 0", n)
+	}
+	mustList(t, s, Query{})
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := openFiles(t, path); n != 0 {
+		t.Fatalf("%d open files of the history after Close, want 0", n)
+	}
+}
+
+// openFiles counts this process's descriptors open on path.
+func openFiles(t *testing.T, path string) int {
+	t.Helper()
+	want, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, fd := range fds {
+		if info, err := os.Stat(filepath.Join("/proc/self/fd", fd.Name())); err == nil && os.SameFile(info, want) {
+			n++
+		}
+	}
+	return n
+}
+
+// Reads from many goroutines share the kept map while another store
+// writes and grows the file; each read sees at least what the one before
+// it saw (run with -race).
+func TestKeptMapConcurrentReadsAndWrites(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "history.db")
+	s := openTestStoreAt(t, path, Options{})
+	other := openTestStoreAt(t, path, Options{})
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			seen := 0
+			for range 50 {
+				js, err := s.List(Query{})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if len(js) < seen {
+					t.Errorf("a read saw %d jobs after one saw %d", len(js), seen)
+				}
+				seen = len(js)
+			}
+		})
+	}
+	var buf bytes.Buffer
+	writeJobLines(t, &buf, 2000)
+	lines := bytes.SplitAfter(buf.Bytes(), []byte("\n"))
+	for i := 0; i < 2000; i += 200 {
+		if _, err := other.Import(bytes.NewReader(bytes.Join(lines[i:i+200], nil))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wg.Wait()
+	if js := mustList(t, s, Query{}); len(js) != 2000 {
+		t.Errorf("listed %d jobs at the end, want 2000", len(js))
+	}
+}
