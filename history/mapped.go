@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"sync"
-	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -28,18 +27,11 @@ type mappedReader struct {
 
 // fileIdent tells whether the path still names the file mapped, unchanged
 // in size (bbolt never shrinks a file, and grows it before writing past
-// its end).
+// its end). Where identOf cannot tell (not on Unix), every read maps the
+// file afresh.
 type fileIdent struct {
 	dev, ino uint64
 	size     int64
-}
-
-func identOf(info os.FileInfo) (fileIdent, bool) {
-	st, ok := info.Sys().(*syscall.Stat_t)
-	if !ok {
-		return fileIdent{}, false
-	}
-	return fileIdent{dev: uint64(st.Dev), ino: st.Ino, size: info.Size()}, true
 }
 
 // keepMapped is how long a read may take and still leave the map in place:
@@ -92,14 +84,7 @@ func (r *mappedReader) acquire(s *Store) (*bolt.DB, error) {
 // and reports whether the path still names that file at the size mapped;
 // if not, the lock is let go again.
 func (r *mappedReader) relock(s *Store) (bool, error) {
-	fd := int(r.file.Fd())
-	err := s.retryLock(func() (bool, error) {
-		err := syscall.Flock(fd, syscall.LOCK_SH|syscall.LOCK_NB)
-		if err == syscall.EWOULDBLOCK {
-			return false, nil
-		}
-		return err == nil, err
-	})
+	err := s.retryLock(func() (bool, error) { return tryLockShared(r.file) })
 	if err != nil {
 		return false, err
 	}
@@ -109,7 +94,7 @@ func (r *mappedReader) relock(s *Store) (bool, error) {
 			return true, nil
 		}
 	}
-	syscall.Flock(fd, syscall.LOCK_UN)
+	unlockFile(r.file)
 	return false, nil
 }
 
@@ -126,7 +111,7 @@ func (r *mappedReader) release(long bool) {
 		r.closeLocked()
 		return
 	}
-	syscall.Flock(int(r.file.Fd()), syscall.LOCK_UN)
+	unlockFile(r.file)
 }
 
 // close unmaps the file; reads still in progress keep it until they end.
