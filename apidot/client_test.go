@@ -45,6 +45,7 @@ func standard(prompt string) apidot.Request {
 }
 
 func TestSubmitSendsTheDocumentedBody(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		req  apidot.Request
@@ -99,6 +100,7 @@ func TestSubmitSendsTheDocumentedBody(t *testing.T) {
 }
 
 func TestStatusFollowsATaskToTheEnd(t *testing.T) {
+	t.Parallel()
 	for _, flat := range []bool{false, true} {
 		t.Run(fmt.Sprintf("flat files %v", flat), func(t *testing.T) {
 			s := apidottest.NewTestServer(t, apidottest.Options{FlatFiles: flat})
@@ -121,6 +123,7 @@ func TestStatusFollowsATaskToTheEnd(t *testing.T) {
 }
 
 func TestStatusReportsFailureMessage(t *testing.T) {
+	t.Parallel()
 	s := apidottest.NewTestServer(t, apidottest.Options{})
 	c := newClient(t, s)
 	_, got := submitAndStatus(t, c, "a duel [fail]")
@@ -133,6 +136,7 @@ func TestStatusReportsFailureMessage(t *testing.T) {
 }
 
 func TestUnknownStatusIsPendingNotAnError(t *testing.T) {
+	t.Parallel()
 	s := apidottest.NewTestServer(t, apidottest.Options{UnknownStatus: "queued", QueueTime: time.Hour, NoProgress: true})
 	c := newClient(t, s)
 	task, err := c.Submit(context.Background(), standard("a queue"))
@@ -149,6 +153,7 @@ func TestUnknownStatusIsPendingNotAnError(t *testing.T) {
 }
 
 func TestStatusEscapesTheTaskID(t *testing.T) {
+	t.Parallel()
 	s := apidottest.NewTestServer(t, apidottest.Options{})
 	_, err := newClient(t, s).Status(context.Background(), "a/b c?d")
 	if !apidot.IsNotFound(err) {
@@ -288,6 +293,7 @@ func checkAPIError(t *testing.T, err error, code, httpCode int) {
 }
 
 func TestConnectionRefusedProvesNothingWasSent(t *testing.T) {
+	t.Parallel()
 	s := apidottest.NewServer(apidottest.Options{})
 	url := s.URL
 	s.Close()
@@ -302,6 +308,7 @@ func TestConnectionRefusedProvesNothingWasSent(t *testing.T) {
 }
 
 func TestRetryAfterIsParsed(t *testing.T) {
+	t.Parallel()
 	s := apidottest.NewTestServer(t, apidottest.Options{Faults: apidottest.Faults{RateLimit: 1, RetryAfter: 7 * time.Second}})
 	_, err := newClient(t, s).Submit(context.Background(), standard("x"))
 	if got := apidot.RetryAfter(err); got != 7*time.Second {
@@ -314,6 +321,7 @@ func TestRetryAfterIsParsed(t *testing.T) {
 }
 
 func TestInvalidRequestsAreNeverSent(t *testing.T) {
+	t.Parallel()
 	img := "https://example.com/a.png"
 	tests := []struct {
 		name  string
@@ -364,6 +372,7 @@ func TestInvalidRequestsAreNeverSent(t *testing.T) {
 }
 
 func TestValidRequestsPass(t *testing.T) {
+	t.Parallel()
 	for _, r := range []apidot.Request{
 		{Model: apidot.ModelStandard, Prompt: "日本の春 🌸, camera dolly", Duration: 20, AspectRatio: "9:16"},
 		{Model: apidot.ModelPro, Prompt: "p", Duration: 16, Resolution: "1024p", AspectRatio: "auto", ImageURLs: []string{"http://example.com/x.jpg"}},
@@ -376,6 +385,7 @@ func TestValidRequestsPass(t *testing.T) {
 }
 
 func TestValidationReportsEveryBadField(t *testing.T) {
+	t.Parallel()
 	err := apidot.Request{Model: apidot.ModelStandard, Duration: 7, Resolution: "1080p"}.Validate()
 	for _, f := range []string{"prompt", "duration", "resolution"} {
 		if apidot.FieldReason(err, f) == "" {
@@ -385,6 +395,7 @@ func TestValidationReportsEveryBadField(t *testing.T) {
 }
 
 func TestPricesFollowTheCatalog(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		model, res string
 		dur        int
@@ -417,6 +428,7 @@ func TestPricesFollowTheCatalog(t *testing.T) {
 }
 
 func TestSimulatorChargesWhatPriceSays(t *testing.T) {
+	t.Parallel()
 	s := apidottest.NewTestServer(t, apidottest.Options{LimitBalance: true, Balance: 1000})
 	r := apidot.Request{Model: apidot.ModelPro, Prompt: "p", Resolution: "1080p", Duration: 4}
 	if _, err := newClient(t, s).Submit(context.Background(), r); err != nil {
@@ -428,6 +440,7 @@ func TestSimulatorChargesWhatPriceSays(t *testing.T) {
 }
 
 func TestClientNeverPrintsItsKey(t *testing.T) {
+	t.Parallel()
 	c := apidot.NewClient(testKey)
 	for _, s := range []string{fmt.Sprint(c), fmt.Sprintf("%v %+v %#v %s", c, c, c, c), fmt.Sprintf("%v", *c)} {
 		if strings.Contains(s, testKey) || strings.Contains(s, "0123456789") {
@@ -441,6 +454,7 @@ func TestClientNeverPrintsItsKey(t *testing.T) {
 }
 
 func TestVariants(t *testing.T) {
+	t.Parallel()
 	vs, err := apidot.ParseVariants("standard, pro,pro-1080p")
 	if err != nil {
 		t.Fatal(err)
@@ -458,6 +472,7 @@ func TestVariants(t *testing.T) {
 }
 
 func TestParseModel(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{"standard": apidot.ModelStandard, "PRO": apidot.ModelPro, "sora-2-pro-official": apidot.ModelPro, "sora-2-official": apidot.ModelStandard} {
 		if got, err := apidot.ParseModel(in); err != nil || got != want {
 			t.Errorf("ParseModel(%q) = %q, %v", in, got, err)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestStatusReadsCreditsAmount(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		amount string // the raw JSON value; "" leaves the field out
@@ -51,6 +52,7 @@ func TestStatusReadsCreditsAmount(t *testing.T) {
 }
 
 func TestSimulatorReportsChargesAndRefunds(t *testing.T) {
+	t.Parallel()
 	s := apidottest.NewTestServer(t, apidottest.Options{CreditsFactor: 0.5})
 	c := newClient(t, s)
 	for _, tt := range []struct {

@@ -11,6 +11,7 @@ import (
 )
 
 func TestValidTaskID(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		id string
 		ok bool
@@ -33,6 +34,7 @@ func TestValidTaskID(t *testing.T) {
 }
 
 func TestSubmitRefusesAMalformedTaskID(t *testing.T) {
+	t.Parallel()
 	for _, id := range []string{"task\x1b[2J", "a/b", strings.Repeat("x", 300)} {
 		s := apidottest.NewTestServer(t, apidottest.Options{AnswerTaskID: id})
 		_, err := newClient(t, s).Submit(context.Background(), standard("a fox"))
@@ -49,6 +51,7 @@ func TestSubmitRefusesAMalformedTaskID(t *testing.T) {
 }
 
 func TestModelNotFoundIsUnavailable(t *testing.T) {
+	t.Parallel()
 	s := apidottest.NewTestServer(t, apidottest.Options{ModelNotFound: true})
 	_, err := newClient(t, s).Submit(context.Background(), standard("a fox"))
 	if !apidot.IsModelUnavailable(err) {
@@ -63,6 +66,7 @@ func TestModelNotFoundIsUnavailable(t *testing.T) {
 }
 
 func TestHostileAnswersGiveInertErrors(t *testing.T) {
+	t.Parallel()
 	s := apidottest.NewTestServer(t, apidottest.Options{Hostile: true})
 	c := newClient(t, s)
 	_, err := c.Submit(context.Background(), standard("a fox [reject]"))
@@ -78,6 +82,7 @@ func TestHostileAnswersGiveInertErrors(t *testing.T) {
 }
 
 func TestForgottenTaskAnswers404(t *testing.T) {
+	t.Parallel()
 	s := apidottest.NewTestServer(t, apidottest.Options{})
 	c := newClient(t, s)
 	task, err := c.Submit(context.Background(), standard("a fox"))
@@ -94,6 +99,7 @@ func TestForgottenTaskAnswers404(t *testing.T) {
 }
 
 func TestCheckImage(t *testing.T) {
+	t.Parallel()
 	s := apidottest.NewTestServer(t, apidottest.Options{})
 	tests := []struct {
 		name, url, reason string // reason "" means accepted

@@ -31,6 +31,7 @@ func load(t *testing.T, file string, env map[string]string) (config.Effective, e
 }
 
 func TestPrecedenceDefaultFileEnv(t *testing.T) {
+	t.Parallel()
 	file := "model = \"pro\"\nduration = 8\nresolution = \"1080p\"\nnotify = false\nmonthly_budget = 5000\nmax_download = \"2GB\"\ndownload_dir = \"~/clips\"\n"
 	eff, err := load(t, file, map[string]string{"SORATUI_DURATION": "12", "SORATUI_AUTO_DOWNLOAD": "true"})
 	if err != nil {
@@ -65,6 +66,7 @@ func TestPrecedenceDefaultFileEnv(t *testing.T) {
 }
 
 func TestMissingFileGivesDefaults(t *testing.T) {
+	t.Parallel()
 	eff, err := load(t, "", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -75,6 +77,7 @@ func TestMissingFileGivesDefaults(t *testing.T) {
 }
 
 func TestBadConfigNamesLineAndKey(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, file string
 		env        map[string]string

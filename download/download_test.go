@@ -86,6 +86,7 @@ func fileGets(srv *apidottest.Server) (files, apiCalls int) {
 }
 
 func TestJobSavesTheServedBytesAndRecordsLocalPath(t *testing.T) {
+	t.Parallel()
 	srv := apidottest.NewTestServer(t, apidottest.Options{})
 	store := historytest.Open(t)
 	job := storeFinished(t, store, srv, finishedTask(t, srv))
@@ -136,6 +137,7 @@ func TestJobSavesTheServedBytesAndRecordsLocalPath(t *testing.T) {
 }
 
 func TestDroppedVideoLeavesNoFile(t *testing.T) {
+	t.Parallel()
 	srv := apidottest.NewTestServer(t, apidottest.Options{Faults: apidottest.Faults{DropVideo: true}})
 	store := historytest.Open(t)
 	job := storeFinished(t, store, srv, finishedTask(t, srv))
@@ -162,6 +164,7 @@ func TestDroppedVideoLeavesNoFile(t *testing.T) {
 }
 
 func TestExpiredLinkIsNotRetried(t *testing.T) {
+	t.Parallel()
 	srv := apidottest.NewTestServer(t, apidottest.Options{})
 	store := historytest.Open(t)
 	task := finishedTask(t, srv)
@@ -205,6 +208,7 @@ func (f *flaky) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestServerErrorsAreRetried(t *testing.T) {
+	t.Parallel()
 	h := &flaky{fails: 2, body: assets.SampleClip}
 	srv := httptest.NewServer(h)
 	defer srv.Close()
@@ -224,6 +228,7 @@ func TestServerErrorsAreRetried(t *testing.T) {
 }
 
 func TestServerErrorsGiveUpAfterTheAttempts(t *testing.T) {
+	t.Parallel()
 	h := &flaky{fails: 100, body: assets.SampleClip}
 	srv := httptest.NewServer(h)
 	defer srv.Close()
@@ -246,6 +251,7 @@ func TestServerErrorsGiveUpAfterTheAttempts(t *testing.T) {
 }
 
 func TestDroppedTransferResumesWithRange(t *testing.T) {
+	t.Parallel()
 	body := bytes.Repeat([]byte("0123456789abcdef"), 64<<10) // 1 MiB
 	var ranges []string
 	var mu sync.Mutex
@@ -320,6 +326,7 @@ func TestStalledTransferIsRetriedThenReported(t *testing.T) {
 }
 
 func TestCancelledDownloadLeavesNoFile(t *testing.T) {
+	t.Parallel()
 	srv, _ := stallingServer(t)
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -341,6 +348,7 @@ func TestCancelledDownloadLeavesNoFile(t *testing.T) {
 }
 
 func TestExistingFileIsNeverReplacedSilently(t *testing.T) {
+	t.Parallel()
 	srv := apidottest.NewTestServer(t, apidottest.Options{})
 	url := srv.VideoURL(finishedTask(t, srv))
 	dest := filepath.Join(t.TempDir(), "v.mp4")
@@ -371,6 +379,7 @@ func TestExistingFileIsNeverReplacedSilently(t *testing.T) {
 }
 
 func TestJobWithoutAResultFetchesNothing(t *testing.T) {
+	t.Parallel()
 	srv := apidottest.NewTestServer(t, apidottest.Options{})
 	store := historytest.Open(t)
 	tests := []struct {
@@ -405,6 +414,7 @@ func TestJobWithoutAResultFetchesNothing(t *testing.T) {
 }
 
 func TestProgressIsThrottled(t *testing.T) {
+	t.Parallel()
 	body := bytes.Repeat([]byte{7}, 4<<20)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.ServeContent(w, r, "v.mp4", time.Time{}, bytes.NewReader(body))
@@ -426,6 +436,7 @@ func TestProgressIsThrottled(t *testing.T) {
 }
 
 func TestUnknownLengthReportsTheFinalSize(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/octet-stream")
 		w.Write([]byte("abc"))

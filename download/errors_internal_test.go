@@ -9,6 +9,7 @@ import (
 )
 
 func TestFullDiskIsNamed(t *testing.T) {
+	t.Parallel()
 	cause := &fs.PathError{Op: "write", Path: "/v/.x.mp4.part-1", Err: syscall.ENOSPC}
 	err := fileError("writing the file", cause)
 	if !errors.Is(err, ErrDiskFull) || !errors.Is(err, syscall.ENOSPC) {
@@ -27,6 +28,7 @@ func TestFullDiskIsNamed(t *testing.T) {
 }
 
 func TestContentRange(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in           string
 		start, total int64
@@ -47,6 +49,7 @@ func TestContentRange(t *testing.T) {
 }
 
 func TestSize(t *testing.T) {
+	t.Parallel()
 	for n, want := range map[int64]string{0: "0 B", 999: "999 B", 34878: "34.9 KB", 2_600_000: "2.6 MB", 3_200_000_000: "3.2 GB"} {
 		if got := Size(n).String(); got != want {
 			t.Errorf("Size(%d) = %q, want %q", n, got, want)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestVariantNameAndFreePath(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 12, 1, 12, 0, 0, 0, time.Local)
 	tests := []struct {
 		job  history.Job

@@ -11,6 +11,7 @@ import (
 )
 
 func TestSlug(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ prompt, want string }{
 		{"A red fox in fresh snow, slow dolly", "a-red-fox-in-fresh-snow-slow-dolly"},
 		{"The fox's den — at DAWN!", "the-foxs-den-at-dawn"},
@@ -35,6 +36,7 @@ func TestSlug(t *testing.T) {
 }
 
 func TestDefaultPath(t *testing.T) {
+	t.Parallel()
 	created := time.Date(2026, 4, 19, 12, 0, 0, 0, time.Local)
 	j := history.Job{ID: "01jx8k2m4n5pq", Prompt: "A lighthouse in a storm, 35mm film", CreatedAt: created}
 	got := download.DefaultPath("/home/ana/Videos", j)
@@ -49,6 +51,7 @@ func TestDefaultPath(t *testing.T) {
 }
 
 func TestVideosDir(t *testing.T) {
+	t.Parallel()
 	env := func(kv ...string) func(string) string {
 		m := map[string]string{}
 		for i := 0; i < len(kv); i += 2 {

@@ -46,6 +46,7 @@ func specialTargets(t *testing.T) map[string]string {
 }
 
 func TestSpecialTargetsAreRefusedEvenWithOverwrite(t *testing.T) {
+	t.Parallel()
 	var gets atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		gets.Add(1)
@@ -75,6 +76,7 @@ func TestSpecialTargetsAreRefusedEvenWithOverwrite(t *testing.T) {
 }
 
 func TestCheck(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	existing := filepath.Join(dir, "old.mp4")
 	if err := os.WriteFile(existing, []byte("x"), 0o644); err != nil {
@@ -115,6 +117,7 @@ func TestCheck(t *testing.T) {
 }
 
 func TestUntrustedURLIsNeverFetched(t *testing.T) {
+	t.Parallel()
 	secret := filepath.Join(t.TempDir(), "secret")
 	if err := os.WriteFile(secret, []byte("secret"), 0o600); err != nil {
 		t.Fatal(err)
@@ -132,6 +135,7 @@ func TestUntrustedURLIsNeverFetched(t *testing.T) {
 }
 
 func TestOnlyVideoAnswersAreSaved(t *testing.T) {
+	t.Parallel()
 	webm := append([]byte{0x1a, 0x45, 0xdf, 0xa3}, bytes.Repeat([]byte{1}, 64)...)
 	tests := []struct {
 		name, contentType string
@@ -171,6 +175,7 @@ func TestOnlyVideoAnswersAreSaved(t *testing.T) {
 }
 
 func TestMaxSizeStopsOversizedResults(t *testing.T) {
+	t.Parallel()
 	body := bytes.Repeat([]byte{7}, 100_000)
 	tests := []struct {
 		name    string
@@ -220,6 +225,7 @@ func deadPID(t *testing.T) int {
 }
 
 func TestStalePartialsOfDeadProcessesAreRemoved(t *testing.T) {
+	t.Parallel()
 	srv := apidottest.NewTestServer(t, apidottest.Options{})
 	dir := t.TempDir()
 	dest := filepath.Join(dir, "v.mp4")
@@ -255,6 +261,7 @@ func TestStalePartialsOfDeadProcessesAreRemoved(t *testing.T) {
 }
 
 func TestPartialFileNamesItsOwner(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "video/mp4")
@@ -284,6 +291,7 @@ func TestPartialFileNamesItsOwner(t *testing.T) {
 }
 
 func TestParseSize(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		want int64
@@ -311,6 +319,7 @@ func TestParseSize(t *testing.T) {
 }
 
 func TestTarget(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	j := history.Job{ID: "01abc", Prompt: "A fox", CreatedAt: time.Date(2026, 5, 1, 12, 0, 0, 0, time.Local)}
 	name := "2026-05-01-a-fox-01abc.mp4"

@@ -113,6 +113,7 @@ func offsets() []time.Duration {
 }
 
 func TestAdaptiveNoticesA30SecondJobWithinASecondAndFewerReads(t *testing.T) {
+	t.Parallel()
 	for _, m := range []serverModel{
 		{queue: 10 * time.Second, run: 20 * time.Second},
 		{queue: 10 * time.Second, run: 20 * time.Second, to100: true},
@@ -149,6 +150,7 @@ func TestAdaptiveNoticesA30SecondJobWithinASecondAndFewerReads(t *testing.T) {
 }
 
 func TestAdaptiveOnLongJobsReadsFarLessThanFixed(t *testing.T) {
+	t.Parallel()
 	for _, m := range []serverModel{
 		{queue: time.Minute, run: 3 * time.Minute},
 		{queue: time.Minute, run: 3 * time.Minute, to100: true},
@@ -181,6 +183,7 @@ func pastJobs(n int, took time.Duration) []history.Job {
 }
 
 func TestAdaptiveWithoutProgressUsesHistory(t *testing.T) {
+	t.Parallel()
 	m := serverModel{queue: 10 * time.Second, run: 20 * time.Second, noProgress: true}
 	withPriors := Adaptive{Priors: NewPriors(pastJobs(20, 30*time.Second))}
 	for _, o := range offsets() {
@@ -206,6 +209,7 @@ func TestAdaptiveWithoutProgressUsesHistory(t *testing.T) {
 }
 
 func TestAdaptiveNeverGivesUpAndFlagsAStalledJobSlow(t *testing.T) {
+	t.Parallel()
 	for _, m := range []serverModel{
 		{queue: 10 * time.Second, run: 20 * time.Second, stallAt: 60},
 		{queue: 10 * time.Hour, run: time.Minute}, // queued for ever
@@ -232,6 +236,7 @@ func TestAdaptiveNeverGivesUpAndFlagsAStalledJobSlow(t *testing.T) {
 }
 
 func TestAdaptiveDecisions(t *testing.T) {
+	t.Parallel()
 	at := func(d time.Duration) time.Time { return t0.Add(d) }
 	running := func(d time.Duration, p int) Sample {
 		return Sample{At: at(d), Status: history.StatusRunning, Progress: p}
@@ -308,6 +313,7 @@ func TestAdaptiveDecisions(t *testing.T) {
 }
 
 func TestAdaptiveBacksOffAndHonoursRetryAfter(t *testing.T) {
+	t.Parallel()
 	var a Adaptive
 	p := Poll{Job: acceptedJob(), Now: t0, Reads: 1, Failures: 1, Err: errors.New("503")}
 	prev := time.Duration(0)
@@ -332,6 +338,7 @@ func TestAdaptiveBacksOffAndHonoursRetryAfter(t *testing.T) {
 }
 
 func TestAdaptiveResumesFromTheRecord(t *testing.T) {
+	t.Parallel()
 	// A previous process saw the job running at 9% at 12s and at 59% at
 	// 22s; this one starts at 23s and knows the rate from the record.
 	j := acceptedJob()
@@ -348,6 +355,7 @@ func TestAdaptiveResumesFromTheRecord(t *testing.T) {
 }
 
 func TestIsSlow(t *testing.T) {
+	t.Parallel()
 	j := acceptedJob()
 	if IsSlow(j, t0.Add(5*time.Minute)) {
 		t.Error("a job queued 5 minutes is not slow yet")
@@ -362,6 +370,7 @@ func TestIsSlow(t *testing.T) {
 }
 
 func TestAdaptiveScaleShrinksTimings(t *testing.T) {
+	t.Parallel()
 	a := Adaptive{Scale: 0.1}
 	got := a.Next(Poll{Job: acceptedJob(), Now: t0})
 	if got < QueuedInterval/10*9/10 || got > QueuedInterval/10*11/10 {
@@ -370,6 +379,7 @@ func TestAdaptiveScaleShrinksTimings(t *testing.T) {
 }
 
 func TestPriors(t *testing.T) {
+	t.Parallel()
 	js := pastJobs(10, 30*time.Second)
 	other := pastJobs(3, 3*time.Minute)
 	for i := range other {
@@ -401,6 +411,7 @@ func TestPriors(t *testing.T) {
 }
 
 func TestLoadPriorsReadsFinishedJobsOfTheStore(t *testing.T) {
+	t.Parallel()
 	store := historytest.Open(t)
 	for _, j := range pastJobs(5, 40*time.Second) {
 		j := j

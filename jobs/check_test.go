@@ -24,16 +24,16 @@ func followAll(t *testing.T, tr *jobs.Tracker, n int) []history.Job {
 
 func TestAdaptiveFollowsSimulatedJobsWithNoMoreReadsThanFixed(t *testing.T) {
 	t.Parallel()
-	// 1.5-second jobs with every timing of the schedule scaled by 0.05,
-	// so fixed 5-second polling is 0.25s here: 6 reads a job.
+	// 0.75-second jobs with every timing of the schedule scaled by
+	// 0.025, so fixed 5-second polling is 125 ms here: 6 reads a job.
 	for _, opts := range []apidottest.Options{
-		{QueueTime: 500 * time.Millisecond, RunTime: time.Second},
-		{QueueTime: 500 * time.Millisecond, RunTime: time.Second, NoProgress: true},
+		{QueueTime: 250 * time.Millisecond, RunTime: 500 * time.Millisecond},
+		{QueueTime: 250 * time.Millisecond, RunTime: 500 * time.Millisecond, NoProgress: true},
 	} {
 		t.Run("noprogress="+map[bool]string{true: "yes", false: "no"}[opts.NoProgress], func(t *testing.T) {
 			t.Parallel()
 			e := jobstest.New(t, opts)
-			tr := e.Tracker(jobs.Config{Scheduler: jobs.Adaptive{Scale: 0.05}})
+			tr := e.Tracker(jobs.Config{Scheduler: jobs.Adaptive{Scale: 0.025}})
 			for _, j := range followAll(t, tr, 6) {
 				if j.Status != history.StatusFinished || j.FinishedAt == nil {
 					t.Errorf("job %s ended %s", j.ID, j.Status)
@@ -60,6 +60,7 @@ func TestFollowReportsASlowJob(t *testing.T) {
 }
 
 func TestCheckReadsOnceAndRecords(t *testing.T) {
+	t.Parallel()
 	e := jobstest.New(t, apidottest.Options{RunTime: 30 * time.Millisecond})
 	tr := e.Tracker(jobs.Config{})
 	job := jobstest.Submit(t, tr, "a lake")
@@ -80,6 +81,7 @@ func TestCheckReadsOnceAndRecords(t *testing.T) {
 }
 
 func TestCheckOfAPendingJobLeavesItPending(t *testing.T) {
+	t.Parallel()
 	e := jobstest.New(t, apidottest.Options{QueueTime: time.Hour})
 	tr := e.Tracker(jobs.Config{})
 	job := jobstest.Submit(t, tr, "a lake")
@@ -90,6 +92,7 @@ func TestCheckOfAPendingJobLeavesItPending(t *testing.T) {
 }
 
 func TestCheckHandsItsReadToAFollow(t *testing.T) {
+	t.Parallel()
 	e := jobstest.New(t, apidottest.Options{RunTime: 20 * time.Millisecond})
 	// A Follow that would not read again for an hour.
 	tr := e.Tracker(jobs.Config{Scheduler: jobs.Fixed{Interval: time.Hour}})

@@ -64,6 +64,7 @@ func TestAnAcceptedTaskWaitsOutALockedHistory(t *testing.T) {
 }
 
 func TestCancelWhileLockedKeepsTheTaskID(t *testing.T) {
+	t.Parallel()
 	e := jobstest.New(t, apidottest.Options{QueueTime: time.Hour}, history.Options{Timeout: 30 * time.Millisecond})
 	var pid int
 	var release func()
@@ -86,6 +87,7 @@ func TestCancelWhileLockedKeepsTheTaskID(t *testing.T) {
 }
 
 func TestADuplicateTaskIDIsAnError(t *testing.T) {
+	t.Parallel()
 	e := jobstest.New(t, apidottest.Options{QueueTime: time.Hour, AnswerTaskID: "task-same-0001"})
 	tr := e.Tracker(jobs.Config{})
 	first, err := tr.Submit(context.Background(), pro1080("first"))
@@ -139,6 +141,7 @@ func TestATaskTheServerForgotEndsExpired(t *testing.T) {
 }
 
 func TestFewer404sThanExpireAfterDoNotExpire(t *testing.T) {
+	t.Parallel()
 	e := jobstest.New(t, apidottest.Options{RunTime: 50 * time.Millisecond})
 	var mu sync.Mutex
 	reads := 0

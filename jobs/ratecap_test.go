@@ -6,6 +6,7 @@ import (
 )
 
 func TestRateCapGrowsUntilLimitedThenHalves(t *testing.T) {
+	t.Parallel()
 	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name  string
@@ -44,6 +45,7 @@ func TestRateCapGrowsUntilLimitedThenHalves(t *testing.T) {
 }
 
 func TestRateCapSpacesReadsAtItsRate(t *testing.T) {
+	t.Parallel()
 	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	c := NewRateCap(2) // burst of 2, then one read every 500 ms
 	var got []time.Duration

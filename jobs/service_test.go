@@ -90,6 +90,7 @@ func equal[T comparable](a, b []T) bool {
 }
 
 func TestServiceDeleteStopsFollowingAndSaysSo(t *testing.T) {
+	t.Parallel()
 	rig := jobstest.New(t, apidottest.Options{QueueTime: time.Hour})
 	var forgotten []history.Job // Delete calls Forget on its own goroutine
 	svc := rig.Service(t, jobs.ServiceConfig{Forget: func(j history.Job) { forgotten = append(forgotten, j) }})
@@ -167,6 +168,7 @@ func TestServiceNeverWaitsForAConsumer(t *testing.T) {
 }
 
 func TestSubscriptionDrainsWhatWasQueuedWhenClosed(t *testing.T) {
+	t.Parallel()
 	rig := jobstest.New(t, apidottest.Options{QueueTime: time.Hour})
 	svc := rig.Service(t, jobs.ServiceConfig{})
 	sub := svc.Subscribe(context.Background())
@@ -186,6 +188,7 @@ func TestSubscriptionDrainsWhatWasQueuedWhenClosed(t *testing.T) {
 }
 
 func TestServiceAutoDownloadSavesFinishedJobs(t *testing.T) {
+	t.Parallel()
 	rig := jobstest.New(t, apidottest.Options{RunTime: 30 * time.Millisecond})
 	svc := rig.Service(t, jobs.ServiceConfig{AutoDownload: true})
 	rec := jobstest.Record(t, svc)
@@ -216,6 +219,7 @@ func TestServiceAutoDownloadSavesFinishedJobs(t *testing.T) {
 }
 
 func TestServiceDownloadRefusals(t *testing.T) {
+	t.Parallel()
 	rig := jobstest.New(t, apidottest.Options{QueueTime: time.Hour})
 	svc := rig.Service(t, jobs.ServiceConfig{})
 	noFolder := jobs.NewService(jobs.ServiceConfig{Tracker: jobs.Config{Store: rig.Store, API: rig.Client}})
@@ -248,6 +252,7 @@ func TestServiceDownloadRefusals(t *testing.T) {
 }
 
 func TestStartDownloadReportsFailureAsAnEvent(t *testing.T) {
+	t.Parallel()
 	rig := jobstest.New(t, apidottest.Options{RunTime: 10 * time.Millisecond})
 	svc := rig.Service(t, jobs.ServiceConfig{})
 	rec := jobstest.Record(t, svc)
@@ -266,6 +271,7 @@ func TestStartDownloadReportsFailureAsAnEvent(t *testing.T) {
 }
 
 func TestDeleteStopsADownloadUnderWay(t *testing.T) {
+	t.Parallel()
 	arrived := make(chan struct{}, 1)
 	hold := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "video/mp4")
@@ -300,6 +306,7 @@ func TestDeleteStopsADownloadUnderWay(t *testing.T) {
 }
 
 func TestSubscribingToAClosedServiceEndsAtOnce(t *testing.T) {
+	t.Parallel()
 	rig := jobstest.New(t, apidottest.Options{})
 	svc := rig.Service(t, jobs.ServiceConfig{})
 	j := history.Job{Status: history.StatusFinished, VideoURLs: []string{rig.Server.VideoURL("task-x")}}
@@ -322,6 +329,7 @@ func TestSubscribingToAClosedServiceEndsAtOnce(t *testing.T) {
 // Resend settles only an unconfirmed job, as rejected, and sends its
 // request exactly once as a new job; any other job is refused unsent.
 func TestServiceResend(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		status history.Status
 		want   error

@@ -20,6 +20,7 @@ func pro1080(prompt string) apidot.Request {
 }
 
 func TestSubmitStoresTheJobBeforeTheRequest(t *testing.T) {
+	t.Parallel()
 	e := jobstest.New(t, apidottest.Options{QueueTime: time.Hour})
 	// An API that looks at the store while the request is "in flight".
 	var seen history.Job
@@ -105,6 +106,7 @@ func TestFollowRecordsEveryStepToFinished(t *testing.T) {
 }
 
 func TestFollowRecordsFailure(t *testing.T) {
+	t.Parallel()
 	e := jobstest.New(t, apidottest.Options{RunTime: 50 * time.Millisecond})
 	tr := e.Tracker(jobs.Config{})
 	job := jobstest.Submit(t, tr, "a duel [fail]")
@@ -157,6 +159,7 @@ func TestFaultsNeverLoseOrDuplicateAJob(t *testing.T) {
 }
 
 func TestAmbiguousSubmitIsUnconfirmedAndNeverResent(t *testing.T) {
+	t.Parallel()
 	for _, f := range []apidottest.Faults{{SubmitCreateThenDrop: 1}, {SubmitCreateThenError: 1}, {SubmitServerError: 1}} {
 		e := jobstest.New(t, apidottest.Options{Faults: f})
 		tr := e.Tracker(jobs.Config{})
@@ -177,6 +180,7 @@ func TestAmbiguousSubmitIsUnconfirmedAndNeverResent(t *testing.T) {
 }
 
 func TestRejectedSubmits(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		opts    apidottest.Options
@@ -211,6 +215,7 @@ func TestRejectedSubmits(t *testing.T) {
 }
 
 func TestRateLimitedSubmitIsRetriedUntilItGoesThrough(t *testing.T) {
+	t.Parallel()
 	e := jobstest.New(t, apidottest.Options{Faults: apidottest.Faults{RateLimit: 1}})
 	// The first retry waits 100 ms: time enough, even on a loaded machine,
 	// for the test to lift the limit after the first refusal (with the
@@ -234,6 +239,7 @@ func TestRateLimitedSubmitIsRetriedUntilItGoesThrough(t *testing.T) {
 }
 
 func TestGroupStopsAtTheFirstInvalidVariant(t *testing.T) {
+	t.Parallel()
 	e := jobstest.New(t, apidottest.Options{})
 	tr := e.Tracker(jobs.Config{})
 	_, err := tr.SubmitGroup(context.Background(), []apidot.Request{
@@ -249,6 +255,7 @@ func TestGroupStopsAtTheFirstInvalidVariant(t *testing.T) {
 }
 
 func TestGroupSharesAGroupID(t *testing.T) {
+	t.Parallel()
 	e := jobstest.New(t, apidottest.Options{})
 	tr := e.Tracker(jobs.Config{})
 	vs, _ := apidot.ParseVariants("standard,pro-1080p")
@@ -269,6 +276,7 @@ func TestGroupSharesAGroupID(t *testing.T) {
 }
 
 func TestRecoverMarksOrphanedSubmitsUnconfirmed(t *testing.T) {
+	t.Parallel()
 	e := jobstest.New(t, apidottest.Options{})
 	now := time.Now()
 	orphan := &history.Job{Model: apidot.ModelStandard, Prompt: "orphan", Duration: 4, Status: history.StatusSubmitting,
@@ -300,6 +308,7 @@ func TestRecoverMarksOrphanedSubmitsUnconfirmed(t *testing.T) {
 }
 
 func TestFixedBacksOffAndHonoursRetryAfter(t *testing.T) {
+	t.Parallel()
 	f := jobs.Fixed{Interval: time.Second, MaxBackoff: 10 * time.Second}
 	if got := f.Next(jobs.Poll{}); got != time.Second {
 		t.Errorf("no failure: %v", got)

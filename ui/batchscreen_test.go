@@ -61,6 +61,7 @@ func TestBatchFromAFileRunsAndShowsProgress(t *testing.T) {
 }
 
 func TestBatchOverBudgetDoesNotStart(t *testing.T) {
+	t.Parallel()
 	m, _, server := servedModel(t, apidottest.Options{}, 100, 30)
 	m.sh.cfg.Settings.MonthlyBudget = 100
 	m = send(t, m, m.loadSpend()())

@@ -24,6 +24,7 @@ import (
 // After a submit made from a choice field, n lands in the prompt and
 // typing writes text instead of toggling choices.
 func TestAfterSubmitNTypesIntoThePrompt(t *testing.T) {
+	t.Parallel()
 	server := apidottest.NewTestServer(t, apidottest.Options{})
 	m := newTestModel(t, openStore(t), server, 80, 24)
 	m = typeText(t, m, "a koi pond at dawn")
@@ -44,6 +45,7 @@ func TestAfterSubmitNTypesIntoThePrompt(t *testing.T) {
 
 // A refused submit keeps the prompt for another try.
 func TestPromptStaysAfterARefusedSubmit(t *testing.T) {
+	t.Parallel()
 	server := apidottest.NewTestServer(t, apidottest.Options{})
 	m := newTestModel(t, openStore(t), server, 80, 24)
 	server.SetBalance(0)
@@ -59,6 +61,7 @@ func TestPromptStaysAfterARefusedSubmit(t *testing.T) {
 
 // The image check answers compose even after the user moved on.
 func TestImageCheckReachesComposeWhenHidden(t *testing.T) {
+	t.Parallel()
 	m := newTestModel(t, openStore(t), nil, 80, 24)
 	checked := ""
 	m.sh.backend.CheckImage = func(_ context.Context, u string) error { checked = u; return nil }
@@ -82,6 +85,7 @@ func TestImageCheckReachesComposeWhenHidden(t *testing.T) {
 // The draft is written as the form changes, restored at the next start,
 // and a quit right after typing keeps the last words.
 func TestDraftSurvivesAQuit(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "soratui", "draft.json")
 	store := openStore(t)
 	start := func() Model {
@@ -117,6 +121,7 @@ func TestDraftSurvivesAQuit(t *testing.T) {
 
 // A job another process deleted leaves the list.
 func TestDeletedJobLeavesNoRow(t *testing.T) {
+	t.Parallel()
 	store := openStore(t)
 	seeded := seedStore(t, store, everyStatus())
 	m := newTestModel(t, store, nil, 120, 40)
@@ -133,6 +138,7 @@ func TestDeletedJobLeavesNoRow(t *testing.T) {
 
 // G/End and g/Home reach the ends of every list.
 func TestEndsOfEveryList(t *testing.T) {
+	t.Parallel()
 	store := openStore(t)
 	seedStore(t, store, numberedJobs(60))
 	selected := map[screenID]func(Model) string{
@@ -160,6 +166,7 @@ func TestEndsOfEveryList(t *testing.T) {
 
 // A long message wraps whole onto more lines instead of being cut.
 func TestLongMessagesWrap(t *testing.T) {
+	t.Parallel()
 	m := newTestModel(t, openStore(t), nil, 80, 24)
 	long := "Could not open a player or browser (exec: xdg-open: executable file not found in $PATH); the result is at https://cdn.example/v/a-very-long-name.mp4"
 	m = send(t, m, flashMsg{text: long, bad: true})
@@ -177,6 +184,7 @@ func TestLongMessagesWrap(t *testing.T) {
 
 // Wide graphemes (a ZWJ family emoji, CJK) keep every column in place.
 func TestWideGraphemesKeepRowsAligned(t *testing.T) {
+	t.Parallel()
 	store := openStore(t)
 	js := everyStatus()
 	js[0].Prompt = "👩‍👩‍👧 a family picnic"
@@ -205,6 +213,7 @@ func TestWideGraphemesKeepRowsAligned(t *testing.T) {
 // Light and dark backgrounds draw every colour from the palette: no SGR 37
 // (light grey) that vanishes on a light background.
 func TestLightBackgroundHasNoLightGrey(t *testing.T) {
+	t.Parallel()
 	for _, dark := range []bool{false, true} {
 		m := newTestModel(t, openStore(t), nil, 80, 24)
 		bg := color.RGBA{R: 255, G: 255, B: 255, A: 255}
@@ -227,6 +236,7 @@ func TestLightBackgroundHasNoLightGrey(t *testing.T) {
 // The interface opens on the job list when jobs are unfinished, else on
 // compose, and esc from compose then returns to the list.
 func TestOpensOnJobsWhenUnfinished(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		jobs []history.Job
@@ -256,6 +266,7 @@ func TestOpensOnJobsWhenUnfinished(t *testing.T) {
 
 // ctrl+p and ctrl+n walk through earlier prompts and back to the typing.
 func TestPromptRecall(t *testing.T) {
+	t.Parallel()
 	store := openStore(t)
 	seedStore(t, store, everyStatus()[:3])
 	m := newTestModel(t, store, nil, 80, 24)
@@ -280,6 +291,7 @@ func TestPromptRecall(t *testing.T) {
 // x asks first; y deletes through the service, and the job leaves Detail
 // and the list; any other key keeps it.
 func TestDeleteFromDetailAsksFirst(t *testing.T) {
+	t.Parallel()
 	server := apidottest.NewTestServer(t, apidottest.Options{})
 	store := openStore(t)
 	seeded := seedStore(t, store, everyStatus()[:2])
@@ -308,6 +320,7 @@ func TestDeleteFromDetailAsksFirst(t *testing.T) {
 // o and y act only on http(s) results, and o opens only a regular file at
 // the absolute path the history recorded.
 func TestOpenAndCopyRefuseWhatIsNotSafe(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	video := filepath.Join(dir, "fox.mp4")
 	link := filepath.Join(dir, "link.mp4")
@@ -359,6 +372,7 @@ func TestOpenAndCopyRefuseWhatIsNotSafe(t *testing.T) {
 // move through a comparison group, and only the actions that apply are
 // offered.
 func TestClickGroupKeysAndApplicableActions(t *testing.T) {
+	t.Parallel()
 	store := openStore(t)
 	js := everyStatus()
 	std, pro := js[0], js[4] // finished, running

@@ -66,6 +66,7 @@ func runCmds(p *framePane, cmd tea.Cmd) {
 }
 
 func TestFramePaneGolden(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		w, h   int
@@ -102,6 +103,7 @@ func TestFramePaneGolden(t *testing.T) {
 }
 
 func TestFramePaneNotes(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name    string
 		pv      Previewer
@@ -131,6 +133,7 @@ func TestFramePaneNotes(t *testing.T) {
 }
 
 func TestFramePaneRedrawsOnResizeAndDropsStaleFrames(t *testing.T) {
+	t.Parallel()
 	p := newFramePane(colorprofile.TrueColor)
 	p.setSize(40, 10)
 	pv := &fakePreviewer{}
@@ -150,6 +153,7 @@ func TestFramePaneRedrawsOnResizeAndDropsStaleFrames(t *testing.T) {
 }
 
 func TestThumbnailsLoadVisibleRowsOneAtATime(t *testing.T) {
+	t.Parallel()
 	pv := &fakePreviewer{}
 	visible := []history.Job{
 		finishedJob("1", "task-1"),
@@ -189,6 +193,7 @@ func TestThumbnailsLoadVisibleRowsOneAtATime(t *testing.T) {
 }
 
 func TestThumbnailsWithoutFFmpegStopAndSaySo(t *testing.T) {
+	t.Parallel()
 	pv := &fakePreviewer{err: frames.ErrNoFFmpeg}
 	visible := []history.Job{finishedJob("1", "task-1"), finishedJob("2", "task-2")}
 	c := newThumbColumn(colorprofile.TrueColor)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestGoldenKeyScreen(t *testing.T) {
+	t.Parallel()
 	eachSize(t, func(t *testing.T, w, h int) {
 		m := newTestModel(t, openStore(t), nil, w, h)
 		m.sh.key = keys.Key{}
@@ -26,12 +27,14 @@ func TestGoldenKeyScreen(t *testing.T) {
 }
 
 func TestGoldenComposeEmpty(t *testing.T) {
+	t.Parallel()
 	eachSize(t, func(t *testing.T, w, h int) {
 		golden(t, newTestModel(t, openStore(t), nil, w, h))
 	})
 }
 
 func TestGoldenComposeInvalidCombination(t *testing.T) {
+	t.Parallel()
 	eachSize(t, func(t *testing.T, w, h int) {
 		m := newTestModel(t, openStore(t), nil, w, h)
 		m = typeText(t, m, "a glass whale drifting over a desert, wide shot")
@@ -60,6 +63,7 @@ func TestGoldenComposeInvalidCombination(t *testing.T) {
 }
 
 func TestGoldenComposeCompare(t *testing.T) {
+	t.Parallel()
 	eachSize(t, func(t *testing.T, w, h int) {
 		m := newTestModel(t, openStore(t), nil, w, h)
 		m = typeText(t, m, "city at night, rain on the lens")
@@ -73,6 +77,7 @@ func TestGoldenComposeCompare(t *testing.T) {
 }
 
 func TestGoldenJobsEveryStatus(t *testing.T) {
+	t.Parallel()
 	eachSize(t, func(t *testing.T, w, h int) {
 		m := onEveryStatus(t, w, h)
 		golden(t, m)
@@ -86,6 +91,7 @@ func TestGoldenJobsEveryStatus(t *testing.T) {
 }
 
 func TestGoldenDetail(t *testing.T) {
+	t.Parallel()
 	eachSize(t, func(t *testing.T, w, h int) {
 		m := onEveryStatus(t, w, h)
 		jobsOf(m).list.step(6) // the finished job, oldest
@@ -95,6 +101,7 @@ func TestGoldenDetail(t *testing.T) {
 }
 
 func TestGoldenDetailCompareGroup(t *testing.T) {
+	t.Parallel()
 	eachSize(t, func(t *testing.T, w, h int) {
 		store := openStore(t)
 		js := everyStatus()
@@ -112,6 +119,7 @@ func TestGoldenDetailCompareGroup(t *testing.T) {
 }
 
 func TestGoldenDetailDownloadProgress(t *testing.T) {
+	t.Parallel()
 	eachSize(t, func(t *testing.T, w, h int) {
 		store := openStore(t)
 		seedStore(t, store, everyStatus()[:1])
@@ -126,6 +134,7 @@ func TestGoldenDetailDownloadProgress(t *testing.T) {
 }
 
 func TestGoldenHistory(t *testing.T) {
+	t.Parallel()
 	eachSize(t, func(t *testing.T, w, h int) {
 		m := onEveryStatus(t, w, h)
 		m = send(t, m, press("h"))
@@ -137,6 +146,7 @@ func TestGoldenHistory(t *testing.T) {
 }
 
 func TestGoldenHelp(t *testing.T) {
+	t.Parallel()
 	eachSize(t, func(t *testing.T, w, h int) {
 		m := newTestModel(t, openStore(t), nil, w, h)
 		m = pressKeys(t, m, "esc", "?")

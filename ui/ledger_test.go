@@ -23,6 +23,7 @@ func seedCharged(t *testing.T, store *history.Store, credits int) {
 }
 
 func TestBudgetRefusalBesideTheEstimateBlocksSubmit(t *testing.T) {
+	t.Parallel()
 	store := openStore(t)
 	seedCharged(t, store, 900)
 	server := apidottest.NewTestServer(t, apidottest.Options{})
@@ -69,6 +70,7 @@ func rawOf(cmd tea.Cmd) string {
 }
 
 func TestFinishedJobsNotifyThroughTheTerminal(t *testing.T) {
+	t.Parallel()
 	fin := history.Job{ID: "j1", Status: history.StatusFinished, Model: "sora-2-official", Prompt: "a fox"}
 	run := history.Job{ID: "j1", Status: history.StatusRunning, Model: "sora-2-official", Prompt: "a fox"}
 	tests := []struct {
@@ -111,6 +113,7 @@ func TestFinishedJobsNotifyThroughTheTerminal(t *testing.T) {
 }
 
 func TestHeaderNamesTheDemoBesideTheSpendAtEightyColumns(t *testing.T) {
+	t.Parallel()
 	store := openStore(t)
 	seedCharged(t, store, 900)
 	m := newTestModel(t, store, nil, 80, 24)

@@ -48,6 +48,7 @@ func TestSubmitPutsTheJobAtTheTopAndFollowsIt(t *testing.T) {
 }
 
 func TestCompareFromComposeMakesOneGroup(t *testing.T) {
+	t.Parallel()
 	m, _, server := servedModel(t, apidottest.Options{}, 120, 40)
 	m = typeText(t, m, "city at night")
 	composeOf(m).compare = map[string]bool{"standard": true, "pro-1080p": true}
@@ -62,6 +63,7 @@ func TestCompareFromComposeMakesOneGroup(t *testing.T) {
 }
 
 func TestHugePasteIsCutWithANotice(t *testing.T) {
+	t.Parallel()
 	m := newTestModel(t, openStore(t), nil, 80, 24)
 	m = send(t, m, tea.PasteMsg{Content: strings.Repeat("日本 ", 3000)})
 	if n := utf8.RuneCountInString(composeOf(m).prompt.Value()); n != apidot.MaxPromptRunes {
@@ -77,6 +79,7 @@ func TestHugePasteIsCutWithANotice(t *testing.T) {
 }
 
 func TestTabSkipsResolutionForStandard(t *testing.T) {
+	t.Parallel()
 	m := newTestModel(t, openStore(t), nil, 80, 24)
 	var seen []field
 	for range numFields {
@@ -95,6 +98,7 @@ func TestTabSkipsResolutionForStandard(t *testing.T) {
 }
 
 func TestQuitKeys(t *testing.T) {
+	t.Parallel()
 	m := newTestModel(t, openStore(t), nil, 80, 24)
 	// In the prompt, q types.
 	m, cmd := sendCmd(t, m, press("q"))
@@ -166,6 +170,7 @@ func TestHistoryPagesThroughEveryJobOnce(t *testing.T) {
 }
 
 func TestHistoryFilters(t *testing.T) {
+	t.Parallel()
 	m := onEveryStatus(t, 120, 40)
 	m = send(t, m, press("h"))
 	prompts := func() []string {
@@ -210,6 +215,7 @@ func TestHistoryFilters(t *testing.T) {
 }
 
 func TestWheelScrollsTheList(t *testing.T) {
+	t.Parallel()
 	m := onEveryStatus(t, 80, 24)
 	m = send(t, m, tea.MouseWheelMsg{Button: tea.MouseWheelDown})
 	if jobsOf(m).list.cursor != 3 {
@@ -222,6 +228,7 @@ func TestWheelScrollsTheList(t *testing.T) {
 }
 
 func TestJobsFromAnotherProcessAppear(t *testing.T) {
+	t.Parallel()
 	store := openStore(t)
 	m := newTestModel(t, store, nil, 80, 24)
 	other := historytest.OpenAt(t, store.Path(), history.Options{Now: testClock})
@@ -233,6 +240,7 @@ func TestJobsFromAnotherProcessAppear(t *testing.T) {
 }
 
 func TestKeyScreenSavesAndConnects(t *testing.T) {
+	t.Parallel()
 	base, _, _ := servedModel(t, apidottest.Options{}, 80, 24)
 	var saved string
 	m := newModel(Config{
@@ -264,6 +272,7 @@ func TestKeyScreenSavesAndConnects(t *testing.T) {
 }
 
 func TestKeyScreenShowsWhyTheKeyringFailed(t *testing.T) {
+	t.Parallel()
 	m := newModel(Config{
 		Backend: Backend{Store: openStore(t)},
 		KeyErr:  errors.Join(keys.ErrNoKey, keys.ErrTimeout),
@@ -283,6 +292,7 @@ func TestKeyScreenShowsWhyTheKeyringFailed(t *testing.T) {
 }
 
 func TestDuplicateIntoCompose(t *testing.T) {
+	t.Parallel()
 	store := openStore(t)
 	seedStore(t, store, everyStatus()[1:2]) // Pro 1080p, 8 s
 	m := newTestModel(t, store, nil, 80, 24)
@@ -294,6 +304,7 @@ func TestDuplicateIntoCompose(t *testing.T) {
 }
 
 func TestCopyAndOpen(t *testing.T) {
+	t.Parallel()
 	store := openStore(t)
 	seedStore(t, store, everyStatus()[:1])
 	var opened string
@@ -310,6 +321,7 @@ func TestCopyAndOpen(t *testing.T) {
 }
 
 func TestDownloadFromDetail(t *testing.T) {
+	t.Parallel()
 	m, store, _ := servedModel(t, apidottest.Options{}, 80, 24)
 	m = typeText(t, m, "a short clip")
 	m = send(t, m, press("ctrl+s"))

@@ -14,6 +14,7 @@ import (
 
 // 1/2/3 switch screens only outside text fields; ctrl+z suspends anywhere.
 func TestScreenKeysOnlyOutsideTextFields(t *testing.T) {
+	t.Parallel()
 	m := newTestModel(t, openStore(t), nil, 80, 24)
 	m = send(t, m, press("2"))
 	if m.current != composeID || composeOf(m).prompt.Value() != "2" {
@@ -37,6 +38,7 @@ func TestScreenKeysOnlyOutsideTextFields(t *testing.T) {
 // fast typist) reach the screen the previous key opened: n then text
 // writes the text, and esc then 3 opens History.
 func TestKeysRightAfterNavigationReachTheNewScreen(t *testing.T) {
+	t.Parallel()
 	m := newTestModel(t, openStore(t), nil, 80, 24)
 	m = send(t, m, navMsg{to: jobsID})
 	for _, k := range []string{"n", "a", "b"} {
@@ -62,6 +64,7 @@ func composeTyping(t *testing.T, m Model) Model {
 // Jobs and History show each id as its shortest prefix that no other job
 // shares (seven characters at least), and that prefix finds the job.
 func TestListsShowShortUniqueIDs(t *testing.T) {
+	t.Parallel()
 	store := openStore(t)
 	var ids []string
 	for i, ago := range []time.Duration{time.Hour, 0, 0} { // two made in the same millisecond

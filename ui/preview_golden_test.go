@@ -41,6 +41,7 @@ func blockRows(s string) int {
 }
 
 func TestGoldenDetailFrame(t *testing.T) {
+	t.Parallel()
 	eachSize(t, func(t *testing.T, w, h int) {
 		m := openFinished(t, w, h, &fakePreviewer{})
 		golden(t, m)
@@ -55,6 +56,7 @@ func TestGoldenDetailFrame(t *testing.T) {
 }
 
 func TestDetailFrameHiddenWhenSmallUnlessToggled(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		w, h         int
 		shown, after bool // before and after p
@@ -75,6 +77,7 @@ func TestDetailFrameHiddenWhenSmallUnlessToggled(t *testing.T) {
 }
 
 func TestGoldenDetailCompareFrames(t *testing.T) {
+	t.Parallel()
 	eachSize(t, func(t *testing.T, w, h int) {
 		store := openStore(t)
 		std := everyStatus()[0]
@@ -103,6 +106,7 @@ func TestGoldenDetailCompareFrames(t *testing.T) {
 }
 
 func TestDetailFrameNotes(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		pv   Previewer
@@ -126,6 +130,7 @@ func TestDetailFrameNotes(t *testing.T) {
 }
 
 func TestGoldenHistoryThumbnails(t *testing.T) {
+	t.Parallel()
 	eachSize(t, func(t *testing.T, w, h int) {
 		store := openStore(t)
 		seedStore(t, store, everyStatus())
@@ -151,6 +156,7 @@ func TestGoldenHistoryThumbnails(t *testing.T) {
 }
 
 func TestDetailFrameFollowsResizes(t *testing.T) {
+	t.Parallel()
 	m := openFinished(t, 120, 40, &fakePreviewer{})
 	widths := map[int]bool{}
 	for _, size := range []tea.WindowSizeMsg{{Width: 120, Height: 40}, {Width: 90, Height: 30}, {Width: 160, Height: 50}} {

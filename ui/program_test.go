@@ -17,7 +17,7 @@ import (
 // watch the job finish on screen, quit.
 func TestProgramRunsAJobToTheEnd(t *testing.T) {
 	t.Parallel()
-	m, store, server := servedModel(t, apidottest.Options{QueueTime: 100 * time.Millisecond, RunTime: 400 * time.Millisecond}, 100, 30)
+	m, store, server := servedModel(t, apidottest.Options{QueueTime: 50 * time.Millisecond, RunTime: 150 * time.Millisecond}, 100, 30)
 	m.sh.now, m.sh.wait = time.Now, realWaiter()
 	tm := teatest.NewTestModel(t, m,
 		teatest.WithInitialTermSize(100, 30),

@@ -32,6 +32,7 @@ func offersRetry(m Model) bool {
 
 // r is offered, and works, only on an unconfirmed job.
 func TestRetryOnlyOnUnconfirmedJobs(t *testing.T) {
+	t.Parallel()
 	store := openStore(t)
 	for _, j := range seedStore(t, store, everyStatus()) {
 		t.Run(string(j.Status), func(t *testing.T) {
@@ -53,6 +54,7 @@ func TestRetryOnlyOnUnconfirmedJobs(t *testing.T) {
 }
 
 func TestGoldenDetailRetryChoice(t *testing.T) {
+	t.Parallel()
 	eachSize(t, func(t *testing.T, w, h int) {
 		m, _ := choiceOpen(t, w, h)
 		golden(t, m)
@@ -88,6 +90,7 @@ func retryRig(t *testing.T) (Model, *apidottest.Server, *history.Store, history.
 // Pasting the task id adopts the real task into the record and follows it;
 // nothing is sent.
 func TestRetryAdoptsTheTaskID(t *testing.T) {
+	t.Parallel()
 	m, server, store, j := retryRig(t)
 	c := apidot.NewClient("sk-test-ui-0123456789", apidot.WithBaseURL(server.URL), apidot.WithHTTPClient(server.Client()))
 	task, err := c.Submit(context.Background(), jobs.Request(j))
@@ -119,6 +122,7 @@ func TestRetryAdoptsTheTaskID(t *testing.T) {
 // Sending again needs an explicit yes, then makes exactly one new submit
 // and marks the old record rejected; any other key, or esc, changes nothing.
 func TestRetryResendAsksFirstAndSendsOnce(t *testing.T) {
+	t.Parallel()
 	m, server, store, j := retryRig(t)
 	for _, leave := range [][]string{{"esc"}, {"s", "n"}, {"t", "esc", "esc"}} {
 		m = send(t, m, press("r"))
@@ -155,6 +159,7 @@ func TestRetryResendAsksFirstAndSendsOnce(t *testing.T) {
 // A reply about a job no longer on show only says what happened: the
 // choice open on the job now shown stays as it is.
 func TestRetryReplyForAnotherJobLeavesTheChoice(t *testing.T) {
+	t.Parallel()
 	m, j := choiceOpen(t, 80, 24)
 	m = send(t, m, resentMsg{id: "job-elsewhere", settled: history.Job{ID: "job-elsewhere"}, fresh: history.Job{ID: "job-new"}})
 	if d := detailOf(m); d.retry.stage != retryChoose || d.job.ID != j.ID {
@@ -168,6 +173,7 @@ func TestRetryReplyForAnotherJobLeavesTheChoice(t *testing.T) {
 // The task id field opens empty, shows its whole placeholder and takes a
 // paste.
 func TestRetryTaskFieldTakesAPaste(t *testing.T) {
+	t.Parallel()
 	m, _ := choiceOpen(t, 80, 24)
 	m = send(t, m, press("t"))
 	if v := detailOf(m).retry.input.Value(); v != "" || !strings.Contains(screenText(m), "task-unified-…") {

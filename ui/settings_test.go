@@ -12,6 +12,7 @@ import (
 )
 
 func TestComposeOpensWithTheSettingsAndABadFileIsSaid(t *testing.T) {
+	t.Parallel()
 	bad := &config.Error{Path: "/c/config.toml", Line: 3, Key: "colour", Msg: "unknown key"}
 	tests := []struct {
 		name       string

@@ -83,6 +83,7 @@ func isTimeout(err error) bool {
 }
 
 func TestFlatCallbackShapeIsAccepted(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, apidottest.Options{}, 0)
 	job := r.submit(t, false)
 	resp := r.post(t, http.MethodPost, fmt.Sprintf(`{"task_id":%q,"status":"finished","progress":100}`, job.TaskID))

@@ -118,6 +118,7 @@ func TestDuplicateDeliveriesRecordTheJobOnce(t *testing.T) {
 }
 
 func TestForgedFinishedForARunningTaskIsNotRecorded(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, apidottest.Options{QueueTime: time.Hour}, 0)
 	job := r.submit(t, false)
 	resp := r.post(t, http.MethodPost, callbackBody(job.TaskID, "finished"))
@@ -182,6 +183,7 @@ func TestRefusedDeliveriesStoreNothing(t *testing.T) {
 }
 
 func TestDeliveryForAFinishedJobReadsNothing(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, apidottest.Options{}, 0)
 	job := r.submit(t, false)
 	if got, _, err := r.tracker.Check(context.Background(), job.ID); err != nil || got.Status != history.StatusFinished {
@@ -200,6 +202,7 @@ func TestDeliveryForAFinishedJobReadsNothing(t *testing.T) {
 }
 
 func TestServeStopsWithTheContext(t *testing.T) {
+	t.Parallel()
 	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -23,6 +23,7 @@ func status(t *testing.T, s *apidottest.Server, id string) (int, string) {
 }
 
 func TestHostileModeSpoilsEveryTextField(t *testing.T) {
+	t.Parallel()
 	s := apidottest.NewTestServer(t, apidottest.Options{Hostile: true, QueueTime: time.Hour})
 	escaped, _ := json.Marshal(apidottest.HostileText)
 	hostile := strings.Trim(string(escaped), `"`)
@@ -50,6 +51,7 @@ func TestHostileModeSpoilsEveryTextField(t *testing.T) {
 }
 
 func TestHostileFinishedTaskListsUntrustedFiles(t *testing.T) {
+	t.Parallel()
 	s := apidottest.NewTestServer(t, apidottest.Options{Hostile: true})
 	post(t, s, `{"model":"sora-2-official","input":{"prompt":"p"}}`)
 	id := s.Tasks()[0].ID
@@ -62,6 +64,7 @@ func TestHostileFinishedTaskListsUntrustedFiles(t *testing.T) {
 }
 
 func TestAnswerTaskIDOverridesTheSubmitAnswer(t *testing.T) {
+	t.Parallel()
 	s := apidottest.NewTestServer(t, apidottest.Options{AnswerTaskID: "same-id"})
 	for range 2 {
 		_, out := post(t, s, `{"model":"sora-2-official","input":{"prompt":"p"}}`)

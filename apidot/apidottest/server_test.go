@@ -60,6 +60,7 @@ func getVideo(t *testing.T, s *apidottest.Server, id string) (*http.Response, []
 }
 
 func TestSimulatorRejectsWhatTheAPIRejects(t *testing.T) {
+	t.Parallel()
 	s := apidottest.NewTestServer(t, apidottest.Options{})
 	for _, body := range []string{
 		`{"model":"sora-2-official","input":{"prompt":"p","resolution":"720p"}}`,
@@ -86,6 +87,7 @@ func TestSimulatorRejectsWhatTheAPIRejects(t *testing.T) {
 }
 
 func TestSimulatorMovesThroughStates(t *testing.T) {
+	t.Parallel()
 	s := apidottest.NewTestServer(t, apidottest.Options{QueueTime: time.Hour})
 	id := submitTask(t, s)
 	task, ok := s.Task(id)
@@ -98,6 +100,7 @@ func TestSimulatorMovesThroughStates(t *testing.T) {
 }
 
 func TestSimulatorServesTheSampleClip(t *testing.T) {
+	t.Parallel()
 	s := apidottest.NewTestServer(t, apidottest.Options{})
 	id := submitTask(t, s)
 	resp, body := getVideo(t, s, id)
@@ -114,6 +117,7 @@ func TestSimulatorServesTheSampleClip(t *testing.T) {
 }
 
 func TestSimulatorDeliversDuplicateWebhooks(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var bodies []map[string]any
 	got := make(chan struct{}, 10)
@@ -150,6 +154,7 @@ func TestSimulatorDeliversDuplicateWebhooks(t *testing.T) {
 }
 
 func TestSimulatorRequiresABearerKey(t *testing.T) {
+	t.Parallel()
 	s := apidottest.NewTestServer(t, apidottest.Options{Key: "sk-right-key-1234"})
 	resp, err := s.Client().Post(s.URL+"/api/generate/submit", "application/json", strings.NewReader(`{}`))
 	if err != nil {
@@ -165,6 +170,7 @@ func TestSimulatorRequiresABearerKey(t *testing.T) {
 }
 
 func TestSimulatorListensWhereToldOrFallsBack(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
