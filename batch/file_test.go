@@ -13,6 +13,7 @@ import (
 var defaults = batch.Defaults{Model: apidot.ModelStandard, Duration: 4, Resolution: "1080p"}
 
 func TestParseReadsJSONLinesAndCSV(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, file string
 		labels     []string // Shot.Label per shot
@@ -44,6 +45,7 @@ func TestParseReadsJSONLinesAndCSV(t *testing.T) {
 }
 
 func TestParseNamesEveryBadLine(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, file string
 		want       []string
@@ -82,6 +84,7 @@ not json
 }
 
 func TestImageCheckedOncePerURL(t *testing.T) {
+	t.Parallel()
 	file := `{"prompt":"a","image":"https://x/a.png"}
 {"prompt":"b","image":"https://x/a.png"}
 {"prompt":"c","image":"https://x/gone.png"}
@@ -101,6 +104,7 @@ func TestImageCheckedOncePerURL(t *testing.T) {
 }
 
 func TestKeysAreStableAndPositional(t *testing.T) {
+	t.Parallel()
 	parse := func(file string) []batch.Shot {
 		s, err := batch.Parse(context.Background(), strings.NewReader(file), defaults, nil)
 		if err != nil {

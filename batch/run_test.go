@@ -58,13 +58,24 @@ func unfinishedAtSubmits(t *testing.T, s *apidottest.Server) []int {
 
 func TestParallelLimitHoldsAndIsUsed(t *testing.T) {
 	t.Parallel()
-	for _, par := range []int{1, 2, 3} {
+	for _, tc := range []struct {
+		par   int
+		queue time.Duration
+	}{
+		// A job queues long enough that the first par submits, sent back
+		// to back, all go out before any of them can end, even on a busy
+		// machine; two rounds past the limit show it holds. One at a time
+		// has no such race: its three jobs, run one after another, queue
+		// only long enough that a second submit sent early would find the
+		// first unfinished.
+		{1, 100 * time.Millisecond},
+		{2, 300 * time.Millisecond},
+		{3, 300 * time.Millisecond},
+	} {
+		par := tc.par
 		t.Run(fmt.Sprintf("parallel %d", par), func(t *testing.T) {
 			t.Parallel()
-			// A job queues long enough that the first par submits, sent
-			// back to back, all go out before any of them can end, even on
-			// a busy machine; two rounds past the limit show it holds.
-			rig := jobstest.New(t, apidottest.Options{QueueTime: 300 * time.Millisecond, RunTime: 60 * time.Millisecond})
+			rig := jobstest.New(t, apidottest.Options{QueueTime: tc.queue, RunTime: 60 * time.Millisecond})
 			svc := rig.Service(t, jobs.ServiceConfig{})
 			lines := par + 2
 			plan, err := batch.NewPlan(rig.Store, shotList(t, lines), time.Now())
@@ -95,6 +106,7 @@ func TestParallelLimitHoldsAndIsUsed(t *testing.T) {
 }
 
 func TestRunningAgainSendsOnlyWhatWasNotSent(t *testing.T) {
+	t.Parallel()
 	rig := jobstest.New(t, apidottest.Options{})
 	svc := rig.Service(t, jobs.ServiceConfig{})
 	file := "{\"prompt\":\"a fox\"}\n{\"prompt\":\"a thing [reject]\"}\n{\"prompt\":\"an owl\"}\n"

@@ -15,6 +15,7 @@ import (
 const secret = "sk-proj-0123456789SECRETabcd"
 
 func TestMask(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, key, want string
 	}{
@@ -44,6 +45,7 @@ func TestMask(t *testing.T) {
 }
 
 func TestMaskNeverShowsMostOfTheKey(t *testing.T) {
+	t.Parallel()
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 	for n := 1; n <= 60; n++ {
 		for _, prefix := range []string{"", "sk-"} {
@@ -58,6 +60,7 @@ func TestMaskNeverShowsMostOfTheKey(t *testing.T) {
 }
 
 func TestCheckShape(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, key, reason string // reason "" means accepted
 	}{
@@ -101,6 +104,7 @@ func TestCheckShape(t *testing.T) {
 }
 
 func TestKeyNeverPrintsItsValue(t *testing.T) {
+	t.Parallel()
 	k := keys.Key{Value: secret, Source: keys.SourceKeyring}
 	type holder struct {
 		Name string
@@ -143,6 +147,7 @@ func TestKeyNeverPrintsItsValue(t *testing.T) {
 }
 
 func TestAdvice(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		err   error

@@ -16,6 +16,7 @@ func env(m map[string]string) func(string) string {
 }
 
 func TestResolvePrecedence(t *testing.T) {
+	t.Parallel()
 	const stored = "sk-stored-0000000000wxyz"
 	tests := []struct {
 		name       string
@@ -55,6 +56,7 @@ func TestResolvePrecedence(t *testing.T) {
 }
 
 func TestResolveEnvDoesNotTouchKeyring(t *testing.T) {
+	t.Parallel()
 	kr := keystest.Hung() // would block until the context ends
 	r := keys.Resolver{Getenv: env(map[string]string{keys.EnvVar: secret}), Keyring: kr}
 	if _, err := r.Resolve(context.Background()); err != nil {
@@ -66,6 +68,7 @@ func TestResolveEnvDoesNotTouchKeyring(t *testing.T) {
 }
 
 func TestResolveUnusableKeyringWrapsBothCauses(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		keyring keys.Keyring
@@ -99,6 +102,7 @@ func (s stuck) Set(context.Context, string) error   { <-s.release; return nil }
 func (s stuck) Delete(context.Context) error        { <-s.release; return nil }
 
 func TestWithTimeoutGivesUpOnAKeyringThatIgnoresContext(t *testing.T) {
+	t.Parallel()
 	s := stuck{release: make(chan struct{})}
 	t.Cleanup(func() { close(s.release) })
 	k := keys.WithTimeout(s, 20*time.Millisecond)
@@ -127,6 +131,7 @@ func TestWithTimeoutGivesUpOnAKeyringThatIgnoresContext(t *testing.T) {
 }
 
 func TestWithTimeoutHonoursCallerCancellation(t *testing.T) {
+	t.Parallel()
 	s := stuck{release: make(chan struct{})}
 	t.Cleanup(func() { close(s.release) })
 	ctx, cancel := context.WithCancel(context.Background())
@@ -138,6 +143,7 @@ func TestWithTimeoutHonoursCallerCancellation(t *testing.T) {
 }
 
 func TestWithTimeoutPassesAnswersThrough(t *testing.T) {
+	t.Parallel()
 	kr := keystest.New()
 	k := keys.WithTimeout(kr, time.Minute)
 	ctx := context.Background()

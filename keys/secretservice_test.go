@@ -48,7 +48,7 @@ func TestKeyCommandsAgainstRealSecretService(t *testing.T) {
 	r.wantStdout(t, "not checked")
 
 	// A job submitted with the key from the keyring alone (no variable).
-	sim := apidottest.NewTestServer(t, apidottest.Options{Key: ssKey, RunTime: 200 * time.Millisecond})
+	sim := apidottest.NewTestServer(t, apidottest.Options{Key: ssKey, RunTime: 50 * time.Millisecond})
 	jobEnv := []string{
 		"APIDOT_BASE_URL=" + sim.URL,
 		"SORATUI_DB=" + filepath.Join(t.TempDir(), "history.db"),
@@ -121,6 +121,7 @@ func (s *secretSession) wantNoKeyPrinted(t *testing.T, secrets ...string) {
 // With no D-Bus at all the keyring fails fast and the message names the
 // variable to use instead.
 func TestKeySetWithoutDBusFailsWithAdvice(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS != "linux" {
 		t.Skip("D-Bus is the keyring transport on Linux only")
 	}
@@ -162,7 +163,7 @@ func TestKeyCommandsWithHungDBusTimeOut(t *testing.T) {
 	}()
 	// A short bound on each keyring call: the test is about the bound, not
 	// its length.
-	env := append(isolatedEnv(t), "DBUS_SESSION_BUS_ADDRESS=unix:path="+sock, "SORATUI_KEYRING_TIMEOUT=300ms")
+	env := append(isolatedEnv(t), "DBUS_SESSION_BUS_ADDRESS=unix:path="+sock, "SORATUI_KEYRING_TIMEOUT=100ms")
 
 	runCommand(t, env, ssKey+"\n", bin, "key", "set").wantFailure(t, "did not answer in time", keys.EnvVar)
 	runCommand(t, env, "", bin, "key", "delete").wantFailure(t, keys.EnvVar)
