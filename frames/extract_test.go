@@ -119,6 +119,54 @@ func middleFrame(t *testing.T) middleRun {
 	return r
 }
 
+// urlRun is one real extraction from a result link: the video fetched
+// once and every kind of frame cached from it. The test of that fetch and
+// the strip's test both read it, so ffmpeg runs once for the two of them.
+type urlRun struct {
+	cache   string // the cache folder it filled
+	job     history.Job
+	fetches int // requests for the video
+}
+
+// sharedURL runs the extraction for the first test that asks; the
+// simulator that served the video is closed by then, so a reader of the
+// cache that fetched again would fail. Each test calls framestest.Tools
+// first, so it is skipped without ffmpeg.
+var sharedURL = sync.OnceValues(func() (urlRun, error) {
+	tools, err := frames.LookTools(os.Getenv("PATH"))
+	if err != nil {
+		return urlRun{}, err
+	}
+	srv := apidottest.NewServer(apidottest.Options{})
+	defer srv.Close()
+	task, err := apidot.NewClient("sk-test-1234", apidot.WithBaseURL(srv.URL)).
+		Submit(context.Background(), apidot.Request{Model: apidot.ModelStandard, Prompt: "p"}.WithDefaults())
+	if err != nil {
+		return urlRun{}, err
+	}
+	r := urlRun{cache: filepath.Join(shared, "url-cache"),
+		job: history.Job{ID: "01url", TaskID: task.ID, Status: history.StatusFinished, VideoURLs: []string{srv.VideoURL(task.ID)}}}
+	e := frames.New(frames.Config{Cache: r.cache, Tools: tools, Client: srv.Client()})
+	if _, err := e.Frame(context.Background(), r.job, frames.First); err != nil {
+		return urlRun{}, err
+	}
+	for _, req := range srv.Requests() {
+		if strings.HasPrefix(req.Path, "/files/") {
+			r.fetches++
+		}
+	}
+	return r, nil
+})
+
+func urlFrames(t *testing.T) urlRun {
+	t.Helper()
+	r, err := sharedURL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 func TestFrameComesFromTheRealClip(t *testing.T) {
 	t.Parallel()
 	tools := framestest.Tools(t)
@@ -133,14 +181,20 @@ func TestFrameComesFromTheRealClip(t *testing.T) {
 		t.Run(string(tc.kind), func(t *testing.T) {
 			t.Parallel()
 			var img image.Image
-			if tc.kind == frames.Middle {
+			var err error
+			switch tc.kind {
+			case frames.Middle:
 				img = middleFrame(t).img
-			} else {
+			case frames.Strip:
+				// The strip the link's extraction cached with every kind.
+				r := urlFrames(t)
+				img, err = frames.New(frames.Config{Cache: r.cache, Tools: tools}).Frame(context.Background(), r.job, tc.kind)
+			default:
 				e := frames.New(frames.Config{Cache: t.TempDir(), Tools: tools})
-				var err error
-				if img, err = e.Frame(context.Background(), savedJob(t, "task-real"), tc.kind); err != nil {
-					t.Fatal(err)
-				}
+				img, err = e.Frame(context.Background(), savedJob(t, "task-real"), tc.kind)
+			}
+			if err != nil {
+				t.Fatal(err)
 			}
 			if w := img.Bounds().Dx(); w < tc.minW || w > tc.maxW {
 				t.Errorf("width %d, want %d..%d", w, tc.minW, tc.maxW)
@@ -207,33 +261,17 @@ func TestMissingFFmpegSaysInstallIt(t *testing.T) {
 func TestFrameFromTheResultURLFetchesOnceAndFillsEveryKind(t *testing.T) {
 	t.Parallel()
 	tools := framestest.Tools(t)
-	srv := apidottest.NewTestServer(t, apidottest.Options{})
-	task, err := apidot.NewClient("sk-test-1234", apidot.WithBaseURL(srv.URL)).
-		Submit(context.Background(), apidot.Request{Model: apidot.ModelStandard, Prompt: "p"}.WithDefaults())
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	e := frames.New(frames.Config{Cache: dir, Tools: tools, Client: srv.Client()})
-	j := history.Job{ID: "01url", TaskID: task.ID, Status: history.StatusFinished, VideoURLs: []string{srv.VideoURL(task.ID)}}
-	if _, err := e.Frame(context.Background(), j, frames.First); err != nil {
-		t.Fatal(err)
-	}
+	r := urlFrames(t)
+	e := frames.New(frames.Config{Cache: r.cache, Tools: tools})
 	for _, k := range []frames.Kind{frames.First, frames.Middle, frames.Strip} {
-		if _, err := e.Cached(j, k); err != nil {
+		if _, err := e.Cached(r.job, k); err != nil {
 			t.Errorf("%s not cached after a URL extraction: %v", k, err)
 		}
 	}
-	fetches := 0
-	for _, r := range srv.Requests() {
-		if strings.HasPrefix(r.Path, "/files/") {
-			fetches++
-		}
+	if r.fetches != 1 {
+		t.Errorf("%d fetches of the video, want 1", r.fetches)
 	}
-	if fetches != 1 {
-		t.Errorf("%d fetches of the video, want 1", fetches)
-	}
-	left, _ := filepath.Glob(filepath.Join(dir, task.ID, ".*"))
+	left, _ := filepath.Glob(filepath.Join(r.cache, r.job.TaskID, ".*"))
 	if len(left) != 0 {
 		t.Errorf("temporary files left in the cache: %v", left)
 	}
