@@ -110,13 +110,20 @@ var sharedMiddle = sync.OnceValues(func() (middleRun, error) {
 	return r, errors.Join(errs...)
 })
 
-func middleFrame(t *testing.T) middleRun {
+// sharedRun returns what run (a sharedMiddle or sharedURL) made, failing the
+// test on its error.
+func sharedRun[T any](t *testing.T, run func() (T, error)) T {
 	t.Helper()
-	r, err := sharedMiddle()
+	r, err := run()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return r
+}
+
+func middleFrame(t *testing.T) middleRun {
+	t.Helper()
+	return sharedRun(t, sharedMiddle)
 }
 
 // urlRun is one real extraction from a result link: the video fetched
@@ -160,11 +167,7 @@ var sharedURL = sync.OnceValues(func() (urlRun, error) {
 
 func urlFrames(t *testing.T) urlRun {
 	t.Helper()
-	r, err := sharedURL()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return sharedRun(t, sharedURL)
 }
 
 func TestFrameComesFromTheRealClip(t *testing.T) {
