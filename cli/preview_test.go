@@ -1,7 +1,9 @@
 package cli_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,8 +15,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/soratui/soratui/apidot"
 	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/cli"
 	"github.com/soratui/soratui/frames"
 	"github.com/soratui/soratui/frames/framestest"
 	"github.com/soratui/soratui/history"
@@ -30,43 +32,62 @@ func ffmpegHarness(t *testing.T) *harness {
 	return h
 }
 
-// sampleFrames is a frame cache folder of one task, filled once per test
-// binary by a real extraction of the sample clip from a result link, as
-// preview makes it. Tests of what a preview prints, or of what a delete
-// removes, copy it in (seedFrames) instead of each running ffmpeg again;
-// the tests of extraction itself still run it.
-var sampleFrames = sync.OnceValues(func() (string, error) {
-	tools, err := frames.LookTools(os.Getenv("PATH"))
-	if err != nil {
-		return "", err
+// demoRun is one offline preview of a demo job and the frame cache it
+// filled. The demo's test reads its output; the tests of what a preview
+// prints, or of what a delete removes, copy its frames in (seedFrames)
+// instead of each running ffmpeg again; the tests of extraction itself
+// still run it.
+type demoRun struct {
+	code           int
+	stdout, stderr string
+	frames         string // the demo task's frame cache folder
+}
+
+// sharedDemo imports a demo job that finished an hour ago, its link on the
+// demo simulator, and previews it with no key and nothing outside the
+// process to answer, once per test binary and in a home of its own.
+var sharedDemo = sync.OnceValues(func() (demoRun, error) {
+	home := filepath.Join(shared, "demo")
+	h := &harness{env: map[string]string{
+		"APIDOT_BASE_URL":       "http://127.0.0.1:1",
+		"SORATUI_DB":            filepath.Join(home, "data", "history.db"),
+		"SORATUI_POLL_INTERVAL": "50ms",
+		"HOME":                  home,
+		"PATH":                  os.Getenv("PATH"),
+	}}
+	run := func(stdin string, args ...string) (code int, stdout, stderr string) {
+		var out, errb bytes.Buffer
+		err := cli.Run(context.Background(), args, h.cliEnv(cli.Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb}, nil))
+		cli.Report(&errb, err)
+		return cli.ExitCode(err), out.String(), errb.String()
 	}
-	srv := apidottest.NewServer(apidottest.Options{Key: cliKey})
-	defer srv.Close()
-	ctx := context.Background()
-	task, err := apidot.NewClient(cliKey, apidot.WithBaseURL(srv.URL)).
-		Submit(ctx, apidot.Request{Model: apidot.ModelStandard, Prompt: "a red fox"}.WithDefaults())
-	if err != nil {
-		return "", err
+	task := "task-unified-" + strconv.FormatInt(time.Now().Add(-time.Hour).UnixMilli(), 10) + "-0001-41e74720s"
+	line := `{"id":"01demo","task_id":"` + task + `","model":"sora-2-official","status":"finished","prompt":"demo",` +
+		`"video_urls":["http://127.0.0.1:47474/files/` + task + `/video.mp4"],"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}`
+	if code, _, errs := run(line+"\n", "--demo", "import", "-"); code != 0 {
+		return demoRun{}, fmt.Errorf("import: exit %d %s", code, errs)
 	}
-	cache := filepath.Join(shared, "frames")
-	e := frames.New(frames.Config{Cache: cache, Tools: tools, Client: srv.Client()})
-	j := history.Job{ID: "01sample", TaskID: task.ID, Status: history.StatusFinished, VideoURLs: []string{srv.VideoURL(task.ID)}}
-	if _, err := e.Frame(ctx, j, frames.Middle); err != nil {
-		return "", err
-	}
-	return filepath.Join(cache, task.ID), nil
+	var r demoRun
+	r.code, r.stdout, r.stderr = run("", "--demo", "preview", "01demo", "--width", "40")
+	cache, err := frames.CacheDir(func(k string) string { return h.env[k] })
+	r.frames = filepath.Join(cache, task)
+	return r, err
 })
 
-// seedFrames puts the sample clip's frames (sampleFrames) in h's frame
+// seedFrames puts the sample clip's frames (sharedDemo's) in h's frame
 // cache as the frames of task, so a preview of it needs no ffmpeg. It
 // skips, or fails under CI, without ffmpeg, like an extraction would.
 func seedFrames(t *testing.T, h *harness, task string) {
 	t.Helper()
 	framestest.Tools(t)
-	from, err := sampleFrames()
+	demo, err := sharedDemo()
 	if err != nil {
 		t.Fatal(err)
 	}
+	if demo.code != 0 {
+		t.Fatalf("the demo preview that extracts the sample frames failed: exit %d %s", demo.code, demo.stderr)
+	}
+	from := demo.frames
 	cache, err := frames.CacheDir(func(k string) string { return h.env[k] })
 	if err != nil {
 		t.Fatal(err)
@@ -209,17 +230,11 @@ func TestPreviewProtocolsAndNoColor(t *testing.T) {
 
 func TestDemoClipPreviewsOffline(t *testing.T) {
 	t.Parallel()
-	h := ffmpegHarness(t)
-	delete(h.env, "APIDOT_API_KEY")
-	h.env["APIDOT_BASE_URL"] = "http://127.0.0.1:1" // nothing outside the process answers
-	// A demo job finished an hour ago, its link on the demo simulator.
-	task := "task-unified-" + strconv.FormatInt(time.Now().Add(-time.Hour).UnixMilli(), 10) + "-0001-41e74720s"
-	line := `{"id":"01demo","task_id":"` + task + `","model":"sora-2-official","status":"finished","prompt":"demo",` +
-		`"video_urls":["http://127.0.0.1:47474/files/` + task + `/video.mp4"],"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}`
-	if r := h.run(line+"\n", "--demo", "import", "-"); r.code != 0 {
-		t.Fatalf("import: exit %d %s", r.code, r.stderr)
+	framestest.Tools(t)
+	r, err := sharedDemo()
+	if err != nil {
+		t.Fatal(err)
 	}
-	r := h.run("", "--demo", "preview", "01demo", "--width", "40")
 	if r.code != 0 || len(truecolour.FindAllString(r.stdout, -1)) < 100 {
 		t.Errorf("demo preview: exit %d %s\n%q", r.code, r.stderr, r.stdout[:min(len(r.stdout), 80)])
 	}
