@@ -23,6 +23,8 @@ type mappedReader struct {
 	ident fileIdent
 	users int  // reads in progress; they share one shared lock
 	drop  bool // a read in progress was long: unmap when the last ends
+	// longRead, when set, replaces keepMapped (for tests).
+	longRead time.Duration
 }
 
 // fileIdent tells whether the path still names the file mapped, unchanged
@@ -38,6 +40,14 @@ type fileIdent struct {
 // a longer one (a scan) may have touched much of the file, whose pages
 // would otherwise stay in the process's resident memory.
 const keepMapped = 5 * time.Millisecond
+
+// long reports whether a read that took d was long (see keepMapped).
+func (r *mappedReader) long(d time.Duration) bool {
+	if r.longRead > 0 {
+		return d > r.longRead
+	}
+	return d > keepMapped
+}
 
 // acquire returns the handle with the file's shared lock held, mapping the
 // file afresh when it changed; release ends the read.

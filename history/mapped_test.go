@@ -1,15 +1,15 @@
+//go:build unix
+
 package history
 
 import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // Reads keep the file mapped while nothing changes it, and see every change
@@ -46,6 +46,7 @@ func TestKeptMapSeesOtherWriters(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "history.db")
 			s := openTestStoreAt(t, path, Options{})
+			s.reader.longRead = time.Hour // however slow the machine
 			j := mustCreate(t, s, &Job{Prompt: "original"})[0]
 			mustList(t, s, Query{})
 			mapped := s.reader.db
@@ -70,56 +71,66 @@ func TestKeptMapSeesOtherWriters(t *testing.T) {
 	}
 }
 
-// Between reads the kept map holds no lock: a writer that waits at most
-// 10 ms gets in.
+// Between reads the kept map holds no lock: right after a read, another
+// descriptor takes the file's exclusive lock at the first try, and another
+// store writes.
 func TestKeptMapLetsOthersWrite(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "history.db")
 	s := openTestStoreAt(t, path, Options{})
+	s.reader.longRead = time.Hour
+	other := openTestStoreAt(t, path, Options{})
 	mustCreate(t, s, job("m", "first", StatusRunning))
-	mustList(t, s, Query{Search: "first"})
-	if s.reader.db == nil {
-		t.Fatal("the read left no map to keep")
-	}
-	hurried := openTestStoreAt(t, path, Options{Timeout: 10 * time.Millisecond})
-	for range 20 {
-		mustList(t, s, Query{})
-		if err := hurried.Create(job("m", "second", StatusRunning)); err != nil {
-			t.Fatalf("write after a read of the kept map: %v", err)
+	for i := range 20 {
+		mustList(t, s, Query{Search: "first"})
+		if s.reader.db == nil {
+			t.Fatal("the read left no map to keep")
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		f.Close() // lets go of the lock too
+		if err != nil {
+			t.Fatalf("read %d: the file stays locked after it: %v", i, err)
+		}
+		if err := other.Create(job("m", "second", StatusRunning)); err != nil {
+			t.Fatalf("write after read %d: %v", i, err)
 		}
 	}
 }
 
 // A long read (a scan) lets go of the map, so its pages leave the
-// process's resident memory; Close lets go of the file.
+// process's resident memory; Close lets go of a kept one.
 func TestMapLetGoAfterLongReadAndClose(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("counts open files in /proc/self/fd")
-	}
 	path := filepath.Join(t.TempDir(), "history.db")
 	s, err := Open(path, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	mustList(t, s, Query{})
-	if n := openFiles(t, path); n != 1 {
-		t.Fatalf("%d open files of the history after a read, want the kept one", n)
-	}
-	long := func() {
-		if err := s.view(func(*bolt.Tx) error { time.Sleep(keepMapped + time.Millisecond); return nil }); err != nil {
-			t.Fatal(err)
+	for _, step := range []struct {
+		name     string
+		longRead time.Duration
+		close    bool
+		want     int
+	}{
+		{"a short read", time.Hour, false, 1},
+		{"a long read", time.Nanosecond, false, 0},
+		{"a short read again", time.Hour, false, 1},
+		{"Close", time.Hour, true, 0},
+	} {
+		s.reader.longRead = step.longRead
+		if step.close {
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			mustList(t, s, Query{})
 		}
-	}
-	long()
-	if n := openFiles(t, path); n != 0 || s.reader.db != nil {
-		t.Fatalf("%d open files of the history after a long read, want 0", n)
-	}
-	mustList(t, s, Query{})
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if n := openFiles(t, path); n != 0 {
-		t.Fatalf("%d open files of the history after Close, want 0", n)
+		if n := openFiles(t, path); n != step.want {
+			t.Errorf("after %s: %d open files of the history, want %d", step.name, n, step.want)
+		}
 	}
 }
 

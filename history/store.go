@@ -311,7 +311,7 @@ func (s *Store) view(fn func(*bolt.Tx) error) error {
 	}
 	start := time.Now()
 	err = db.View(fn)
-	s.reader.release(time.Since(start) > keepMapped)
+	s.reader.release(s.reader.long(time.Since(start)))
 	return err
 }
 
