@@ -260,8 +260,9 @@ func TestCancelledSearchStops(t *testing.T) {
 	}
 }
 
-// scanHelper runs in a child process: it says "scanning" and walks the
-// whole history again and again until stdin closes, then prints how many
+// scanHelper runs in a child process: it walks the whole history again
+// and again until stdin closes, saying "scanning" once the first walk's
+// first transaction is over, then prints how many
 // walks it finished and in how many the file changed between their first
 // transaction and a later one.
 func scanHelper() int {
@@ -275,10 +276,14 @@ func scanHelper() int {
 		io.Copy(io.Discard, os.Stdin)
 		closed.Store(true)
 	}()
-	fmt.Println("scanning")
 	walks, changed := 0, 0
+	started := func() {
+		if walks == 0 {
+			fmt.Println("scanning")
+		}
+	}
 	for ; !closed.Load(); walks++ {
-		saw, err := walkSeesWrites(s, Query{Search: "frame"})
+		saw, err := walkSeesWrites(s, Query{Search: "frame"}, started)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "helper:", err)
 			return 1
@@ -291,10 +296,11 @@ func scanHelper() int {
 	return 0
 }
 
-// walkSeesWrites runs the walk List runs for q and reports whether the
-// file changed between its first transaction and a later one: whether
-// another process wrote in the middle of the walk.
-func walkSeesWrites(s *Store, q Query) (bool, error) {
+// walkSeesWrites runs the walk List runs for q, calling started after its
+// first transaction, and reports whether the file changed between that
+// transaction and a later one: whether another process wrote in the middle
+// of the walk.
+func walkSeesWrites(s *Store, q Query, started func()) (bool, error) {
 	w, err := newWalk(q)
 	if err != nil {
 		return false, err
@@ -317,6 +323,9 @@ func walkSeesWrites(s *Store, q Query) (bool, error) {
 		})
 		if err != nil {
 			return false, err
+		}
+		if n == 0 {
+			started()
 		}
 	}
 	return changed, nil
