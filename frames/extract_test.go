@@ -314,11 +314,57 @@ func TestOneExtractionAtATimePerJob(t *testing.T) {
 	t.Parallel()
 	framestest.Tools(t)
 	// Four callers asked for the same job's frame at once. One extraction
-	// is one ffprobe and one ffmpeg; the waiters found the cache.
+	// is one ffmpeg (the clip's MP4 header gives its length); the waiters
+	// found the cache.
 	r := middleFrame(t)
-	if r.runs != 2 || r.peak != 1 {
-		t.Errorf("%d tool runs, %d at once; want 2, 1", r.runs, r.peak)
+	if r.runs != 1 || r.peak != 1 {
+		t.Errorf("%d tool runs, %d at once; want 1, 1", r.runs, r.peak)
 	}
+}
+
+// A video that is not an MP4 (here the sample clip remuxed into
+// Matroska, as it is) has its length from ffprobe: the middle frame still
+// comes from the middle, the same as the MP4's.
+func TestLengthFromFFprobeForOtherContainers(t *testing.T) {
+	t.Parallel()
+	tools := framestest.Tools(t)
+	dir := t.TempDir()
+	mp4, mkv := filepath.Join(dir, "clip.mp4"), filepath.Join(dir, "clip.mkv")
+	if err := os.WriteFile(mp4, assets.SampleClip, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := frames.RunCommand(context.Background(), tools.FFmpeg, "-v", "error", "-nostdin", "-i", mp4, "-c", "copy", mkv); err != nil {
+		t.Fatal(err)
+	}
+	var c counter
+	e := frames.New(frames.Config{Cache: t.TempDir(), Tools: tools, Run: c.run})
+	j := history.Job{ID: "01mkv", TaskID: "task-mkv", Status: history.StatusFinished, LocalPath: mkv}
+	mid, err := e.Frame(context.Background(), j, frames.Middle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.runs.Load() != 2 {
+		t.Errorf("%d tool runs, want ffprobe and ffmpeg", c.runs.Load())
+	}
+	if !sameImage(mid, middleFrame(t).img) {
+		t.Error("the middle frame differs from the MP4's")
+	}
+}
+
+// sameImage reports whether a and b have the same size and pixels.
+func sameImage(a, b image.Image) bool {
+	if a == nil || b == nil || a.Bounds() != b.Bounds() {
+		return false
+	}
+	r := a.Bounds()
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if a.At(x, y) != b.At(x, y) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func TestExtractionStopsAtTheTimeout(t *testing.T) {

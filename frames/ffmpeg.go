@@ -101,9 +101,13 @@ func lastLine(s string) string {
 	return s
 }
 
-// duration asks ffprobe for the video's length in seconds; 0 when the
-// container does not say, which still yields a first frame.
+// duration reads the video's length in seconds from its MP4 header, else
+// asks ffprobe; 0 when the container does not say, which still yields a
+// first frame.
 func (e *Extractor) duration(ctx context.Context, video string) (float64, error) {
+	if d, ok := mp4Duration(video); ok {
+		return d, nil
+	}
 	out, err := e.run(ctx, e.tools.FFprobe, "-v", "error", "-protocol_whitelist", localOnly,
 		"-show_entries", "format=duration", "-of", "default=noprint_wrappers=1:nokey=1", video)
 	if err != nil {
