@@ -4,6 +4,7 @@ package history
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"sync"
@@ -100,34 +101,47 @@ func TestKeptMapLetsOthersWrite(t *testing.T) {
 	}
 }
 
-// A long read (a scan) lets go of the map, so its pages leave the
-// process's resident memory; Close lets go of a kept one.
-func TestMapLetGoAfterLongReadAndClose(t *testing.T) {
+// A long read (a scan), or a walk that goes on past its first
+// transaction, lets go of the map, so its pages leave the process's
+// resident memory; Close lets go of a kept one.
+func TestMapLetGoAfterLongReadsAndClose(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "history.db")
 	s, err := Open(path, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	var buf bytes.Buffer
+	writeJobLines(t, &buf, 2*chunkJobs+10)
+	if _, err := s.Import(&buf); err != nil {
+		t.Fatal(err)
+	}
+	page := func() { mustList(t, s, Query{Limit: 10}) }
 	for _, step := range []struct {
 		name     string
 		longRead time.Duration
-		close    bool
+		do       func()
 		want     int
 	}{
-		{"a short read", time.Hour, false, 1},
-		{"a long read", time.Nanosecond, false, 0},
-		{"a short read again", time.Hour, false, 1},
-		{"Close", time.Hour, true, 0},
-	} {
-		s.reader.longRead = step.longRead
-		if step.close {
+		{"a short read", time.Hour, page, 1},
+		{"a long read", time.Nanosecond, page, 0},
+		{"a short read again", time.Hour, page, 1},
+		{"a walk of three transactions", time.Hour, func() {
+			n := 0
+			if err := s.Each(context.Background(), Query{}, func(Job) error { n++; return nil }); err != nil || n != 2*chunkJobs+10 {
+				t.Fatalf("Each walked %d jobs, %v", n, err)
+			}
+		}, 0},
+		{"a list of three transactions", time.Hour, func() { mustList(t, s, Query{}) }, 0},
+		{"Close", time.Hour, func() {
+			page()
 			if err := s.Close(); err != nil {
 				t.Fatal(err)
 			}
-		} else {
-			mustList(t, s, Query{})
-		}
+		}, 0},
+	} {
+		s.reader.longRead = step.longRead
+		step.do()
 		if n := openFiles(t, path); n != step.want {
 			t.Errorf("after %s: %d open files of the history, want %d", step.name, n, step.want)
 		}

@@ -73,7 +73,7 @@ func (s *Store) listStamped(ctx context.Context, q Query) ([]Job, Stamp, error) 
 	p := pacer{since: time.Now()}
 	for first := true; !w.done; first = false {
 		p.pause()
-		err := s.view(func(tx *bolt.Tx) error {
+		err := s.viewMapped(!first, func(tx *bolt.Tx) error {
 			if first {
 				stamp = stampOf(tx)
 			}
@@ -112,9 +112,9 @@ func (s *Store) Each(ctx context.Context, q Query, fn func(Job) error) error {
 func (s *Store) walkEach(ctx context.Context, w *walk, fn func(Job) error) error {
 	var batch []Job
 	p := pacer{since: time.Now()}
-	for !w.done {
+	for first := true; !w.done; first = false {
 		p.pause()
-		err := s.view(func(tx *bolt.Tx) error {
+		err := s.viewMapped(!first, func(tx *bolt.Tx) error {
 			var err error
 			batch, err = w.step(ctx, tx, batch[:0])
 			return err

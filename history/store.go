@@ -302,7 +302,12 @@ const lockPoll = 2 * time.Millisecond
 
 // view runs fn in a read-only transaction under a shared lock, on the
 // file's kept map (see mappedReader).
-func (s *Store) view(fn func(*bolt.Tx) error) error {
+func (s *Store) view(fn func(*bolt.Tx) error) error { return s.viewMapped(false, fn) }
+
+// viewMapped is view that, with letGo, lets go of the map afterwards
+// however short the read: the later transactions of a walk do, so that a
+// walk through much of the file does not leave its pages resident.
+func (s *Store) viewMapped(letGo bool, fn func(*bolt.Tx) error) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	db, err := s.reader.acquire(s)
@@ -311,7 +316,7 @@ func (s *Store) view(fn func(*bolt.Tx) error) error {
 	}
 	start := time.Now()
 	err = db.View(fn)
-	s.reader.release(s.reader.long(time.Since(start)))
+	s.reader.release(letGo || s.reader.long(time.Since(start)))
 	return err
 }
 
