@@ -58,35 +58,40 @@ func unfinishedAtSubmits(t *testing.T, s *apidottest.Server) []int {
 
 func TestParallelLimitHoldsAndIsUsed(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		par   int
-		queue time.Duration
-	}{
-		// A job queues long enough that the first par submits, sent back
-		// to back, all go out before any of them can end, even on a busy
-		// machine; two rounds past the limit show it holds. One at a time
-		// has no such race: its three jobs, run one after another, queue
-		// only long enough that a second submit sent early would find the
-		// first unfinished.
-		{1, 100 * time.Millisecond},
-		{2, 300 * time.Millisecond},
-		{3, 300 * time.Millisecond},
-	} {
-		par := tc.par
+	for _, par := range []int{1, 2, 3} {
 		t.Run(fmt.Sprintf("parallel %d", par), func(t *testing.T) {
 			t.Parallel()
-			rig := jobstest.New(t, apidottest.Options{QueueTime: tc.queue, RunTime: 60 * time.Millisecond})
+			// The simulator holds every job until the test lets the
+			// submitted ones go, and it does so only once the runner has
+			// sent all it may: the first par submits find every earlier
+			// job unfinished however slow the machine, and two rounds past
+			// the limit show it holds.
+			rig := jobstest.New(t, apidottest.Options{Hold: true, RunTime: 60 * time.Millisecond})
 			svc := rig.Service(t, jobs.ServiceConfig{})
 			lines := par + 2
 			plan, err := batch.NewPlan(rig.Store, shotList(t, lines), time.Now())
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := batch.Runner{Service: svc, Parallel: par}.Run(context.Background(), plan, true)
-			if err != nil || len(res.Jobs) != lines {
-				t.Fatalf("run: %v, %d jobs", err, len(res.Jobs))
+			type outcome struct {
+				res batch.Result
+				err error
 			}
-			for _, j := range res.Jobs {
+			done := make(chan outcome, 1)
+			go func() {
+				res, err := batch.Runner{Service: svc, Parallel: par}.Run(context.Background(), plan, true)
+				done <- outcome{res, err}
+			}()
+			for released := 0; released < lines; {
+				want := min(released+par, lines)
+				jobstest.Eventually(t, fmt.Sprintf("%d submits", want), func() bool { return rig.Server.Submits() >= want })
+				released += rig.Server.Release()
+			}
+			out := <-done
+			if out.err != nil || len(out.res.Jobs) != lines {
+				t.Fatalf("run: %v, %d jobs", out.err, len(out.res.Jobs))
+			}
+			for _, j := range out.res.Jobs {
 				if j.Status != history.StatusFinished || j.BatchID != plan.BatchID {
 					t.Errorf("job %s: %s, batch %q", j.ID, j.Status, j.BatchID)
 				}

@@ -95,18 +95,30 @@ func (s *Server) createLocked(body submitBody) *Task {
 		EndsAt:      now.Add(s.opts.QueueTime + s.opts.RunTime),
 		Fails:       fails,
 	}
+	if s.opts.Hold {
+		t.StartsAt, t.EndsAt = held, held
+	}
 	s.tasks[t.ID] = t
 	s.order = append(s.order, t.ID)
-	if t.CallbackURL != "" && !s.closed {
-		id := t.ID
-		s.pending.Add(1)
-		timer := time.AfterFunc(t.EndsAt.Sub(now), func() {
-			defer s.pending.Done()
-			s.deliver(id)
-		})
-		s.timers = append(s.timers, timer)
+	if !s.opts.Hold {
+		s.scheduleLocked(t, now)
 	}
 	return t
+}
+
+// scheduleLocked arranges the webhook delivery of t, if it has a callback,
+// for when it ends.
+func (s *Server) scheduleLocked(t *Task, now time.Time) {
+	if t.CallbackURL == "" || s.closed {
+		return
+	}
+	id := t.ID
+	s.pending.Add(1)
+	timer := time.AfterFunc(t.EndsAt.Sub(now), func() {
+		defer s.pending.Done()
+		s.deliver(id)
+	})
+	s.timers = append(s.timers, timer)
 }
 
 // deliver POSTs a terminal task to its callback URL, as many times as

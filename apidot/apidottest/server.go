@@ -70,6 +70,10 @@ type Options struct {
 	// ModelNotFound answers every submit 404 model_not_found, as resellers
 	// did once Sora 2 left OpenAI's API.
 	ModelNotFound bool
+	// Hold keeps every new task not_started until Release lets it go (it
+	// then runs for RunTime; QueueTime is not used), so a test decides
+	// when jobs move on, whatever the machine's speed.
+	Hold bool
 	// AnswerTaskID, when set, is the task id every submit answer carries
 	// instead of the created task's (a malformed or repeated id).
 	AnswerTaskID string
@@ -310,6 +314,25 @@ func (s *Server) Task(id string) (Task, bool) {
 		return Task{}, false
 	}
 	return *t, true
+}
+
+// held is when a held task would start: never, in practice.
+var held = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Release starts every task that Hold keeps waiting, each to end RunTime
+// from now, and returns how many it started.
+func (s *Server) Release() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now, n := time.Now(), 0
+	for _, id := range s.order {
+		if t := s.tasks[id]; t.StartsAt.Equal(held) {
+			t.StartsAt, t.EndsAt = now, now.Add(s.opts.RunTime)
+			s.scheduleLocked(t, now)
+			n++
+		}
+	}
+	return n
 }
 
 // Expire makes a task's result URLs answer 403, as expired links do.

@@ -116,6 +116,67 @@ func TestSimulatorServesTheSampleClip(t *testing.T) {
 	}
 }
 
+// Held tasks stay not_started, and their callbacks unsent, until Release;
+// then they run and end, and the callback is delivered.
+func TestSimulatorHoldsTasksUntilReleased(t *testing.T) {
+	t.Parallel()
+	delivered := make(chan string, 10)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b struct {
+			Data struct {
+				TaskID string `json:"task_id"`
+			} `json:"data"`
+		}
+		json.NewDecoder(r.Body).Decode(&b)
+		delivered <- b.Data.TaskID
+	}))
+	defer hook.Close()
+	s := apidottest.NewTestServer(t, apidottest.Options{Hold: true})
+	_, out := post(t, s, `{"model":"sora-2-official","callback_url":"`+hook.URL+`/cb","input":{"prompt":"p"}}`)
+	first := out["data"].(map[string]any)["task_id"].(string)
+	second := submitTask(t, s)
+	status := func(id string) string {
+		resp := call(t, s, http.MethodGet, "/api/generate/status/"+id, nil)
+		defer resp.Body.Close()
+		var b struct {
+			Data struct {
+				Status string `json:"status"`
+			} `json:"data"`
+		}
+		json.NewDecoder(resp.Body).Decode(&b)
+		return b.Data.Status
+	}
+	for _, id := range []string{first, second} {
+		if got := status(id); got != "not_started" {
+			t.Errorf("held task %s is %q, want not_started", id, got)
+		}
+	}
+	select {
+	case id := <-delivered:
+		t.Fatalf("callback of held task %s delivered", id)
+	default:
+	}
+	if n := s.Release(); n != 2 {
+		t.Errorf("Release started %d tasks, want 2", n)
+	}
+	for _, id := range []string{first, second} {
+		if got := status(id); got != "finished" {
+			t.Errorf("released task %s is %q, want finished (RunTime 0)", id, got)
+		}
+	}
+	select {
+	case id := <-delivered:
+		if id != first {
+			t.Errorf("callback for %s, want %s", id, first)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("callback of a released task never came")
+	}
+	if n := s.Release(); n != 0 {
+		t.Errorf("a second Release started %d tasks, want 0", n)
+	}
+}
+
 func TestSimulatorDeliversDuplicateWebhooks(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
