@@ -78,13 +78,13 @@ func (r *mappedReader) acquire(s *Store) (*bolt.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	info, err := file.Stat()
-	ident, ok := identOf(info)
-	if err == nil && ok {
-		r.db, r.file, r.ident = db, file, ident
-	} else {
-		r.db, r.file, r.ident = db, nil, fileIdent{}
-		r.drop = true // cannot tell later whether it is the same file
+	// Without the file's identity a later read cannot tell whether it is
+	// the same file: file stays nil, and release closes the handle.
+	r.db, r.file, r.ident = db, nil, fileIdent{}
+	if info, err := file.Stat(); err == nil {
+		if ident, ok := identOf(info); ok {
+			r.file, r.ident = file, ident
+		}
 	}
 	r.users = 1
 	return db, nil
@@ -108,8 +108,9 @@ func (r *mappedReader) relock(s *Store) (bool, error) {
 	return false, nil
 }
 
-// release ends a read that took long: when the last read in progress
-// ends, the lock is let go, and the map too after a long read.
+// release ends a read; long asks to let go of the map afterwards. When
+// the last read in progress ends, the lock is let go, and the map too if
+// any of those reads asked, or if the file's identity is unknown.
 func (r *mappedReader) release(long bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
