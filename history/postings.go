@@ -55,6 +55,9 @@ func blockKey(dst []byte, word string, doc uint64) []byte {
 	return binary.BigEndian.AppendUint64(dst, doc)
 }
 
+// blockPrefix is what the keys of word's blocks start with: word 0.
+func blockPrefix(word string) []byte { return append([]byte(word), sep) }
+
 // blockDoc is the first doc of the block with key k (of prefix length n).
 func blockDoc(k []byte, n int) (uint64, bool) {
 	if len(k) != n+8 {
@@ -92,7 +95,7 @@ func blockLen(v []byte) int {
 // applySealed applies ops (sorted by doc, all below the word's tail) to
 // word's sealed blocks in b.
 func applySealed(b *bolt.Bucket, word string, ops []docOp) error {
-	prefix := blockKey(nil, word, 0)[:len(word)+1]
+	prefix := blockPrefix(word)
 	var key []byte
 	var docs []uint64
 	for len(ops) > 0 {
@@ -296,7 +299,7 @@ func toAdds(docs []uint64) []docOp {
 // unseal replaces word's emptied tail by its last sealed block, if any.
 func (ix wordIndex) unseal(word string) error {
 	c := ix.blocks.Cursor()
-	prefix := blockKey(nil, word, 0)[:len(word)+1]
+	prefix := blockPrefix(word)
 	k, v := seekAtOrBefore(c, blockKey(nil, word, 1<<64-1))
 	first, ok := blockDoc(k, len(prefix))
 	if !ok || !bytes.HasPrefix(k, prefix) {

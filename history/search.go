@@ -33,11 +33,8 @@ func (tx *writeTx) addWord(word string, doc uint64, del bool) {
 func putWords(tx *writeTx, j *Job, newWords []string, old *Job) (uint64, error) {
 	pos := position(j.CreatedAt, j.ID)
 	docOf, docs := tx.Bucket(bucketDocOf), tx.Bucket(bucketDocs)
-	var doc uint64
-	known := false
-	if v := docOf.Get([]byte(j.ID)); len(v) == 8 {
-		doc, known = binary.BigEndian.Uint64(v), true
-	} else {
+	doc, known := docOfJob(docOf, j.ID)
+	if !known {
 		var err error
 		if doc, err = docs.NextSequence(); err != nil {
 			return 0, err
@@ -72,14 +69,23 @@ func putWords(tx *writeTx, j *Job, newWords []string, old *Job) (uint64, error) 
 	return doc, nil
 }
 
+// docOfJob is the doc of the job with this id in bucket doc_of; ok is
+// false when it has none yet.
+func docOfJob(docOf *bolt.Bucket, id string) (doc uint64, ok bool) {
+	v := docOf.Get([]byte(id))
+	if len(v) != 8 {
+		return 0, false
+	}
+	return binary.BigEndian.Uint64(v), true
+}
+
 // deleteWords removes the words of j, and its doc, from the index.
 func deleteWords(tx *writeTx, j *Job) error {
 	docOf := tx.Bucket(bucketDocOf)
-	v := docOf.Get([]byte(j.ID))
-	if len(v) != 8 {
+	doc, ok := docOfJob(docOf, j.ID)
+	if !ok {
 		return nil // never indexed: a file still being migrated
 	}
-	doc := binary.BigEndian.Uint64(v)
 	for _, w := range jobWords(j) {
 		tx.addWord(w, doc, true)
 	}
