@@ -40,37 +40,27 @@ func isSingleRuneWord(r rune) bool {
 func splitWords(s string, fn func(string)) {
 	start := -1
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
+		size, inWord, single := 1, false, false
+		if c := s[i]; c < utf8.RuneSelf {
 			// ASCII, most text: no rune decoding or Unicode tables.
-			if 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || 'A' <= c && c <= 'Z' {
-				if start < 0 {
-					start = i
-				}
-			} else if start >= 0 {
-				fn(truncWord(s[start:i]))
-				start = -1
-			}
-			i++
-			continue
+			inWord = 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || 'A' <= c && c <= 'Z'
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			single = isSingleRuneWord(r)
+			inWord = !single && isWordRune(r)
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case isSingleRuneWord(r):
-			if start >= 0 {
-				fn(truncWord(s[start:i]))
-				start = -1
-			}
-			fn(s[i : i+size])
-		case isWordRune(r):
+		case inWord:
 			if start < 0 {
 				start = i
 			}
-		default:
-			if start >= 0 {
-				fn(truncWord(s[start:i]))
-				start = -1
-			}
+		case start >= 0:
+			fn(truncWord(s[start:i]))
+			start = -1
+		}
+		if single {
+			fn(s[i : i+size])
 		}
 		i += size
 	}
