@@ -11,9 +11,10 @@ import (
 // SchemaVersion is the version of the file layout and of the job record that
 // this package writes; Open refuses files with a newer one and migrates
 // older ones. Version 2 added the word index that answers searches;
-// version 3 kept it as posting lists, a tenth of the size, and version 4
-// keeps the lists' open ends apart (see postings.go).
-const SchemaVersion = 4
+// version 3 kept it as posting lists, a tenth of the size, version 4
+// keeps the lists' open ends apart, and version 5 drops the lists of
+// common words (see postings.go).
+const SchemaVersion = 5
 
 // Status is where a job stands, from before its submit request to a result.
 type Status string

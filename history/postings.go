@@ -26,6 +26,12 @@ import (
 // a new tail starts. Every doc of a word's tail is above those of its
 // sealed blocks, and a word with sealed blocks always has a tail.
 //
+// A word in more than commonDocs jobs is common: a search never reads
+// postings that long (it walks the jobs instead, see rareKeys), so its
+// blocks are dropped and its tail becomes commonTail for good, and jobs
+// written later no longer touch it. Deleting jobs does not make it rare
+// again: searches for it keep walking, which finds the same jobs.
+//
 // Buckets docs (doc → position, to list the jobs a search finds in order)
 // and doc_of (id → doc, to find a job's postings when it changes or goes)
 // complete the index.
@@ -33,6 +39,17 @@ import (
 // maxBlockBytes caps a block's encoded gaps: a full tail is sealed, and a
 // sealed block that grows past it is cut.
 const maxBlockBytes = 1024
+
+// commonDocs is how many jobs a word may have before it is common; it is
+// rareKeys, the most a search reads.
+const commonDocs = rareKeys
+
+// commonTail is the tail of a common word: a first doc no job gets (docs
+// count up from 1) and no gaps.
+var commonTail = []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
+
+// isCommon reports whether tv is the tail of a common word.
+func isCommon(tv []byte) bool { return bytes.Equal(tv, commonTail) }
 
 // docOp adds doc to a word's postings, or removes it.
 type docOp struct {
@@ -226,17 +243,24 @@ func writeBlocks(b *bolt.Bucket, word string, old []byte, docs []uint64) error {
 	return nil
 }
 
-// wordIndex is the word index's buckets in one transaction.
-type wordIndex struct{ blocks, tails *bolt.Bucket }
+// wordIndex is the word index's buckets in one transaction, and how many
+// docs a word may have before it is common (commonDocs; tests set others).
+type wordIndex struct {
+	blocks, tails *bolt.Bucket
+	common        int
+}
 
 func wordIndexOf(tx bucketer) wordIndex {
-	return wordIndex{blocks: tx.Bucket(bucketWordBlocks), tails: tx.Bucket(bucketWordTails)}
+	return wordIndex{blocks: tx.Bucket(bucketWordBlocks), tails: tx.Bucket(bucketWordTails), common: commonDocs}
 }
 
 // apply applies ops (sorted by doc; of several ops on one doc the last
 // wins) to word's postings.
 func (ix wordIndex) apply(word string, ops []docOp) error {
 	tv := bytes.Clone(ix.tails.Get([]byte(word)))
+	if isCommon(tv) {
+		return nil
+	}
 	if len(tv) < 8 {
 		// A word not in the index (see the invariant above).
 		return ix.putTail(word, applyDocOps(nil, ops))
@@ -262,20 +286,54 @@ func (ix wordIndex) apply(word string, ops []docOp) error {
 }
 
 // appendTail adds the docs of ops (see appendsAfter) to word's tail tv,
-// sealing it each time it fills.
+// sealing it each time it fills. A word that is past ix.common docs when a
+// block is sealed becomes common.
 func (ix wordIndex) appendTail(word string, tv []byte, last uint64, ops []docOp) error {
+	sealed := false
 	for _, op := range ops {
 		if len(tv)-8 >= maxBlockBytes {
 			if err := ix.blocks.Put(blockKey(nil, word, binary.BigEndian.Uint64(tv)), tv[8:]); err != nil {
 				return err
 			}
 			tv = binary.BigEndian.AppendUint64(make([]byte, 0, 8+maxBlockBytes+16), op.doc)
+			sealed = true
 		} else {
 			tv = binary.AppendUvarint(tv, op.doc-last)
 		}
 		last = op.doc
 	}
+	if sealed && ix.sealedDocs(word)+1+blockLen(tv[8:]) > ix.common {
+		return ix.makeCommon(word)
+	}
 	return ix.tails.Put([]byte(word), tv)
+}
+
+// sealedDocs counts the docs of word's sealed blocks: a few, as a word
+// with more is common.
+func (ix wordIndex) sealedDocs(word string) int {
+	prefix := blockPrefix(word)
+	n := 0
+	c := ix.blocks.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		n += 1 + blockLen(v)
+	}
+	return n
+}
+
+// makeCommon drops word's postings for good (see commonDocs).
+func (ix wordIndex) makeCommon(word string) error {
+	prefix := blockPrefix(word)
+	var keys [][]byte
+	c := ix.blocks.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		keys = append(keys, bytes.Clone(k))
+	}
+	for _, k := range keys {
+		if err := ix.blocks.Delete(k); err != nil {
+			return err
+		}
+	}
+	return ix.tails.Put([]byte(word), commonTail)
 }
 
 // putTail makes docs word's last blocks: full ones sealed, the rest its
@@ -331,6 +389,9 @@ func (ix wordIndex) prefixDocs(prefix []byte, limit int) (docs []uint64, ok bool
 	}
 	c = ix.tails.Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if isCommon(v) {
+			return nil, false
+		}
 		if len(v) >= 8 && !add(binary.BigEndian.Uint64(v), v[8:]) {
 			return nil, false
 		}

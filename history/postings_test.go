@@ -35,6 +35,7 @@ func TestPostingsFollowTheirChanges(t *testing.T) {
 				}
 			}
 			ix := wordIndexOf(tx)
+			ix.common = 1 << 30 // the lists of rare words; see TestCommonWordsDropTheirLists
 			for _, w := range words {
 				ops := bt.ops(r, want[w])
 				slices.SortStableFunc(ops, func(a, b docOp) int { return cmp.Compare(a.doc, b.doc) })
@@ -63,6 +64,89 @@ func TestPostingsFollowTheirChanges(t *testing.T) {
 	}
 }
 
+// TestCommonWordsDropTheirLists adds docs to a word until a block is
+// sealed past the common limit: from then on the word has no blocks, its
+// tail is commonTail whatever is added or removed, and a prefix that
+// covers it is too common for the index, while other words keep exact
+// lists.
+func TestCommonWordsDropTheirLists(t *testing.T) {
+	t.Parallel()
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "p.db"), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const limit = 1500 // a block holds about 1,000 docs one apart
+	var doc uint64
+	var rare []uint64
+	step := func(n int, check func(ix wordIndex) error) {
+		t.Helper()
+		err := db.Update(func(tx *bolt.Tx) error {
+			for _, name := range [][]byte{bucketWordBlocks, bucketWordTails} {
+				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+					return err
+				}
+			}
+			ix := wordIndexOf(tx)
+			ix.common = limit
+			var ops []docOp
+			for range n {
+				doc++
+				ops = append(ops, docOp{doc: doc})
+			}
+			if err := ix.apply("lantern", ops); err != nil {
+				return err
+			}
+			rare = append(rare, doc)
+			if err := ix.apply("lanterns", []docOp{{doc: doc}}); err != nil {
+				return err
+			}
+			return check(ix)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	listed := func(want int) func(wordIndex) error {
+		return func(ix wordIndex) error {
+			if got := wordDocs(t, ix, "lantern"); len(got) != want || isCommon(ix.tails.Get([]byte("lantern"))) {
+				return fmt.Errorf("lantern lists %d docs, want %d", len(got), want)
+			}
+			return nil
+		}
+	}
+	common := func(ix wordIndex) error {
+		if tv := ix.tails.Get([]byte("lantern")); !isCommon(tv) {
+			return fmt.Errorf("lantern's tail is %d bytes, want the common tail", len(tv))
+		}
+		if n := ix.sealedDocs("lantern"); n != 0 {
+			return fmt.Errorf("common lantern keeps %d docs in sealed blocks", n)
+		}
+		if docs, ok := ix.prefixDocs([]byte("lant"), 1<<30); ok {
+			return fmt.Errorf("prefix lant gives %d docs; want too common", len(docs))
+		}
+		if docs, ok := ix.prefixDocs([]byte("lanterns"), 1<<30); !ok || !slices.Equal(docs, rare) {
+			return fmt.Errorf("lanterns gives %v (%v), want %v", docs, ok, rare)
+		}
+		return nil
+	}
+	step(1200, listed(1200)) // one block sealed, under the limit
+	step(250, listed(1450))  // at the limit, no block sealed
+	step(250, listed(1700))  // past it, still no block sealed
+	step(500, common)        // a block sealed past it
+	step(3000, common)       // more docs change nothing
+	err = db.Update(func(tx *bolt.Tx) error {
+		ix := wordIndexOf(tx)
+		if err := ix.apply("lantern", []docOp{{doc: 1, del: true}, {doc: 2, del: true}}); err != nil {
+			return err
+		}
+		return common(ix)
+	})
+	if err != nil {
+		t.Error(err)
+	}
+}
+
 // applyModel is postings on a plain sorted set.
 func applyModel(have []uint64, ops []docOp) []uint64 {
 	set := map[uint64]bool{}
@@ -84,7 +168,7 @@ func applyModel(have []uint64, ops []docOp) []uint64 {
 
 // wordDocs decodes word's sealed blocks and tail, checking each block's
 // key and size, their order, and that a word with sealed blocks has a
-// tail.
+// tail. A common word has no docs, and must have no blocks.
 func wordDocs(t *testing.T, ix wordIndex, word string) []uint64 {
 	t.Helper()
 	prefix := []byte(word + "\x00")
@@ -98,11 +182,11 @@ func wordDocs(t *testing.T, ix wordIndex, word string) []uint64 {
 		docs = appendBlockDocs(t, word, docs, first, v)
 	}
 	tv := ix.tails.Get([]byte(word))
-	if tv == nil {
+	if tv == nil || isCommon(tv) {
 		if len(docs) > 0 {
-			t.Errorf("%q has sealed blocks and no tail", word)
+			t.Errorf("%q has sealed blocks and no tail (common: %v)", word, tv != nil)
 		}
-		return docs
+		return nil
 	}
 	if len(tv) < 8 {
 		t.Fatalf("%q: tail of %d bytes", word, len(tv))

@@ -155,11 +155,15 @@ func wordPlan(tx *bolt.Tx, lower string) (poss [][]byte, ok bool) {
 
 // keyNext is where migrateWords continues: the position after the last
 // job it indexed. keyNextV2 is where a migration to schema 2 stopped;
-// schema 4 indexes every job again, in its own layout.
+// older schemas than listsSchema index every job again.
 var (
 	keyNext   = []byte("word_index_next")
 	keyNextV2 = []byte("words_next")
 )
+
+// listsSchema is the oldest schema whose word index this version reads
+// as it is (4: posting lists, with their tails apart).
+const listsSchema = 4
 
 // migrateBatch is how many jobs one migration transaction indexes, so that
 // other processes get the file in between.
@@ -174,9 +178,15 @@ func (s *Store) migrateWords() error {
 	for done := false; !done; {
 		err := s.update(func(tx *writeTx) error {
 			meta := tx.Bucket(bucketMeta)
-			if readU64(meta.Get(keySchema)) >= SchemaVersion {
+			switch readU64(meta.Get(keySchema)) {
+			case SchemaVersion:
 				done = true
 				return nil
+			case listsSchema:
+				// Its lists are this version's: words become common as
+				// they grow.
+				done = true
+				return meta.Put(keySchema, u64(SchemaVersion))
 			}
 			lo := bytes.Clone(meta.Get(keyNext))
 			var last []byte

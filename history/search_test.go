@@ -210,6 +210,63 @@ func TestCommonWordsAreSearchedByWalkingTheJobs(t *testing.T) {
 		t.Error(err)
 	}
 	checkSearches(t, s, "common scene 3", "scene", "common 3", "cene")
+	// Words in more jobs than a search reads keep no lists.
+	commonTails := func() {
+		t.Helper()
+		err := s.view(func(tx *bolt.Tx) error {
+			ix := wordIndexOf(tx)
+			for _, w := range []string{"common", "scene"} {
+				if tv := ix.tails.Get([]byte(w)); !isCommon(tv) {
+					return fmt.Errorf("%q has a tail of %d bytes, want the common tail", w, len(tv))
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	commonTails()
+	checkWordIndex(t, s)
+	// Deleting most of their jobs leaves them common, and searches right.
+	var gone []string
+	for _, j := range js[:rareKeys] {
+		gone = append(gone, j.ID)
+	}
+	if n, err := s.Delete(gone...); err != nil || n != len(gone) {
+		t.Fatalf("Delete = %d, %v; want %d", n, err, len(gone))
+	}
+	commonTails()
+	checkWordIndex(t, s)
+	checkSearches(t, s, "common scene 3", "scene", "common 3", "cene")
+}
+
+// TestOpenKeepsTheListsOfASchema4File opens a file of schema 4, whose
+// posting lists this version reads as they are: it gets the current
+// schema, and searches use the index and find what a walk finds.
+func TestOpenKeepsTheListsOfASchema4File(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "history.db")
+	s := openTestStoreAt(t, path, Options{})
+	for i := range 3 {
+		mustCreate(t, s, job(std, fmt.Sprintf("lantern festival %d", i), StatusFinished))
+	}
+	makeOld(t, path, nil, func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keySchema, u64(4)) })
+	s = openTestStoreAt(t, path, Options{})
+	err := s.view(func(tx *bolt.Tx) error {
+		if v := readU64(tx.Bucket(bucketMeta).Get(keySchema)); v != SchemaVersion {
+			return fmt.Errorf("schema %d after opening, want %d", v, SchemaVersion)
+		}
+		if _, ok := wordPlan(tx, "festival"); !ok {
+			return errors.New("the index does not answer after opening")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Error(err)
+	}
+	checkWordIndex(t, s)
+	checkSearches(t, s, "lantern", "festival 1", "zzz")
 }
 
 func TestLongListsSpanSeveralTransactions(t *testing.T) {
