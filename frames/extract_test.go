@@ -8,6 +8,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -132,7 +135,8 @@ func middleFrame(t *testing.T) middleRun {
 type urlRun struct {
 	cache   string // the cache folder it filled
 	job     history.Job
-	fetches int // requests for the video
+	fetches int      // requests for the video
+	ffmpeg  []string // the arguments ffmpeg got
 }
 
 // sharedURL runs the extraction for the first test that asks; the
@@ -153,7 +157,13 @@ var sharedURL = sync.OnceValues(func() (urlRun, error) {
 	}
 	r := urlRun{cache: filepath.Join(shared, "url-cache"),
 		job: history.Job{ID: "01url", TaskID: task.ID, Status: history.StatusFinished, VideoURLs: []string{srv.VideoURL(task.ID)}}}
-	e := frames.New(frames.Config{Cache: r.cache, Tools: tools, Client: srv.Client()})
+	run := func(ctx context.Context, name string, args ...string) ([]byte, error) {
+		if name == tools.FFmpeg {
+			r.ffmpeg = args
+		}
+		return frames.RunCommand(ctx, name, args...)
+	}
+	e := frames.New(frames.Config{Cache: r.cache, Tools: tools, Client: srv.Client(), Run: run})
 	if _, err := e.Frame(context.Background(), r.job, frames.First); err != nil {
 		return urlRun{}, err
 	}
@@ -168,6 +178,33 @@ var sharedURL = sync.OnceValues(func() (urlRun, error) {
 func urlFrames(t *testing.T) urlRun {
 	t.Helper()
 	return sharedRun(t, sharedURL)
+}
+
+// TestInputsShareTheCPUs checks the decoder threads of the link's
+// extraction, whose inputs are every frame of every kind: each input gets
+// its share of the CPUs, at least one, instead of a thread per CPU.
+func TestInputsShareTheCPUs(t *testing.T) {
+	t.Parallel()
+	framestest.Tools(t)
+	args := urlFrames(t).ffmpeg
+	inputs := 0
+	want := strconv.Itoa(max(1, runtime.NumCPU()/6)) // first, and the strip's five with the middle among them
+	for i, a := range args {
+		if a != "-i" {
+			continue
+		}
+		inputs++
+		at := i - 1 // the input's last -threads: ffmpeg applies the last
+		for at >= 0 && args[at] != "-threads" {
+			at--
+		}
+		if at < 0 || args[at+1] != want || slices.Contains(args[at:i], "-i") {
+			t.Errorf("input %d is not decoded with -threads %s: %q", inputs, want, args[:i+1])
+		}
+	}
+	if inputs != 6 {
+		t.Errorf("ffmpeg got %d inputs, want 6: %q", inputs, args)
+	}
 }
 
 func TestFrameComesFromTheRealClip(t *testing.T) {
