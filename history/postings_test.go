@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -145,6 +147,60 @@ func TestCommonWordsDropTheirLists(t *testing.T) {
 	if err != nil {
 		t.Error(err)
 	}
+}
+
+func TestCommonWordsAreSearchedByWalkingTheJobs(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	var js []*Job
+	for i := range rareKeys + 100 {
+		j := job(std, fmt.Sprintf("common scene %d", i%7), StatusRunning)
+		j.CreatedAt = testEpoch.Add(time.Duration(i) * time.Second)
+		js = append(js, j)
+	}
+	mustCreate(t, s, js...)
+	err := s.view(func(tx *bolt.Tx) error {
+		if _, ok := wordPlan(tx, "common scene"); ok {
+			return errors.New("the index answers a text of common words; want the walk")
+		}
+		if _, ok := wordPlan(tx, "common 3"); !ok {
+			return errors.New("the walk answers a text with a rare word; want the index")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Error(err)
+	}
+	checkSearches(t, s, "common scene 3", "scene", "common 3", "cene")
+	// Words in more jobs than a search reads keep no lists.
+	commonTails := func() {
+		t.Helper()
+		err := s.view(func(tx *bolt.Tx) error {
+			ix := wordIndexOf(tx)
+			for _, w := range []string{"common", "scene"} {
+				if tv := ix.tails.Get([]byte(w)); !isCommon(tv) {
+					return fmt.Errorf("%q has a tail of %d bytes, want the common tail", w, len(tv))
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	commonTails()
+	checkWordIndex(t, s)
+	// Deleting most of their jobs leaves them common, and searches right.
+	var gone []string
+	for _, j := range js[:rareKeys] {
+		gone = append(gone, j.ID)
+	}
+	if n, err := s.Delete(gone...); err != nil || n != len(gone) {
+		t.Fatalf("Delete = %d, %v; want %d", n, err, len(gone))
+	}
+	commonTails()
+	checkWordIndex(t, s)
+	checkSearches(t, s, "common scene 3", "scene", "common 3", "cene")
 }
 
 // applyModel is postings on a plain sorted set.
