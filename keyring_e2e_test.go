@@ -1,4 +1,4 @@
-package keys_test
+package main_test
 
 import (
 	"bufio"
@@ -17,8 +17,6 @@ import (
 	"time"
 
 	"github.com/soratui/soratui/apidot/apidottest"
-	"github.com/soratui/soratui/cli"
-	"github.com/soratui/soratui/internal/testmain"
 	"github.com/soratui/soratui/keys"
 )
 
@@ -342,18 +340,6 @@ func requireTools(t *testing.T, names ...string) {
 		t.Fatal(msg + ": CI must run this test")
 	}
 	t.Skip(msg)
-}
-
-// binary is soratui for these tests: a link to this test binary, which
-// runs the program when started through it (testmain.Program).
-var binary string
-
-func TestMain(m *testing.M) {
-	var remove func()
-	binary, remove = testmain.Program("soratui", func() int { return cli.Main("dev") })
-	code := m.Run()
-	remove()
-	os.Exit(code)
 }
 
 type cmdResult struct {
