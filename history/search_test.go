@@ -336,11 +336,11 @@ func walkSeesWrites(s *Store, q Query, started func()) (bool, error) {
 
 // While another process walks the whole history again and again, writes
 // get in: each waits within the usual lock timeout, and they commit in the
-// middle of walks, between their transactions (a walk of 10,000 matches
-// takes at least ten, chunkJobs each), not only between whole walks.
+// middle of walks, between their transactions (a walk of 3,000 matches
+// takes at least three, chunkJobs each), not only between whole walks.
 func TestLongScanLetsAnotherProcessWrite(t *testing.T) {
 	t.Parallel()
-	const jobs, writes = 10_000, 10
+	const jobs, writes = 3_000, 10
 	path := filepath.Join(t.TempDir(), "history.db")
 	s := openTestStoreAt(t, path, Options{})
 	fillFast(t, path, jobs)
