@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // promptBytes is about how long a generated prompt is: a detailed shot
@@ -16,12 +17,13 @@ const promptBytes = 450
 // "(take i)". The same i always gives the same prompt, and no prompt has
 // RareWord.
 func Prompt(i int) string {
+	words := vocabulary()
 	r := rand.New(rand.NewPCG(uint64(i), 0x50726f6d7074))
-	z := rand.NewZipf(r, 1.1, 4, uint64(len(vocabulary)-1))
+	z := rand.NewZipf(r, 1.1, 4, uint64(len(words)-1))
 	var b strings.Builder
 	b.Grow(promptBytes + 24)
 	for b.Len() < promptBytes {
-		b.WriteString(vocabulary[z.Uint64()])
+		b.WriteString(words[z.Uint64()])
 		b.WriteByte(' ')
 	}
 	b.WriteString("(take ")
@@ -36,8 +38,10 @@ const RareWord = "zeppelin"
 
 // vocabulary is the words of generated prompts, most common first: the
 // words of shot descriptions, then made-up names (places, people,
-// styles) from syllables, the long tail of real prompts.
-var vocabulary = func() []string {
+// styles) from syllables, the long tail of real prompts. It is built on
+// first use: every program that links this package (the soratui the
+// end-to-end tests start, too) would otherwise build it at start-up.
+var vocabulary = sync.OnceValue(func() []string {
 	words := strings.Fields(commonWords)
 	syll := strings.Fields("ka ri mo sa len tor vi ne da lu pe shi ro an mar el ti go ber ya")
 	for _, a := range syll {
@@ -48,7 +52,7 @@ var vocabulary = func() []string {
 		}
 	}
 	return words
-}()
+})
 
 const commonWords = `a the of in on at with and slow fast wide close shot dolly pan tilt
 	crane aerial drone handheld steady macro lens golden hour dawn dusk night noon rain snow fog
