@@ -41,14 +41,7 @@ type tmuxReply struct {
 func startControl(t testing.TB, socket string, args ...string) *control {
 	t.Helper()
 	cmd := exec.Command("tmux", append([]string{"-L", socket, "-C"}, args...)...)
-	in, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	in, out := stdioPipes(t, cmd)
 	c := &control{in: in, replies: make(chan tmuxReply, 8), written: make(chan struct{}, 1),
 		ready: make(chan struct{}), done: make(chan struct{}), wait: cmd.Wait, stderr: &lockedio.Buffer{}}
 	cmd.Stderr = c.stderr
