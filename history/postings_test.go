@@ -18,9 +18,19 @@ import (
 // TestPostingsFollowTheirChanges applies batches of changes to the
 // postings of a few words, in and out of order, and checks each word's
 // blocks hold exactly the docs a plain set holds, none over the size cap,
-// each keyed by its first doc.
+// each keyed by its first doc. With a common limit low enough for the
+// batches to cross it, a word may instead be common: only once it has had
+// more docs than the limit, and for good.
 func TestPostingsFollowTheirChanges(t *testing.T) {
-	batches := postingBatches()
+	for _, limit := range []int{1 << 30, 3500, 2500, 1000} {
+		t.Run(fmt.Sprintf("common past %d", limit), func(t *testing.T) {
+			t.Parallel()
+			followPostings(t, limit)
+		})
+	}
+}
+
+func followPostings(t *testing.T, limit int) {
 	db, err := bolt.Open(filepath.Join(t.TempDir(), "p.db"), 0o600, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -29,7 +39,9 @@ func TestPostingsFollowTheirChanges(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	words := []string{"kite", "kites", "k", "zeppelin"}
 	want := map[string][]uint64{}
-	for _, bt := range batches {
+	most := map[string]int{}      // the most docs each word has had
+	common := map[string]string{} // the batch each word became common in
+	for _, bt := range postingBatches() {
 		err := db.Update(func(tx *bolt.Tx) error {
 			for _, name := range [][]byte{bucketWordBlocks, bucketWordTails} {
 				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
@@ -37,7 +49,7 @@ func TestPostingsFollowTheirChanges(t *testing.T) {
 				}
 			}
 			ix := wordIndexOf(tx)
-			ix.common = 1 << 30 // the lists of rare words; see TestCommonWordsDropTheirLists
+			ix.common = limit
 			for _, w := range words {
 				ops := bt.ops(r, want[w])
 				slices.SortStableFunc(ops, func(a, b docOp) int { return cmp.Compare(a.doc, b.doc) })
@@ -45,6 +57,7 @@ func TestPostingsFollowTheirChanges(t *testing.T) {
 					return err
 				}
 				want[w] = applyModel(want[w], ops)
+				most[w] = max(most[w], len(want[w]))
 			}
 			return nil
 		})
@@ -52,9 +65,20 @@ func TestPostingsFollowTheirChanges(t *testing.T) {
 			t.Fatal(err)
 		}
 		err = db.View(func(tx *bolt.Tx) error {
+			ix := wordIndexOf(tx)
 			for _, w := range words {
-				got := wordDocs(t, wordIndexOf(tx), w)
-				if !slices.Equal(got, want[w]) {
+				got := wordDocs(t, ix, w)
+				switch isNow := isCommon(ix.tails.Get([]byte(w))); {
+				case isNow:
+					if most[w] <= limit {
+						t.Errorf("%s: %q is common after at most %d docs, limit %d", bt.name, w, most[w], limit)
+					}
+					if common[w] == "" {
+						common[w] = bt.name
+					}
+				case common[w] != "":
+					t.Errorf("%s: %q is no longer common (since %s)", bt.name, w, common[w])
+				case !slices.Equal(got, want[w]):
 					t.Errorf("%s: %q has %d docs, want %d", bt.name, w, len(got), len(want[w]))
 				}
 			}
@@ -63,6 +87,9 @@ func TestPostingsFollowTheirChanges(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+	if became := len(common); (limit < 3000) != (became > 0) {
+		t.Errorf("%d words became common with limit %d; the batches give each 3,000 docs", became, limit)
 	}
 }
 
