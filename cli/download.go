@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net"
 	"net/http"
@@ -216,46 +215,6 @@ type hintError struct {
 
 func (e *hintError) Error() string { return e.err.Error() + "\n" + e.hint }
 func (e *hintError) Unwrap() error { return e.err }
-
-// progressBar draws a download's progress on a terminal, or says only
-// how much arrived when stderr is not one.
-type progressBar struct {
-	w           io.Writer
-	live        bool
-	done, total int64
-	drawn       int // width of the last line drawn
-}
-
-// barWidth is the number of cells between the brackets.
-const barWidth = 20
-
-func (p *progressBar) update(done, total int64) {
-	p.done, p.total = done, total
-	if !p.live {
-		return
-	}
-	var line string
-	if total > 0 {
-		filled := int(min(done, total) * barWidth / total)
-		line = fmt.Sprintf("[%s%s] %3d%% %s/%s", strings.Repeat("#", filled), strings.Repeat(".", barWidth-filled),
-			min(done, total)*100/total, download.Size(done), download.Size(total))
-	} else {
-		line = download.Size(done).String()
-	}
-	pad := max(p.drawn-len(line), 0)
-	p.drawn = len(line)
-	fmt.Fprintf(p.w, "\r%s%s", line, strings.Repeat(" ", pad))
-}
-
-// finish ends the live line, or prints the one summary line.
-func (p *progressBar) finish(ok bool) {
-	if p.live && p.drawn > 0 {
-		fmt.Fprintln(p.w)
-	}
-	if !p.live && ok {
-		fmt.Fprintf(p.w, "Downloaded %s.\n", download.Size(p.done))
-	}
-}
 
 // autoDownloadFailure words the failure of a download started because a
 // followed job finished (--download): an existing file is kept and the

@@ -283,7 +283,9 @@ func runImport(_ context.Context, a *app, o importOptions) error {
 	// jobs).
 	defer debug.SetGCPercent(debug.SetGCPercent(200))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(88 << 20))
-	res, err := store.ImportChecked(in, checkImportedJob)
+	bar := &progressBar{w: a.env.Stderr, live: a.env.StderrIsTerminal, unit: thousands}
+	res, err := store.ImportWith(in, history.ImportOptions{Check: checkImportedJob, Progress: bar.showImport})
+	bar.end()
 	var lineErr *history.LineError
 	if errors.As(err, &lineErr) {
 		return &UsageError{Err: fmt.Errorf("%s: %w", o.file, err), Help: "Nothing was imported."}
@@ -293,4 +295,16 @@ func runImport(_ context.Context, a *app, o importOptions) error {
 	}
 	_, err = fmt.Fprintf(a.env.Stdout, "Imported %d new, %d updated, %d unchanged.\n", res.Added, res.Updated, res.Unchanged)
 	return err
+}
+
+// showImport draws an import's progress: the lines its first pass has
+// checked, then the jobs its second has written.
+func (p *progressBar) showImport(at history.ImportProgress) {
+	if at.Total == 0 {
+		p.label = "Checking lines"
+		p.update(int64(at.Checked), 0)
+		return
+	}
+	p.label = "Importing jobs"
+	p.update(int64(at.Written), int64(at.Total))
 }

@@ -1,11 +1,13 @@
 package cli_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/soratui/soratui/apidot/apidottest"
+	"github.com/soratui/soratui/cli"
 )
 
 func TestImportOfAFolderOrAMissingFileIsOneUsageError(t *testing.T) {
@@ -40,5 +42,40 @@ func TestImportRefusesTheWholeFileAndShowsTextInert(t *testing.T) {
 	}
 	if got := showJob(t, h, "a1"); got.Prompt != "p\x1b]52;c;eA==\x07" {
 		t.Errorf("--json prompt %q, want the imported bytes", got.Prompt)
+	}
+}
+
+// TestImportShowsItsProgressOnATerminal imports a file with stderr a
+// terminal, then a pipe: on the terminal one line shows the lines checked,
+// then a bar of the jobs written, and ends before the summary; on a pipe
+// stderr stays empty. The summary on stdout is the same.
+func TestImportShowsItsProgressOnATerminal(t *testing.T) {
+	t.Parallel()
+	var lines strings.Builder
+	for i := range 1500 {
+		fmt.Fprintf(&lines, `{"id":"p%d","created_at":"2025-01-01T00:00:00Z","status":"finished","prompt":"take %d"}`+"\n", i, i)
+	}
+	path := writeTemp(t, "in.jsonl", lines.String())
+	for _, tty := range []bool{true, false} {
+		h := newHarness(t, apidottest.Options{})
+		r := h.runEnv("", func(e *cli.Env) { e.StderrIsTerminal = tty }, "import", path)
+		if r.code != 0 || r.stdout != "Imported 1500 new, 0 updated, 0 unchanged.\n" {
+			t.Fatalf("tty %v: exit %d, %q\n%s", tty, r.code, r.stdout, r.stderr)
+		}
+		if !tty {
+			if r.stderr != "" {
+				t.Errorf("on a pipe, stderr holds %q", r.stderr)
+			}
+			continue
+		}
+		for _, want := range []string{"\rChecking lines 1,500", "\rImporting jobs [....................]   0% 0/1,500",
+			"\rImporting jobs [####################] 100% 1,500/1,500"} {
+			if !strings.Contains(r.stderr, want) {
+				t.Errorf("on a terminal, stderr lacks %q:\n%q", want, r.stderr)
+			}
+		}
+		if !strings.HasSuffix(r.stderr, "\n") || strings.Count(r.stderr, "\n") != 1 {
+			t.Errorf("the progress line does not end once, before the summary:\n%q", r.stderr)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -91,9 +92,9 @@ func TestImportChecksWithTheCallersRule(t *testing.T) {
 		}
 		return nil
 	}
-	_, err := s.ImportChecked(strings.NewReader(record(`"duration":8`)+"\n"+record(`"id":"r2","duration":7`)), check)
+	_, err := s.ImportWith(strings.NewReader(record(`"duration":8`)+"\n"+record(`"id":"r2","duration":7`)), ImportOptions{Check: check})
 	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), "duration") {
-		t.Fatalf("ImportChecked = %v, want line 2's duration refused", err)
+		t.Fatalf("ImportWith = %v, want line 2's duration refused", err)
 	}
 }
 
@@ -112,5 +113,45 @@ func TestImportOfAPipeReadsItOnce(t *testing.T) {
 	res, err := s.Import(onlyReader{strings.NewReader(sb.String())})
 	if err != nil || res.Added != n {
 		t.Fatalf("Import = %+v, %v; want %d added", res, err, n)
+	}
+}
+
+// TestImportReportsItsProgress imports three chunks and a part, with a
+// blank line among them: the first pass reports the lines it has checked,
+// with no total, then the total of records, and the second pass each
+// chunk it has written, all in order and on the caller's goroutine. A
+// refused import reports no writing.
+func TestImportReportsItsProgress(t *testing.T) {
+	t.Parallel()
+	const n = 3*testChunk + 10
+	var sb strings.Builder
+	writeJobLines(t, &sb, n)
+	in := strings.Replace(sb.String(), "\n", "\n\n", 1) // line 2 is blank
+	s := openTestStore(t)
+	s.chunks.lines = testChunk
+	var got []ImportProgress
+	res, err := s.ImportWith(strings.NewReader(in), ImportOptions{Progress: func(p ImportProgress) { got = append(got, p) }})
+	if err != nil || res.Added != n {
+		t.Fatalf("ImportWith = %+v, %v; want %d added", res, err, n)
+	}
+	want := []ImportProgress{
+		{Checked: testChunk}, {Checked: 2 * testChunk}, {Checked: 3 * testChunk}, {Checked: n + 1},
+		{Checked: n + 1, Total: n},
+		{Checked: n + 1, Total: n, Written: testChunk - 1}, {Checked: n + 1, Total: n, Written: 2*testChunk - 1},
+		{Checked: n + 1, Total: n, Written: 3*testChunk - 1}, {Checked: n + 1, Total: n, Written: n},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("progress\n got %v\nwant %v", got, want)
+	}
+
+	got = nil
+	bad := sb.String() + "{\n"
+	if _, err := s.ImportWith(strings.NewReader(bad), ImportOptions{Progress: func(p ImportProgress) { got = append(got, p) }}); err == nil {
+		t.Fatal("an import with a bad last line succeeded")
+	}
+	for _, p := range got {
+		if p.Total != 0 || p.Written != 0 {
+			t.Errorf("a refused import reported %+v", p)
+		}
 	}
 }

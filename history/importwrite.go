@@ -18,6 +18,7 @@ import (
 type batch struct {
 	recs   []*importRecord
 	before int        // records in earlier chunks
+	lines  int        // lines read, this chunk's included
 	words  chunkWords // for writing: the records' word index keys, by word
 }
 

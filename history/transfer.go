@@ -86,17 +86,33 @@ func (s *Store) importChunking() chunking {
 }
 
 // Import merges JSON Lines of jobs (as written by Export) into the store;
-// see ImportChecked.
+// see ImportWith.
 func (s *Store) Import(r io.Reader) (ImportResult, error) {
-	return s.ImportChecked(r, nil)
+	return s.ImportWith(r, ImportOptions{})
 }
 
-// ImportChecked merges JSON Lines of jobs (as written by Export) into the
+// ImportOptions are what a caller of ImportWith may add.
+type ImportOptions struct {
+	// Check, when set, may refuse a record: the import fails on its line.
+	Check func(*Job) error
+	// Progress, when set, is told how far the import has come after each
+	// chunk of each pass, on the caller's goroutine.
+	Progress func(ImportProgress)
+}
+
+// ImportProgress is how far an import has come.
+type ImportProgress struct {
+	Checked int // lines the first pass has read and checked
+	Total   int // records to write: 0 until the first pass ends
+	Written int // records the second pass has written
+}
+
+// ImportWith merges JSON Lines of jobs (as written by Export) into the
 // store, all or nothing, in memory bounded whatever the file's size.
 //
 // A first pass reads and checks every line: the first bad one (invalid
 // JSON, unknown status, bad or missing created_at, a field out of its
-// limits, or a record check refuses) fails the import with a *LineError
+// limits, or a record o.Check refuses) fails the import with a *LineError
 // naming its line and field, wrapping ErrInvalid, and nothing is written.
 // Blank lines are skipped. A second pass reads the input again (a seekable
 // reader is rewound; anything else, such as stdin, was copied to a
@@ -109,16 +125,27 @@ func (s *Store) Import(r io.Reader) (ImportResult, error) {
 // has none. A record without id gets a local id derived from its content,
 // so importing the same file twice adds nothing. Records keep their own
 // created_at, which orders them in lists.
-func (s *Store) ImportChecked(r io.Reader, check func(*Job) error) (ImportResult, error) {
+func (s *Store) ImportWith(r io.Reader, o ImportOptions) (ImportResult, error) {
 	src, err := newReplay(r)
 	if err != nil {
 		return ImportResult{}, err
 	}
 	defer src.close()
 	ck := s.importChunking()
-	if err := eachChunk(src.first(), check, chunking{lines: ck.lines}, func(*batch) error { return nil }); err != nil {
+	check, report := o.Check, o.Progress
+	if report == nil {
+		report = func(ImportProgress) {}
+	}
+	var at ImportProgress
+	err = eachChunk(src.first(), check, chunking{lines: ck.lines}, func(b *batch) error {
+		at.Checked, at.Total = b.lines, b.before+len(b.recs)
+		report(ImportProgress{Checked: at.Checked})
+		return nil
+	})
+	if err != nil {
 		return ImportResult{}, err
 	}
+	report(at)
 	again, err := src.again()
 	if err != nil {
 		return ImportResult{}, err
@@ -144,6 +171,8 @@ func (s *Store) ImportChecked(r io.Reader, check func(*Job) error) (ImportResult
 		res.Added += got.Added
 		res.Updated += got.Updated
 		res.Unchanged += got.Unchanged
+		at.Written = b.before + len(b.recs)
+		report(at)
 		return nil
 	})
 	return res, err
@@ -169,7 +198,7 @@ func eachChunk(r io.Reader, check func(*Job) error, ck chunking, fn func(*batch)
 			parts = splitByWords(recs, ck.words)
 		}
 		for _, part := range parts {
-			b := &batch{recs: part, before: done}
+			b := &batch{recs: part, before: done, lines: first - 1 + len(lines)}
 			if forWrite {
 				b.words = planWords(part)
 			}

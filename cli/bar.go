@@ -1,0 +1,82 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/soratui/soratui/download"
+)
+
+// progressBar draws the progress of a long operation on a terminal, after
+// its label: a bar when the total is known, else the amount so far. When
+// stderr is not a terminal it draws nothing.
+type progressBar struct {
+	w           io.Writer
+	live        bool
+	label       string             // what is counted, e.g. "Importing jobs"
+	unit        func(int64) string // how amounts read; nil: download sizes
+	done, total int64
+	drawn       int // width of the last line drawn
+}
+
+// barWidth is the number of cells between the brackets.
+const barWidth = 20
+
+func (p *progressBar) amount(n int64) string {
+	if p.unit == nil {
+		return download.Size(n).String()
+	}
+	return p.unit(n)
+}
+
+func (p *progressBar) update(done, total int64) {
+	p.done, p.total = done, total
+	if !p.live {
+		return
+	}
+	var line string
+	if total > 0 {
+		filled := int(min(done, total) * barWidth / total)
+		line = fmt.Sprintf("[%s%s] %3d%% %s/%s", strings.Repeat("#", filled), strings.Repeat(".", barWidth-filled),
+			min(done, total)*100/total, p.amount(done), p.amount(total))
+	} else {
+		line = p.amount(done)
+	}
+	if p.label != "" {
+		line = p.label + " " + line
+	}
+	pad := max(p.drawn-len(line), 0)
+	p.drawn = len(line)
+	fmt.Fprintf(p.w, "\r%s%s", line, strings.Repeat(" ", pad))
+}
+
+// end ends the live line, if one is drawn.
+func (p *progressBar) end() {
+	if p.live && p.drawn > 0 {
+		fmt.Fprintln(p.w)
+		p.drawn = 0
+	}
+}
+
+// finish ends a download's live line, or prints its one summary line.
+func (p *progressBar) finish(ok bool) {
+	p.end()
+	if !p.live && ok {
+		fmt.Fprintf(p.w, "Downloaded %s.\n", download.Size(p.done))
+	}
+}
+
+// thousands writes a count with its thousands apart: 1,000,000.
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
