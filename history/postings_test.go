@@ -43,13 +43,10 @@ func followPostings(t *testing.T, limit int) {
 	common := map[string]string{} // the batch each word became common in
 	for _, bt := range postingBatches() {
 		err := db.Update(func(tx *bolt.Tx) error {
-			for _, name := range [][]byte{bucketWordBlocks, bucketWordTails} {
-				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-					return err
-				}
+			ix, err := newWordIndex(tx, limit)
+			if err != nil {
+				return err
 			}
-			ix := wordIndexOf(tx)
-			ix.common = limit
 			for _, w := range words {
 				ops := bt.ops(r, want[w])
 				slices.SortStableFunc(ops, func(a, b docOp) int { return cmp.Compare(a.doc, b.doc) })
@@ -111,13 +108,10 @@ func TestCommonWordsDropTheirLists(t *testing.T) {
 	step := func(n int, check func(ix wordIndex) error) {
 		t.Helper()
 		err := db.Update(func(tx *bolt.Tx) error {
-			for _, name := range [][]byte{bucketWordBlocks, bucketWordTails} {
-				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-					return err
-				}
+			ix, err := newWordIndex(tx, limit)
+			if err != nil {
+				return err
 			}
-			ix := wordIndexOf(tx)
-			ix.common = limit
 			var ops []docOp
 			for range n {
 				doc++
@@ -228,6 +222,19 @@ func TestCommonWordsAreSearchedByWalkingTheJobs(t *testing.T) {
 	commonTails()
 	checkWordIndex(t, s)
 	checkSearches(t, s, "common scene 3", "scene", "common 3", "cene")
+}
+
+// newWordIndex makes the word index's buckets in tx, if missing, and
+// returns the index with words common past limit docs.
+func newWordIndex(tx *bolt.Tx, limit int) (wordIndex, error) {
+	for _, name := range [][]byte{bucketWordBlocks, bucketWordTails} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return wordIndex{}, err
+		}
+	}
+	ix := wordIndexOf(tx)
+	ix.common = limit
+	return ix, nil
 }
 
 // applyModel is postings on a plain sorted set.
