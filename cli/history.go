@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -283,8 +284,9 @@ func runImport(_ context.Context, a *app, o importOptions) error {
 	// jobs).
 	defer debug.SetGCPercent(debug.SetGCPercent(200))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(88 << 20))
-	bar := &progressBar{w: a.env.Stderr, live: a.env.StderrIsTerminal, unit: thousands}
-	res, err := store.ImportWith(in, history.ImportOptions{Check: checkImportedJob, Progress: bar.showImport})
+	bar := &importBar{progressBar: progressBar{w: a.env.Stderr, live: a.env.StderrIsTerminal, unit: thousands},
+		now: a.env.now, from: a.env.now()}
+	res, err := store.ImportWith(in, history.ImportOptions{Check: checkImportedJob, Progress: bar.show})
 	bar.end()
 	var lineErr *history.LineError
 	if errors.As(err, &lineErr) {
@@ -297,9 +299,22 @@ func runImport(_ context.Context, a *app, o importOptions) error {
 	return err
 }
 
-// showImport draws an import's progress: the lines its first pass has
-// checked, then the jobs its second has written.
-func (p *progressBar) showImport(at history.ImportProgress) {
+// importBar draws an import's progress once it has run for importQuiet:
+// the lines its first pass has checked, then the jobs its second has
+// written. A quicker import says only its summary.
+type importBar struct {
+	progressBar
+	now  func() time.Time
+	from time.Time
+}
+
+// importQuiet is how long an import runs before its progress shows.
+const importQuiet = time.Second
+
+func (p *importBar) show(at history.ImportProgress) {
+	if p.drawn == 0 && p.now().Sub(p.from) < importQuiet {
+		return
+	}
 	if at.Total == 0 {
 		p.label = "Checking lines"
 		p.update(int64(at.Checked), 0)

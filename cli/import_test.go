@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/cli"
@@ -45,10 +47,12 @@ func TestImportRefusesTheWholeFileAndShowsTextInert(t *testing.T) {
 	}
 }
 
-// TestImportShowsItsProgressOnATerminal imports a file with stderr a
-// terminal, then a pipe: on the terminal one line shows the lines checked,
-// then a bar of the jobs written, and ends before the summary; on a pipe
-// stderr stays empty. The summary on stdout is the same.
+// TestImportShowsItsProgressOnATerminal imports a file three ways. On a
+// terminal, when the import runs past a second (a clock that moves a
+// second a reading), one line shows the lines checked, then a bar of the
+// jobs written, and ends before the summary. On a terminal with a quick
+// import, and on a pipe, stderr stays empty. The summary on stdout is the
+// same each time.
 func TestImportShowsItsProgressOnATerminal(t *testing.T) {
 	t.Parallel()
 	var lines strings.Builder
@@ -56,26 +60,43 @@ func TestImportShowsItsProgressOnATerminal(t *testing.T) {
 		fmt.Fprintf(&lines, `{"id":"p%d","created_at":"2025-01-01T00:00:00Z","status":"finished","prompt":"take %d"}`+"\n", i, i)
 	}
 	path := writeTemp(t, "in.jsonl", lines.String())
-	for _, tty := range []bool{true, false} {
+	start := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name   string
+		tty    bool
+		second time.Duration // how far the clock moves at each reading
+	}{
+		{"slow, on a terminal", true, time.Second},
+		{"quick, on a terminal", true, 0},
+		{"slow, on a pipe", false, time.Second},
+	} {
 		h := newHarness(t, apidottest.Options{})
-		r := h.runEnv("", func(e *cli.Env) { e.StderrIsTerminal = tty }, "import", path)
-		if r.code != 0 || r.stdout != "Imported 1500 new, 0 updated, 0 unchanged.\n" {
-			t.Fatalf("tty %v: exit %d, %q\n%s", tty, r.code, r.stdout, r.stderr)
+		var mu sync.Mutex
+		now := start
+		clock := func() time.Time {
+			mu.Lock()
+			defer mu.Unlock()
+			now = now.Add(tc.second)
+			return now
 		}
-		if !tty {
+		r := h.runEnv("", func(e *cli.Env) { e.StderrIsTerminal, e.Now = tc.tty, clock }, "import", path)
+		if r.code != 0 || r.stdout != "Imported 1500 new, 0 updated, 0 unchanged.\n" {
+			t.Fatalf("%s: exit %d, %q\n%s", tc.name, r.code, r.stdout, r.stderr)
+		}
+		if !tc.tty || tc.second == 0 {
 			if r.stderr != "" {
-				t.Errorf("on a pipe, stderr holds %q", r.stderr)
+				t.Errorf("%s: stderr holds %q", tc.name, r.stderr)
 			}
 			continue
 		}
 		for _, want := range []string{"\rChecking lines 1,500", "\rImporting jobs [....................]   0% 0/1,500",
 			"\rImporting jobs [####################] 100% 1,500/1,500"} {
 			if !strings.Contains(r.stderr, want) {
-				t.Errorf("on a terminal, stderr lacks %q:\n%q", want, r.stderr)
+				t.Errorf("%s: stderr lacks %q:\n%q", tc.name, want, r.stderr)
 			}
 		}
 		if !strings.HasSuffix(r.stderr, "\n") || strings.Count(r.stderr, "\n") != 1 {
-			t.Errorf("the progress line does not end once, before the summary:\n%q", r.stderr)
+			t.Errorf("%s: the progress line does not end once, before the summary:\n%q", tc.name, r.stderr)
 		}
 	}
 }
