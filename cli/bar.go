@@ -5,6 +5,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/soratui/soratui/download"
 )
@@ -66,6 +67,41 @@ func (p *progressBar) finish(ok bool) {
 	if !p.live && ok {
 		fmt.Fprintf(p.w, "Downloaded %s.\n", download.Size(p.done))
 	}
+}
+
+// patientBar is a progressBar of counts that shows only once its
+// operation has run for patience, so that a quick one says only its
+// summary, and redraws only when the count moves a percent of the total.
+type patientBar struct {
+	progressBar
+	now  func() time.Time
+	from time.Time
+	pct  int64 // the percent last drawn, -1 before
+}
+
+// patience is how long an operation runs before its progress shows.
+const patience = time.Second
+
+// patientBar starts a patientBar on stderr, live if it is a terminal.
+func (a *app) patientBar() *patientBar {
+	return &patientBar{progressBar: progressBar{w: a.env.Stderr, live: a.env.StderrIsTerminal, unit: thousands},
+		now: a.env.now, from: a.env.now(), pct: -1}
+}
+
+// draw shows done of total (0: unknown) after label.
+func (p *patientBar) draw(label string, done, total int64) {
+	if !p.live || p.drawn == 0 && p.now().Sub(p.from) < patience {
+		return
+	}
+	if total > 0 {
+		pct := min(done, total) * 100 / total
+		if label == p.label && pct == p.pct && done < total {
+			return
+		}
+		p.pct = pct
+	}
+	p.label = label
+	p.update(done, total)
 }
 
 // thousands writes a count with its thousands apart: 1,000,000.

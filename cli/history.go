@@ -1,12 +1,13 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"runtime/debug"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -242,7 +243,32 @@ func runExport(_ context.Context, a *app, _ exportOptions) error {
 	if err != nil {
 		return err
 	}
-	return store.Export(a.env.Stdout)
+	out := a.env.Stdout
+	// A person waits at a terminal while the lines go elsewhere: show
+	// how many have gone.
+	if st, err := store.Stamp(); err == nil && st.Count > 0 && !a.env.StdoutIsTerminal {
+		bar := a.patientBar()
+		defer bar.end()
+		out = &lineCounter{w: out, seen: func(n int64) { bar.draw("Exporting jobs", n, int64(st.Count)) }}
+	}
+	return store.Export(out)
+}
+
+// lineCounter passes writes on to w and tells seen how many lines have
+// gone through.
+type lineCounter struct {
+	w     io.Writer
+	lines int64
+	seen  func(lines int64)
+}
+
+func (c *lineCounter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	if k := bytes.Count(p[:n], []byte{'\n'}); k > 0 {
+		c.lines += int64(k)
+		c.seen(c.lines)
+	}
+	return n, err
 }
 
 type importOptions struct {
@@ -284,9 +310,14 @@ func runImport(_ context.Context, a *app, o importOptions) error {
 	// jobs).
 	defer debug.SetGCPercent(debug.SetGCPercent(200))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(88 << 20))
-	bar := &importBar{progressBar: progressBar{w: a.env.Stderr, live: a.env.StderrIsTerminal, unit: thousands},
-		now: a.env.now, from: a.env.now()}
-	res, err := store.ImportWith(in, history.ImportOptions{Check: checkImportedJob, Progress: bar.show})
+	bar := a.patientBar()
+	res, err := store.ImportWith(in, history.ImportOptions{Check: checkImportedJob, Progress: func(at history.ImportProgress) {
+		if at.Total == 0 {
+			bar.draw("Checking lines", int64(at.Checked), 0)
+			return
+		}
+		bar.draw("Importing jobs", int64(at.Written), int64(at.Total))
+	}})
 	bar.end()
 	var lineErr *history.LineError
 	if errors.As(err, &lineErr) {
@@ -297,29 +328,4 @@ func runImport(_ context.Context, a *app, o importOptions) error {
 	}
 	_, err = fmt.Fprintf(a.env.Stdout, "Imported %d new, %d updated, %d unchanged.\n", res.Added, res.Updated, res.Unchanged)
 	return err
-}
-
-// importBar draws an import's progress once it has run for importQuiet:
-// the lines its first pass has checked, then the jobs its second has
-// written. A quicker import says only its summary.
-type importBar struct {
-	progressBar
-	now  func() time.Time
-	from time.Time
-}
-
-// importQuiet is how long an import runs before its progress shows.
-const importQuiet = time.Second
-
-func (p *importBar) show(at history.ImportProgress) {
-	if p.drawn == 0 && p.now().Sub(p.from) < importQuiet {
-		return
-	}
-	if at.Total == 0 {
-		p.label = "Checking lines"
-		p.update(int64(at.Checked), 0)
-		return
-	}
-	p.label = "Importing jobs"
-	p.update(int64(at.Written), int64(at.Total))
 }

@@ -55,12 +55,7 @@ func TestImportRefusesTheWholeFileAndShowsTextInert(t *testing.T) {
 // same each time.
 func TestImportShowsItsProgressOnATerminal(t *testing.T) {
 	t.Parallel()
-	var lines strings.Builder
-	for i := range 1500 {
-		fmt.Fprintf(&lines, `{"id":"p%d","created_at":"2025-01-01T00:00:00Z","status":"finished","prompt":"take %d"}`+"\n", i, i)
-	}
-	path := writeTemp(t, "in.jsonl", lines.String())
-	start := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	path := writeTemp(t, "in.jsonl", manyJobs(1500))
 	for _, tc := range []struct {
 		name   string
 		tty    bool
@@ -71,15 +66,7 @@ func TestImportShowsItsProgressOnATerminal(t *testing.T) {
 		{"slow, on a pipe", false, time.Second},
 	} {
 		h := newHarness(t, apidottest.Options{})
-		var mu sync.Mutex
-		now := start
-		clock := func() time.Time {
-			mu.Lock()
-			defer mu.Unlock()
-			now = now.Add(tc.second)
-			return now
-		}
-		r := h.runEnv("", func(e *cli.Env) { e.StderrIsTerminal, e.Now = tc.tty, clock }, "import", path)
+		r := h.runEnv("", func(e *cli.Env) { e.StderrIsTerminal, e.Now = tc.tty, steppingClock(tc.second) }, "import", path)
 		if r.code != 0 || r.stdout != "Imported 1500 new, 0 updated, 0 unchanged.\n" {
 			t.Fatalf("%s: exit %d, %q\n%s", tc.name, r.code, r.stdout, r.stderr)
 		}
@@ -98,5 +85,70 @@ func TestImportShowsItsProgressOnATerminal(t *testing.T) {
 		if !strings.HasSuffix(r.stderr, "\n") || strings.Count(r.stderr, "\n") != 1 {
 			t.Errorf("%s: the progress line does not end once, before the summary:\n%q", tc.name, r.stderr)
 		}
+	}
+}
+
+// TestExportShowsItsProgressOnATerminal exports 1,500 jobs to a pipe with
+// stderr a terminal: past a second, one line counts the jobs written and
+// ends once. A quick export, or one whose
+// stdout is the terminal, leaves stderr empty. The lines on stdout are
+// those of an export without a terminal.
+func TestExportShowsItsProgressOnATerminal(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, apidottest.Options{})
+	if r := h.run("", "import", writeTemp(t, "in.jsonl", manyJobs(1500))); r.code != 0 {
+		t.Fatalf("import: exit %d\n%s", r.code, r.stderr)
+	}
+	plain := h.run("", "export")
+	if plain.code != 0 || strings.Count(plain.stdout, "\n") != 1500 || plain.stderr != "" {
+		t.Fatalf("export to a pipe: exit %d, %d lines, stderr %q", plain.code, strings.Count(plain.stdout, "\n"), plain.stderr)
+	}
+	for _, tc := range []struct {
+		name       string
+		stdoutTTY  bool
+		second     time.Duration
+		wantStderr bool
+	}{
+		{"slow, to a pipe", false, time.Second, true},
+		{"quick, to a pipe", false, 0, false},
+		{"slow, to the terminal", true, time.Second, false},
+	} {
+		r := h.runEnv("", func(e *cli.Env) {
+			e.StderrIsTerminal, e.StdoutIsTerminal, e.Now = true, tc.stdoutTTY, steppingClock(tc.second)
+		}, "export")
+		if r.code != 0 || r.stdout != plain.stdout {
+			t.Fatalf("%s: exit %d, stdout differs from the plain export", tc.name, r.code)
+		}
+		if !tc.wantStderr {
+			if r.stderr != "" {
+				t.Errorf("%s: stderr holds %q", tc.name, r.stderr)
+			}
+			continue
+		}
+		if !strings.Contains(r.stderr, "\rExporting jobs [####################] 100% 1,500/1,500") ||
+			!strings.HasSuffix(r.stderr, "\n") || strings.Count(r.stderr, "\n") != 1 {
+			t.Errorf("%s: stderr does not end one full line of progress:\n%q", tc.name, r.stderr)
+		}
+	}
+}
+
+// manyJobs is n finished jobs as JSON Lines.
+func manyJobs(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, `{"id":"p%d","created_at":"2025-01-01T00:00:00Z","status":"finished","prompt":"take %d"}`+"\n", i, i)
+	}
+	return b.String()
+}
+
+// steppingClock is a clock that moves step at each reading.
+func steppingClock(step time.Duration) func() time.Time {
+	var mu sync.Mutex
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	return func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		now = now.Add(step)
+		return now
 	}
 }
