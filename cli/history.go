@@ -244,12 +244,14 @@ func runExport(_ context.Context, a *app, _ exportOptions) error {
 		return err
 	}
 	out := a.env.Stdout
-	// A person waits at a terminal while the lines go elsewhere: show
-	// how many have gone.
-	if st, err := store.Stamp(); err == nil && st.Count > 0 && !a.env.StdoutIsTerminal {
-		bar := a.patientBar()
-		defer bar.end()
-		out = &lineCounter{w: out, seen: func(n int64) { bar.draw("Exporting jobs", n, int64(st.Count)) }}
+	if a.env.StderrIsTerminal && !a.env.StdoutIsTerminal {
+		// A person waits at a terminal while the lines go elsewhere:
+		// show how many have gone.
+		if st, err := store.Stamp(); err == nil && st.Count > 0 {
+			bar := a.patientBar()
+			defer bar.end()
+			out = &lineCounter{w: out, seen: func(n int64) { bar.draw("Exporting jobs", n, int64(st.Count)) }}
+		}
 	}
 	return store.Export(out)
 }
