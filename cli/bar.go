@@ -14,12 +14,12 @@ import (
 // its label: a bar when the total is known, else the amount so far. When
 // stderr is not a terminal it draws nothing.
 type progressBar struct {
-	w           io.Writer
-	live        bool
-	label       string             // what is counted, e.g. "Importing jobs"
-	unit        func(int64) string // how amounts read; nil: download sizes
-	done, total int64
-	drawn       int // width of the last line drawn
+	w     io.Writer
+	live  bool
+	label string             // what is counted, e.g. "Importing jobs"
+	unit  func(int64) string // how amounts read; nil: download sizes
+	done  int64              // the amount last given, for finish's summary
+	drawn int                // width of the last line drawn
 }
 
 // barWidth is the number of cells between the brackets.
@@ -33,7 +33,7 @@ func (p *progressBar) amount(n int64) string {
 }
 
 func (p *progressBar) update(done, total int64) {
-	p.done, p.total = done, total
+	p.done = done
 	if !p.live {
 		return
 	}

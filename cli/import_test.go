@@ -90,9 +90,9 @@ func TestImportShowsItsProgressOnATerminal(t *testing.T) {
 
 // TestExportShowsItsProgressOnATerminal exports 1,500 jobs to a pipe with
 // stderr a terminal: past a second, one line counts the jobs written and
-// ends once. A quick export, or one whose
-// stdout is the terminal, leaves stderr empty. The lines on stdout are
-// those of an export without a terminal.
+// ends once. A quick export, or one whose stdout is the terminal, leaves
+// stderr empty. The lines on stdout are those of an export without a
+// terminal.
 func TestExportShowsItsProgressOnATerminal(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
