@@ -81,32 +81,64 @@ type chunkWords struct {
 }
 
 // planWords groups the words of recs by word, each record once a word.
+// A chunk has a few hundred thousand word occurrences over some twenty
+// thousand words, so the records of every word go into one array, counted
+// first, instead of a slice that grows for each word.
 func planWords(recs []*importRecord) chunkWords {
-	at := make(map[string]int32)
-	var cw chunkWords
+	total := 0
+	for _, rec := range recs {
+		total += len(rec.words)
+	}
+	at := make(map[string]int32, total/16)
+	var (
+		words   []string
+		lastRec []int32 // the last record that had each word
+		count   []int32 // how many records have it
+	)
+	occ := make([]int32, 0, total) // the records' distinct words, record by record
+	ends := make([]int32, len(recs))
 	for i, rec := range recs {
 		for _, w := range rec.words {
 			k, ok := at[w]
 			if !ok {
-				k = int32(len(cw.words))
+				k = int32(len(words))
 				at[w] = k
-				cw.words = append(cw.words, w)
-				cw.recs = append(cw.recs, nil)
+				words = append(words, w)
+				lastRec = append(lastRec, -1)
+				count = append(count, 0)
 			}
-			if rs := cw.recs[k]; len(rs) == 0 || rs[len(rs)-1] != int32(i) {
-				cw.recs[k] = append(rs, int32(i))
+			if lastRec[k] != int32(i) {
+				lastRec[k] = int32(i)
+				count[k]++
+				occ = append(occ, k)
 			}
 		}
+		ends[i] = int32(len(occ))
 		rec.words = nil
 	}
-	order := make([]int32, len(cw.words))
+	order := make([]int32, len(words))
 	for i := range order {
 		order[i] = int32(i)
 	}
-	slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(cw.words[a], cw.words[b]) })
+	slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(words[a], words[b]) })
+	// Each word's records fill a stretch of one array, in word order.
+	next := lastRec // reused: where the word's next record goes
 	sorted := chunkWords{words: make([]string, len(order)), recs: make([][]int32, len(order))}
+	flat := make([]int32, len(occ))
+	at32 := int32(0)
 	for i, k := range order {
-		sorted.words[i], sorted.recs[i] = cw.words[k], cw.recs[k]
+		sorted.words[i] = words[k]
+		sorted.recs[i] = flat[at32 : at32+count[k] : at32+count[k]]
+		next[k] = at32
+		at32 += count[k]
+	}
+	from := int32(0)
+	for i, end := range ends {
+		for _, k := range occ[from:end] {
+			flat[next[k]] = int32(i)
+			next[k]++
+		}
+		from = end
 	}
 	return sorted
 }
