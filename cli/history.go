@@ -314,11 +314,14 @@ func runImport(_ context.Context, a *app, o importOptions) error {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(88 << 20))
 	bar := a.patientBar()
 	res, err := store.ImportWith(in, history.ImportOptions{Check: checkImportedJob, Progress: func(at history.ImportProgress) {
-		if at.Total == 0 {
+		switch {
+		case at.Total == 0:
 			bar.draw("Checking lines", int64(at.Checked), 0)
-			return
+		case at.IndexTotal > 0:
+			bar.draw("Indexing words", int64(at.Indexed), int64(at.IndexTotal))
+		default:
+			bar.draw("Importing jobs", int64(at.Written), int64(at.Total))
 		}
-		bar.draw("Importing jobs", int64(at.Written), int64(at.Total))
 	}})
 	bar.end()
 	var lineErr *history.LineError

@@ -50,7 +50,8 @@ func TestImportRefusesTheWholeFileAndShowsTextInert(t *testing.T) {
 // TestImportShowsItsProgressOnATerminal imports a file three ways. On a
 // terminal, when the import runs past a second (a clock that moves a
 // second a reading), one line shows the lines checked, then a bar of the
-// jobs written, and ends before the summary. On a terminal with a quick
+// jobs written, then one of their words indexed, and ends before the
+// summary. On a terminal with a quick
 // import, and on a pipe, stderr stays empty. The summary on stdout is the
 // same each time.
 func TestImportShowsItsProgressOnATerminal(t *testing.T) {
@@ -77,7 +78,7 @@ func TestImportShowsItsProgressOnATerminal(t *testing.T) {
 			continue
 		}
 		for _, want := range []string{"\rChecking lines 1,500", "\rImporting jobs [....................]   0% 0/1,500",
-			"\rImporting jobs [####################] 100% 1,500/1,500"} {
+			"\rImporting jobs [####################] 100% 1,500/1,500", "\rIndexing words [####################] 100% "} {
 			if !strings.Contains(r.stderr, want) {
 				t.Errorf("%s: stderr lacks %q:\n%q", tc.name, want, r.stderr)
 			}

@@ -119,8 +119,8 @@ func TestImportOfAPipeReadsItOnce(t *testing.T) {
 // TestImportReportsItsProgress imports three chunks and a part, with a
 // blank line among them: the first pass reports the lines it has checked,
 // with no total, then the total of records, and the second pass each
-// chunk it has written, all in order and on the caller's goroutine. A
-// refused import reports no writing.
+// chunk it has written, then the words it has indexed, all in order and on
+// the caller's goroutine. A refused import reports no writing.
 func TestImportReportsItsProgress(t *testing.T) {
 	t.Parallel()
 	const n = 3*testChunk + 10
@@ -129,11 +129,35 @@ func TestImportReportsItsProgress(t *testing.T) {
 	in := strings.Replace(sb.String(), "\n", "\n\n", 1) // line 2 is blank
 	s := openTestStore(t)
 	s.chunks.lines = testChunk
+	s.chunks.bulkWords = 100
 	var got []ImportProgress
 	res, err := s.ImportWith(strings.NewReader(in), ImportOptions{Progress: func(p ImportProgress) { got = append(got, p) }})
 	if err != nil || res.Added != n {
 		t.Fatalf("ImportWith = %+v, %v; want %d added", res, err, n)
 	}
+	// The words: a pair for each distinct word of each job, reported
+	// after each transaction of the index, rising to all of them.
+	pairs := 0
+	for _, j := range mustList(t, s, Query{}) {
+		pairs += len(jobWords(&j))
+	}
+	indexed := slices.IndexFunc(got, func(p ImportProgress) bool { return p.IndexTotal > 0 })
+	if indexed < 0 || len(got)-indexed < 3 {
+		t.Fatalf("progress %v: want several reports of the words", got)
+	}
+	for i, p := range got[indexed:] {
+		last := ImportProgress{Checked: n + 1, Total: n, Written: n}
+		if i > 0 {
+			last = got[indexed+i-1]
+		}
+		if p.IndexTotal != pairs || p.Indexed <= last.Indexed || p.Checked != n+1 || p.Written != n {
+			t.Errorf("report %+v after %+v; want more of %d pairs", p, last, pairs)
+		}
+	}
+	if end := got[len(got)-1]; end.Indexed != pairs {
+		t.Errorf("the last report is %+v; want all %d pairs in", end, pairs)
+	}
+	got = got[:indexed]
 	want := []ImportProgress{
 		{Checked: testChunk}, {Checked: 2 * testChunk}, {Checked: 3 * testChunk}, {Checked: n + 1},
 		{Checked: n + 1, Total: n},

@@ -12,9 +12,10 @@ import (
 // this package writes; Open refuses files with a newer one and migrates
 // older ones. Version 2 added the word index that answers searches;
 // version 3 kept it as posting lists, a tenth of the size, version 4
-// keeps the lists' open ends apart, and version 5 drops the lists of
-// common words (see postings.go).
-const SchemaVersion = 5
+// keeps the lists' open ends apart, version 5 drops the lists of
+// common words (see postings.go), and version 6 lets an import index its
+// words after its jobs (see pending.go).
+const SchemaVersion = 6
 
 // Status is where a job stands, from before its submit request to a result.
 type Status string

@@ -10,8 +10,9 @@ import (
 )
 
 // The word index (postings.go) is written in the same transaction as the
-// job (putJob, deleteIndexes), so it is always exact; files of an older
-// schema get it from migrateWords.
+// job (putJob, deleteIndexes), so it is always exact, but for the jobs an
+// import has yet to index, which searches walk (pending.go); files of an
+// older schema get it from migrateWords.
 
 // wordOps are a write transaction's changes to the word index, by word:
 // applyWords then sorts only the distinct words, far fewer than the
@@ -40,6 +41,11 @@ func putWords(tx *writeTx, j *Job, newWords []string, old *Job) (uint64, error) 
 			return 0, err
 		}
 		if err := docOf.Put([]byte(j.ID), u64(doc)); err != nil {
+			return 0, err
+		}
+	}
+	if known {
+		if err := tx.touch(doc); err != nil {
 			return 0, err
 		}
 	}
@@ -86,6 +92,9 @@ func deleteWords(tx *writeTx, j *Job) error {
 	if !ok {
 		return nil // never indexed: a file still being migrated
 	}
+	if err := tx.touch(doc); err != nil {
+		return err
+	}
 	for _, w := range jobWords(j) {
 		tx.addWord(w, doc, true)
 	}
@@ -124,10 +133,15 @@ const rareKeys = 4096
 // wordPlan returns the positions of the jobs that may match a search, in
 // ascending order: those with a word that starts with the search text's
 // rarest word. ok is false when the index cannot answer (no words in the
-// text, an index still being built, or only common words).
+// text, an index still being built, jobs an import has yet to index, or
+// only common words).
 func wordPlan(tx *bolt.Tx, lower string) (poss [][]byte, ok bool) {
-	if readU64(tx.Bucket(bucketMeta).Get(keySchema)) < SchemaVersion {
+	meta := tx.Bucket(bucketMeta)
+	if readU64(meta.Get(keySchema)) < SchemaVersion {
 		return nil, false
+	}
+	if _, pending := readPending(meta); pending {
+		return nil, false // an import's jobs not yet indexed (pending.go)
 	}
 	ix := wordIndexOf(tx)
 	var best []uint64
@@ -182,9 +196,9 @@ func (s *Store) migrateWords() error {
 			case SchemaVersion:
 				done = true
 				return nil
-			case listsSchema:
+			case listsSchema, 5:
 				// Its lists are this version's: words become common as
-				// they grow.
+				// they grow, and no import has left words to index.
 				done = true
 				return meta.Put(keySchema, u64(SchemaVersion))
 			}

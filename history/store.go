@@ -43,7 +43,7 @@ var (
 	bucketDocOf       = []byte("doc_of")          // id → doc
 
 	allBuckets = [][]byte{bucketMeta, bucketJobs, bucketCreated, bucketStatus, bucketModel, bucketModelStatus,
-		bucketTask, bucketWordBlocks, bucketWordTails, bucketDocs, bucketDocOf}
+		bucketTask, bucketWordBlocks, bucketWordTails, bucketDocs, bucketDocOf, bucketTouched}
 
 	// The word indexes of schemas 2 (a key per word and job) and 3 (the
 	// blocks and tails in one bucket), dropped by migrateWords.
@@ -75,8 +75,8 @@ type Store struct {
 	stamp stampCache
 	// reader keeps the file mapped between reads.
 	reader mappedReader
-	// chunks, when set, replaces importChunk and importBatchWords (for
-	// tests).
+	// chunks, when set, replaces importChunk, importBatchWords and
+	// bulkWords (for tests).
 	chunks chunking
 }
 
@@ -97,7 +97,8 @@ func DefaultPath(getenv func(string) string) (string, error) {
 // Open prepares the history file at path and returns a Store for it. It
 // creates missing folders with mode 0700 and the file with mode 0600
 // (tightening an existing file to 0600), creates the buckets and records
-// the schema version. It refuses a file written by a newer soratui with an
+// the schema version, and indexes the jobs of an import that died before
+// it indexed them (see pending.go). It refuses a file written by a newer soratui with an
 // error wrapping ErrNewerSchema. The file is closed again before Open
 // returns.
 func Open(path string, opts Options) (*Store, error) {
@@ -121,12 +122,19 @@ func Open(path string, opts Options) (*Store, error) {
 	if size > 0 {
 		// The usual case: a shared lock is enough to see that the file
 		// is ready, and does not wait for another process's reader.
-		ready := false
+		ready, orphaned := false, false
 		err := s.view(func(tx *bolt.Tx) error {
 			var err error
 			ready, err = checkSchema(tx, path)
+			if ready {
+				m, found := readPending(tx.Bucket(bucketMeta))
+				orphaned = found && m.stale(s.now())
+			}
 			return err
 		})
+		if err == nil && orphaned {
+			err = s.recoverPending()
+		}
 		if err != nil || ready {
 			return errOr(s, err)
 		}
@@ -346,7 +354,8 @@ type bucketer interface {
 // (an import) would otherwise spread thousands of words over few pages.
 type writeTx struct {
 	*bolt.Tx
-	words wordOps
+	words   wordOps
+	pending pendingCache
 }
 
 // update runs fn in a write transaction under an exclusive lock and bumps

@@ -68,8 +68,10 @@ const (
 // chunking is how an import cuts its input: lines a chunk (at most
 // importChunkBytes) and, when writing, word index changes a transaction.
 type chunking struct {
-	lines int
-	words int // 0: the checking pass, which writes nothing
+	lines     int
+	words     int  // 0: the checking pass, which writes nothing
+	bulkWords int  // words a transaction of the index's merge writes (tests)
+	dieEarly  bool // end the import after its jobs, as if killed (tests)
 }
 
 // importChunking is the chunking of s's imports: the constants above,
@@ -82,6 +84,7 @@ func (s *Store) importChunking() chunking {
 	if s.chunks.words > 0 {
 		ck.words = s.chunks.words
 	}
+	ck.dieEarly = s.chunks.dieEarly
 	return ck
 }
 
@@ -105,6 +108,9 @@ type ImportProgress struct {
 	Checked int // lines the first pass has read and checked
 	Total   int // records to write: 0 until the first pass ends
 	Written int // records the second pass has written
+	// Once the records are written, their words go into the search
+	// index: Indexed of IndexTotal (word, job) pairs are in.
+	Indexed, IndexTotal int
 }
 
 // ImportWith merges JSON Lines of jobs (as written by Export) into the
@@ -150,21 +156,36 @@ func (s *Store) ImportWith(r io.Reader, o ImportOptions) (ImportResult, error) {
 	if err != nil {
 		return ImportResult{}, err
 	}
+	bi, err := newBulkIndex(s)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	defer bi.close()
 	var res ImportResult
 	err = pipeChunks(again, check, ck, func(b *batch) error {
 		var got ImportResult
+		bulk := false
 		err := s.update(func(tx *writeTx) error {
 			got = ImportResult{}
+			var err error
+			if bulk, err = bi.claim(tx, b.before == 0); err != nil {
+				return err
+			}
 			for _, rec := range b.recs {
 				if err := importOne(tx, rec, &got); err != nil {
 					return err
 				}
 			}
-			if err := b.words.apply(tx, b.recs); err != nil {
-				return err
+			if !bulk {
+				if err := b.words.apply(tx, b.recs); err != nil {
+					return err
+				}
 			}
 			return addCount(tx, got.Added)
 		})
+		if err == nil && bulk {
+			bi.queue <- spilled{b.words, b.recs}
+		}
 		if err != nil {
 			return fmt.Errorf("importing (after %d records): %w", b.before, err)
 		}
@@ -175,6 +196,16 @@ func (s *Store) ImportWith(r io.Reader, o ImportOptions) (ImportResult, error) {
 		report(at)
 		return nil
 	})
+	if bi.owned && !bi.lost && !ck.dieEarly {
+		// After a failure too: the chunks written are indexed now rather
+		// than by a recovery.
+		if ierr := bi.finish(func(done, total int) {
+			at.Indexed, at.IndexTotal = done, total
+			report(at)
+		}); err == nil && ierr != nil {
+			err = fmt.Errorf("indexing the imported jobs' words: %w", ierr)
+		}
+	}
 	return res, err
 }
 

@@ -1,0 +1,223 @@
+package history
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// markOf reads the mark of jobs an import has yet to index.
+func markOf(t *testing.T, s *Store) (pendingMark, bool) {
+	t.Helper()
+	var m pendingMark
+	var found bool
+	if err := s.view(func(tx *bolt.Tx) error {
+		m, found = readPending(tx.Bucket(bucketMeta))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return m, found
+}
+
+// importedJob is the stored job of line i of writeJobLines.
+func importedJob(t *testing.T, s *Store, i int) Job {
+	t.Helper()
+	js := mustList(t, s, Query{Search: fmt.Sprintf("task-%07d", i)})
+	if len(js) != 1 {
+		t.Fatalf("line %d: %d jobs", i, len(js))
+	}
+	return js[0]
+}
+
+func rename(t *testing.T, s *Store, id, prompt string) {
+	t.Helper()
+	if _, err := s.Update(id, func(j *Job) error { j.Prompt = prompt; return nil }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAnImportsWordsFollowWhatOthersChangeMeanwhile imports three chunks
+// while another store on the file (another process) changes, deletes and
+// adds jobs: after the first chunk is written, and again once part of the
+// words are in. Meanwhile a search finds the imported jobs by walking;
+// afterwards the index is exact, with the mark gone.
+func TestAnImportsWordsFollowWhatOthersChangeMeanwhile(t *testing.T) {
+	t.Parallel()
+	const n = 3 * testChunk
+	var in bytes.Buffer
+	writeJobLines(t, &in, n)
+	s := openTestStore(t)
+	s.chunks.lines, s.chunks.bulkWords = testChunk, 7
+	other := openTestStoreAt(t, s.path, Options{})
+	sawChunk, sawWords := false, false
+	progress := func(p ImportProgress) {
+		switch {
+		case p.Written == testChunk && p.IndexTotal == 0 && !sawChunk:
+			sawChunk = true
+			if _, pending := markOf(t, other); !pending {
+				t.Error("no mark while the words of the first chunk wait")
+			}
+			checkSearches(t, other, "prompt 5", fmt.Sprintf("task-%07d", 6))
+			if got := mustList(t, other, Query{Search: fmt.Sprintf("task-%07d", 5)}); len(got) != 1 || got[0].Prompt != "prompt 5" {
+				t.Errorf("a search during the import found %d jobs, want the one", len(got))
+			}
+			rename(t, other, importedJob(t, other, 3).ID, "renamed zebra")
+			if _, err := other.Delete(importedJob(t, other, 4).ID); err != nil {
+				t.Fatal(err)
+			}
+			mustCreate(t, other, job(std, "created meanwhile okapi", StatusRunning))
+		case p.Indexed > 0 && p.Indexed < p.IndexTotal && !sawWords:
+			sawWords = true
+			rename(t, other, importedJob(t, other, 10).ID, "renamed again yak")
+			rename(t, other, importedJob(t, other, n-1).ID, "late change gnu")
+			if _, err := other.Delete(importedJob(t, other, 11).ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	res, err := s.ImportWith(&in, ImportOptions{Progress: progress})
+	if err != nil || res.Added != n {
+		t.Fatalf("ImportWith = %+v, %v", res, err)
+	}
+	if !sawChunk || !sawWords {
+		t.Fatalf("changes made after the first chunk %v, amid the words %v", sawChunk, sawWords)
+	}
+	if m, pending := markOf(t, s); pending {
+		t.Errorf("the mark %+v is left after the import", m)
+	}
+	checkWordIndex(t, s)
+	checkSearches(t, s, "zebra", "okapi", "yak", "gnu", "renamed", "prompt 3", "prompt 4", "prompt 10",
+		"prompt 11", fmt.Sprintf("prompt %d", n-1), "prompt 5", "prompt", fmt.Sprintf("task-%07d", 11))
+}
+
+// TestAnInterruptedImportIsIndexedByAnOpenOnceItsOwnerIsGone leaves an
+// import's words unwritten, as a killed import would. Searches still find
+// its jobs, and another writer's change is kept. An Open soon after leaves
+// the mark to its owner; one past pendingStale indexes the jobs.
+func TestAnInterruptedImportIsIndexedByAnOpenOnceItsOwnerIsGone(t *testing.T) {
+	t.Parallel()
+	const n = 2*testChunk + 5
+	var in bytes.Buffer
+	writeJobLines(t, &in, n)
+	s := openTestStore(t)
+	s.chunks.lines, s.chunks.dieEarly = testChunk, true
+	if res, err := s.Import(&in); err != nil || res.Added != n {
+		t.Fatalf("Import = %+v, %v", res, err)
+	}
+	m, pending := markOf(t, s)
+	if !pending {
+		t.Fatal("no mark after an import that wrote no words")
+	}
+	rename(t, s, importedJob(t, s, 7).ID, "changed while pending quokka")
+	checkSearches(t, s, "quokka", "prompt 7", "prompt 8", fmt.Sprintf("prompt %d", n-1))
+
+	soon := openTestStoreAt(t, s.path, Options{Now: func() time.Time { return time.Unix(0, m.beat).Add(time.Minute) }})
+	if _, pending := markOf(t, soon); !pending {
+		t.Fatal("an Open a minute after the owner's last write took its mark")
+	}
+	later := openTestStoreAt(t, s.path, Options{Now: func() time.Time { return time.Unix(0, m.beat).Add(pendingStale + time.Minute) }})
+	if m, pending := markOf(t, later); pending {
+		t.Fatalf("the mark %+v is left after an Open past pendingStale", m)
+	}
+	checkWordIndex(t, later)
+	checkSearches(t, later, "quokka", "prompt 7", "prompt 8", fmt.Sprintf("prompt %d", n-1), "prompt")
+}
+
+// TestAnImportWhoseMarkWasTakenIndexesTheRestItself: a store opened past
+// pendingStale during an import (the importer stopped long enough to seem
+// dead) indexes what the import wrote and removes the mark; the import
+// then indexes its later chunks itself, and leaves the words of the
+// earlier ones, which may have changed since, alone. Another import that starts while
+// a live import owns the mark does the same from its start.
+func TestAnImportWhoseMarkWasTakenIndexesTheRestItself(t *testing.T) {
+	t.Parallel()
+	const n = 3 * testChunk
+	var in, second bytes.Buffer
+	writeJobLines(t, &in, n)
+	for i := range testChunk + 3 {
+		fmt.Fprintf(&second, `{"id":"second%d","status":"finished","prompt":"second import %d walrus","created_at":"2024-06-01T00:00:%02dZ"}`+"\n", i, i, i%60)
+	}
+	s := openTestStore(t)
+	s.chunks.lines = testChunk
+	dir := filepath.Dir(s.path)
+	taken := false
+	progress := func(p ImportProgress) {
+		if p.Written != testChunk || taken {
+			return
+		}
+		taken = true
+		m, _ := markOf(t, s)
+		openTestStoreAt(t, filepath.Join(dir, "history.db"), Options{Now: func() time.Time {
+			return time.Unix(0, m.beat).Add(pendingStale + time.Second)
+		}})
+		if _, pending := markOf(t, s); pending {
+			t.Error("the mark is left after an Open past pendingStale")
+		}
+		// A job of the first chunk, indexed by that Open, changes: the
+		// import must not write its words as they were.
+		rename(t, s, importedJob(t, s, 3).ID, "renamed after the takeover ibex")
+		other := openTestStoreAt(t, s.path, Options{})
+		other.chunks.lines = testChunk
+		if res, err := other.Import(bytes.NewReader(second.Bytes())); err != nil || res.Added != testChunk+3 {
+			t.Errorf("a second import meanwhile = %+v, %v", res, err)
+		}
+	}
+	if res, err := s.ImportWith(&in, ImportOptions{Progress: progress}); err != nil || res.Added != n {
+		t.Fatalf("ImportWith = %+v, %v", res, err)
+	}
+	if !taken {
+		t.Fatal("the mark was never taken")
+	}
+	if m, pending := markOf(t, s); pending {
+		t.Errorf("the mark %+v is left", m)
+	}
+	checkWordIndex(t, s)
+	checkSearches(t, s, "prompt 3", "ibex", fmt.Sprintf("prompt %d", n-1), "walrus", "second import 7", "prompt")
+}
+
+// TestAnImportMakesTheWordsItTakesPastTheLimitCommon imports 5,000 jobs:
+// "shared" in all of them, "most" in 4,000. Once the words are in,
+// "shared" is common, with no lists left, and "most" has its exact list;
+// searches for both find every job.
+func TestAnImportMakesTheWordsItTakesPastTheLimitCommon(t *testing.T) {
+	t.Parallel()
+	const n = 5000
+	var in bytes.Buffer
+	for i := range n {
+		most := ""
+		if i < 4000 {
+			most = " most"
+		}
+		fmt.Fprintf(&in, `{"id":"c%d","status":"finished","prompt":"shared%s %d","created_at":"2024-06-01T00:00:00Z"}`+"\n", i, most, i)
+	}
+	s := openTestStore(t)
+	s.chunks.lines = 200
+	if res, err := s.Import(&in); err != nil || res.Added != n {
+		t.Fatalf("Import = %+v, %v", res, err)
+	}
+	err := s.view(func(tx *bolt.Tx) error {
+		ix := wordIndexOf(tx)
+		if !isCommon(ix.tails.Get([]byte("shared"))) || ix.sealedDocs("shared") != 0 {
+			t.Errorf("shared: tail %x, %d docs in blocks; want common", ix.tails.Get([]byte("shared")), ix.sealedDocs("shared"))
+		}
+		if docs, ok := ix.prefixDocs([]byte("most"), commonDocs); !ok || len(docs) != 4000 {
+			t.Errorf("most: %d docs (%v); want 4000", len(docs), ok)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkWordIndex(t, s)
+	if got := len(mustList(t, s, Query{Search: "shared"})); got != n {
+		t.Errorf("search shared: %d jobs, want %d", got, n)
+	}
+	if got := len(mustList(t, s, Query{Search: "most"})); got != 4000 {
+		t.Errorf("search most: %d jobs, want 4000", got)
+	}
+}
