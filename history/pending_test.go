@@ -24,6 +24,13 @@ func markOf(t *testing.T, s *Store) (pendingMark, bool) {
 	return m, found
 }
 
+// jobLines are n lines of writeJobLines.
+func jobLines(t *testing.T, n int) *bytes.Buffer {
+	var b bytes.Buffer
+	writeJobLines(t, &b, n)
+	return &b
+}
+
 // importedJob is the stored job of line i of writeJobLines.
 func importedJob(t *testing.T, s *Store, i int) Job {
 	t.Helper()
@@ -49,8 +56,7 @@ func rename(t *testing.T, s *Store, id, prompt string) {
 func TestAnImportsWordsFollowWhatOthersChangeMeanwhile(t *testing.T) {
 	t.Parallel()
 	const n = 3 * testChunk
-	var in bytes.Buffer
-	writeJobLines(t, &in, n)
+	in := jobLines(t, n)
 	s := openTestStore(t)
 	s.chunks.lines, s.chunks.bulkWords = testChunk, 7
 	other := openTestStoreAt(t, s.path, Options{})
@@ -80,7 +86,7 @@ func TestAnImportsWordsFollowWhatOthersChangeMeanwhile(t *testing.T) {
 			}
 		}
 	}
-	res, err := s.ImportWith(&in, ImportOptions{Progress: progress})
+	res, err := s.ImportWith(in, ImportOptions{Progress: progress})
 	if err != nil || res.Added != n {
 		t.Fatalf("ImportWith = %+v, %v", res, err)
 	}
@@ -102,11 +108,9 @@ func TestAnImportsWordsFollowWhatOthersChangeMeanwhile(t *testing.T) {
 func TestAnInterruptedImportIsIndexedByAnOpenOnceItsOwnerIsGone(t *testing.T) {
 	t.Parallel()
 	const n = 2*testChunk + 5
-	var in bytes.Buffer
-	writeJobLines(t, &in, n)
 	s := openTestStore(t)
 	s.chunks.lines, s.chunks.dieEarly = testChunk, true
-	if res, err := s.Import(&in); err != nil || res.Added != n {
+	if res, err := s.Import(jobLines(t, n)); err != nil || res.Added != n {
 		t.Fatalf("Import = %+v, %v", res, err)
 	}
 	m, pending := markOf(t, s)
@@ -137,8 +141,7 @@ func TestAnInterruptedImportIsIndexedByAnOpenOnceItsOwnerIsGone(t *testing.T) {
 func TestAnImportWhoseMarkWasTakenIndexesTheRestItself(t *testing.T) {
 	t.Parallel()
 	const n = 3 * testChunk
-	var in, second bytes.Buffer
-	writeJobLines(t, &in, n)
+	var second bytes.Buffer
 	for i := range testChunk + 3 {
 		fmt.Fprintf(&second, `{"id":"second%d","status":"finished","prompt":"second import %d walrus","created_at":"2024-06-01T00:00:%02dZ"}`+"\n", i, i, i%60)
 	}
@@ -167,7 +170,7 @@ func TestAnImportWhoseMarkWasTakenIndexesTheRestItself(t *testing.T) {
 			t.Errorf("a second import meanwhile = %+v, %v", res, err)
 		}
 	}
-	if res, err := s.ImportWith(&in, ImportOptions{Progress: progress}); err != nil || res.Added != n {
+	if res, err := s.ImportWith(jobLines(t, n), ImportOptions{Progress: progress}); err != nil || res.Added != n {
 		t.Fatalf("ImportWith = %+v, %v", res, err)
 	}
 	if !taken {

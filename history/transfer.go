@@ -123,7 +123,10 @@ type ImportProgress struct {
 // Blank lines are skipped. A second pass reads the input again (a seekable
 // reader is rewound; anything else, such as stdin, was copied to a
 // temporary file during the first pass) and writes it in chunks of a few
-// thousand records per transaction.
+// thousand records per transaction. The records' words then go into the
+// search index, word by word (bulkindex.go); until they are in, searches
+// walk the jobs, so they find the imported ones all along. If the import
+// dies before, the next Open after two minutes indexes them (pending.go).
 //
 // Records are matched to stored jobs by task id, else by id; of a matched
 // pair the one with the later updated_at is kept (under the stored job's
