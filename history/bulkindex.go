@@ -57,10 +57,13 @@ const (
 	bulkDocs  = 400_000
 )
 
-func newBulkIndex(s *Store) (*bulkIndex, error) {
+// newBulkIndex starts an import's words on their way. Without a temporary
+// file (no temporary folder, or a full one) the import indexes each chunk
+// as it writes it, as when it finds another import's mark.
+func newBulkIndex(s *Store) *bulkIndex {
 	f, err := os.CreateTemp("", "soratui-import-words-*")
 	if err != nil {
-		return nil, fmt.Errorf("import: a temporary file for the word index: %w", err)
+		return &bulkIndex{s: s, lost: true}
 	}
 	os.Remove(f.Name()) // unix: the open file lives on, nothing is left behind
 	bi := &bulkIndex{s: s, owner: newOwner(), file: f, seen: map[string]int{},
@@ -74,7 +77,7 @@ func newBulkIndex(s *Store) (*bulkIndex, error) {
 		}
 		bi.spillErr <- err
 	}(bi.queue)
-	return bi, nil
+	return bi
 }
 
 // wait ends the runs' goroutine and returns its error.
@@ -89,6 +92,9 @@ func (bi *bulkIndex) wait() error {
 
 func (bi *bulkIndex) close() {
 	bi.wait()
+	if bi.file == nil {
+		return
+	}
 	name := bi.file.Name()
 	bi.file.Close()
 	os.Remove(name) // where the early remove could not (Windows)

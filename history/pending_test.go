@@ -224,3 +224,22 @@ func TestAnImportMakesTheWordsItTakesPastTheLimitCommon(t *testing.T) {
 		t.Errorf("search most: %d jobs, want 4000", got)
 	}
 }
+
+// TestAnImportWithoutATemporaryFolderIndexesItsChunksAsItGoes: with no
+// folder for its runs, an import still succeeds, its chunks indexed as
+// they are written, and leaves no mark.
+func TestAnImportWithoutATemporaryFolderIndexesItsChunksAsItGoes(t *testing.T) {
+	s := openTestStore(t)
+	s.chunks.lines = testChunk
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "missing"))
+	const n = 2*testChunk + 3
+	// A file: an input that is read twice needs no temporary copy.
+	if res, err := s.Import(bytes.NewReader(jobLines(t, n).Bytes())); err != nil || res.Added != n {
+		t.Fatalf("Import = %+v, %v", res, err)
+	}
+	if m, pending := markOf(t, s); pending {
+		t.Errorf("the mark %+v is left", m)
+	}
+	checkWordIndex(t, s)
+	checkSearches(t, s, "prompt 3", fmt.Sprintf("prompt %d", n-1), "prompt")
+}

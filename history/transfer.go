@@ -159,10 +159,7 @@ func (s *Store) ImportWith(r io.Reader, o ImportOptions) (ImportResult, error) {
 	if err != nil {
 		return ImportResult{}, err
 	}
-	bi, err := newBulkIndex(s)
-	if err != nil {
-		return ImportResult{}, err
-	}
+	bi := newBulkIndex(s)
 	defer bi.close()
 	var res ImportResult
 	err = pipeChunks(again, check, ck, func(b *batch) error {
