@@ -71,7 +71,9 @@ func (a *app) newStore() (*history.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := history.Open(path, history.Options{Now: a.env.Now, Timeout: a.env.LockTimeout})
+	s, err := history.Open(path, history.Options{Now: a.env.Now, Timeout: a.env.LockTimeout, Recovering: func(jobs int) {
+		fmt.Fprintf(a.env.Stderr, "Adding %s jobs of an import that stopped early to the search index (once)…\n", thousands(int64(jobs)))
+	}})
 	if err != nil {
 		return nil, err
 	}

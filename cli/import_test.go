@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"encoding/binary"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/soratui/soratui/apidot/apidottest"
 	"github.com/soratui/soratui/cli"
+	bolt "go.etcd.io/bbolt"
 )
 
 func TestImportOfAFolderOrAMissingFileIsOneUsageError(t *testing.T) {
@@ -151,5 +153,44 @@ func steppingClock(step time.Duration) func() time.Time {
 		defer mu.Unlock()
 		now = now.Add(step)
 		return now
+	}
+}
+
+// TestTheJobsOfAnImportThatDiedAreIndexedOnceWithANotice: an import killed
+// before its words went into the index leaves a mark over its jobs
+// (history/pending.go), written here as such an import would have. The
+// next command says it is adding them to the index, finds them, and the
+// one after says nothing.
+func TestTheJobsOfAnImportThatDiedAreIndexedOnceWithANotice(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, apidottest.Options{})
+	if r := h.run("", "import", writeTemp(t, "in.jsonl", manyJobs(3))); r.code != 0 {
+		t.Fatalf("import: exit %d\n%s", r.code, r.stderr)
+	}
+	db, err := bolt.Open(h.db, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		// From doc 1 on, last written in 1970, owner 1.
+		mark := binary.BigEndian.AppendUint64(make([]byte, 0, 24), 1)
+		mark = binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(mark, 0), 1)
+		return tx.Bucket([]byte("meta")).Put([]byte("import_pending"), mark)
+	})
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := h.run("", "list", "--search", "take 2", "--json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"prompt": "take 2"`) {
+		t.Fatalf("list: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if want := "Adding 3 jobs of an import that stopped early to the search index (once)…\n"; r.stderr != want {
+		t.Errorf("stderr %q, want %q", r.stderr, want)
+	}
+	if r = h.run("", "list", "--search", "take 2", "--json"); r.code != 0 || r.stderr != "" || !strings.Contains(r.stdout, `"prompt": "take 2"`) {
+		t.Errorf("the next list: exit %d, stderr %q\n%s", r.code, r.stderr, r.stdout)
 	}
 }

@@ -181,6 +181,16 @@ func addCurrentWords(tx *writeTx, doc uint64) error {
 	return nil
 }
 
+// pendingJobs counts the jobs from doc first on.
+func pendingJobs(tx bucketer, first uint64) int {
+	n := 0
+	c := tx.Bucket(bucketDocs).Cursor()
+	for k, _ := c.Seek(u64(first)); k != nil; k, _ = c.Next() {
+		n++
+	}
+	return n
+}
+
 // recoverPending indexes the jobs of a mark whose owner died, from their
 // stored records, in batches that let other processes in between. It
 // leaves a live owner's mark alone.

@@ -104,7 +104,8 @@ func TestAnImportsWordsFollowWhatOthersChangeMeanwhile(t *testing.T) {
 // TestAnInterruptedImportIsIndexedByAnOpenOnceItsOwnerIsGone leaves an
 // import's words unwritten, as a killed import would. Searches still find
 // its jobs, and another writer's change is kept. An Open soon after leaves
-// the mark to its owner; one past pendingStale indexes the jobs.
+// the mark to its owner; one past pendingStale says how many jobs it is
+// about to index, and indexes them.
 func TestAnInterruptedImportIsIndexedByAnOpenOnceItsOwnerIsGone(t *testing.T) {
 	t.Parallel()
 	const n = 2*testChunk + 5
@@ -120,11 +121,17 @@ func TestAnInterruptedImportIsIndexedByAnOpenOnceItsOwnerIsGone(t *testing.T) {
 	rename(t, s, importedJob(t, s, 7).ID, "changed while pending quokka")
 	checkSearches(t, s, "quokka", "prompt 7", "prompt 8", fmt.Sprintf("prompt %d", n-1))
 
-	soon := openTestStoreAt(t, s.path, Options{Now: func() time.Time { return time.Unix(0, m.beat).Add(time.Minute) }})
+	soon := openTestStoreAt(t, s.path, Options{Now: func() time.Time { return time.Unix(0, m.beat).Add(time.Minute) },
+		Recovering: func(int) { t.Error("an Open a minute after the owner's last write announced a recovery") }})
 	if _, pending := markOf(t, soon); !pending {
 		t.Fatal("an Open a minute after the owner's last write took its mark")
 	}
-	later := openTestStoreAt(t, s.path, Options{Now: func() time.Time { return time.Unix(0, m.beat).Add(pendingStale + time.Minute) }})
+	told := 0
+	later := openTestStoreAt(t, s.path, Options{Now: func() time.Time { return time.Unix(0, m.beat).Add(pendingStale + time.Minute) },
+		Recovering: func(jobs int) { told = jobs }})
+	if told != n {
+		t.Errorf("Open said it would index %d jobs, want %d", told, n)
+	}
 	if m, pending := markOf(t, later); pending {
 		t.Fatalf("the mark %+v is left after an Open past pendingStale", m)
 	}

@@ -23,6 +23,10 @@ type Options struct {
 	Timeout time.Duration
 	// Now is the clock for CreatedAt and UpdatedAt; nil means time.Now.
 	Now func() time.Time
+	// Recovering, when set, is told how many jobs Open is about to
+	// index for an import that died before it indexed them (pending.go),
+	// which can take a while.
+	Recovering func(jobs int)
 }
 
 // DefaultTimeout is the lock wait used when Options.Timeout is zero.
@@ -75,6 +79,8 @@ type Store struct {
 	stamp stampCache
 	// reader keeps the file mapped between reads.
 	reader mappedReader
+	// recovering is Options.Recovering.
+	recovering func(jobs int)
 	// chunks, when set, replaces importChunk, importBatchWords and
 	// bulkWords (for tests).
 	chunks chunking
@@ -105,7 +111,7 @@ func Open(path string, opts Options) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("history: empty file path")
 	}
-	s := &Store{path: path, timeout: opts.Timeout, now: opts.Now}
+	s := &Store{path: path, timeout: opts.Timeout, now: opts.Now, recovering: opts.Recovering}
 	if s.timeout <= 0 {
 		s.timeout = DefaultTimeout
 	}
@@ -122,17 +128,19 @@ func Open(path string, opts Options) (*Store, error) {
 	if size > 0 {
 		// The usual case: a shared lock is enough to see that the file
 		// is ready, and does not wait for another process's reader.
-		ready, orphaned := false, false
+		ready, orphaned, jobs := false, false, 0
 		err := s.view(func(tx *bolt.Tx) error {
 			var err error
 			ready, err = checkSchema(tx, path)
-			if ready {
-				m, found := readPending(tx.Bucket(bucketMeta))
-				orphaned = found && m.stale(s.now())
+			if m, found := readPending(tx.Bucket(bucketMeta)); ready && found && m.stale(s.now()) {
+				orphaned, jobs = true, pendingJobs(tx, m.first)
 			}
 			return err
 		})
 		if err == nil && orphaned {
+			if s.recovering != nil && jobs > 0 {
+				s.recovering(jobs)
+			}
 			err = s.recoverPending()
 		}
 		if err != nil || ready {
