@@ -12,8 +12,9 @@ import (
 // An import writes its jobs first and their words last (bulkindex.go),
 // so for a while the file holds jobs the word index does not know. The
 // mark at keyPending says so: every doc from its first on may be missing
-// from the index, and searches walk the jobs instead (wordPlan) until the
-// mark goes. Docs below it are indexed exactly, as always.
+// from the index, so a search reads all of those jobs besides the ones
+// the index finds, or walks every job when they are many (wordPlan),
+// until the mark goes. Docs below it are indexed exactly, as always.
 //
 // The mark also names its owner, the import (or recovery) writing those
 // words, and when the owner last wrote (beat). Other writers keep going
@@ -179,6 +180,18 @@ func addCurrentWords(tx *writeTx, doc uint64) error {
 		tx.addWord(w, doc, false)
 	}
 	return nil
+}
+
+// pendingDocs are the docs from first on, ok false when more than limit.
+func pendingDocs(tx bucketer, first uint64, limit int) (docs []uint64, ok bool) {
+	c := tx.Bucket(bucketDocs).Cursor()
+	for k, _ := c.Seek(u64(first)); k != nil; k, _ = c.Next() {
+		if len(docs) == limit {
+			return nil, false
+		}
+		docs = append(docs, readU64(k))
+	}
+	return docs, true
 }
 
 // pendingJobs counts the jobs from doc first on.

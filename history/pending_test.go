@@ -68,6 +68,14 @@ func TestAnImportsWordsFollowWhatOthersChangeMeanwhile(t *testing.T) {
 			if _, pending := markOf(t, other); !pending {
 				t.Error("no mark while the words of the first chunk wait")
 			}
+			if err := other.view(func(tx *bolt.Tx) error {
+				if _, ok := wordPlan(tx, fmt.Sprintf("task-%07d", 5)); !ok {
+					t.Error("the index does not answer while a chunk's jobs wait for their words")
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
 			checkSearches(t, other, "prompt 5", fmt.Sprintf("task-%07d", 6))
 			if got := mustList(t, other, Query{Search: fmt.Sprintf("task-%07d", 5)}); len(got) != 1 || got[0].Prompt != "prompt 5" {
 				t.Errorf("a search during the import found %d jobs, want the one", len(got))
@@ -249,4 +257,26 @@ func TestAnImportWithoutATemporaryFolderIndexesItsChunksAsItGoes(t *testing.T) {
 	}
 	checkWordIndex(t, s)
 	checkSearches(t, s, "prompt 3", fmt.Sprintf("prompt %d", n-1), "prompt")
+}
+
+// TestManyJobsWaitingForTheirWordsAreSearchedByWalking: with more than
+// rareKeys jobs past the mark, a search walks every job, and still finds
+// them.
+func TestManyJobsWaitingForTheirWordsAreSearchedByWalking(t *testing.T) {
+	t.Parallel()
+	const n = rareKeys + 10
+	s := openTestStore(t)
+	s.chunks.lines, s.chunks.dieEarly = 1000, true
+	if res, err := s.Import(jobLines(t, n)); err != nil || res.Added != n {
+		t.Fatalf("Import = %+v, %v", res, err)
+	}
+	if err := s.view(func(tx *bolt.Tx) error {
+		if _, ok := wordPlan(tx, fmt.Sprintf("task-%07d", 7)); ok {
+			t.Errorf("the index answers with %d jobs waiting for their words", n)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	checkSearches(t, s, fmt.Sprintf("task-%07d", 7), fmt.Sprintf("prompt %d", n-1))
 }

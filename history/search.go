@@ -11,7 +11,7 @@ import (
 
 // The word index (postings.go) is written in the same transaction as the
 // job (putJob, deleteIndexes), so it is always exact, but for the jobs an
-// import has yet to index, which searches walk (pending.go); files of an
+// import has yet to index, which searches read besides (pending.go); files of an
 // older schema get it from migrateWords.
 
 // wordOps are a write transaction's changes to the word index, by word:
@@ -132,16 +132,24 @@ const rareKeys = 4096
 
 // wordPlan returns the positions of the jobs that may match a search, in
 // ascending order: those with a word that starts with the search text's
-// rarest word. ok is false when the index cannot answer (no words in the
-// text, an index still being built, jobs an import has yet to index, or
-// only common words).
+// rarest word, and any an import has yet to index. ok is false when the
+// index cannot answer (no words in the text, an index still being built,
+// more than rareKeys jobs an import has yet to index, or only common
+// words).
 func wordPlan(tx *bolt.Tx, lower string) (poss [][]byte, ok bool) {
 	meta := tx.Bucket(bucketMeta)
 	if readU64(meta.Get(keySchema)) < SchemaVersion {
 		return nil, false
 	}
-	if _, pending := readPending(meta); pending {
-		return nil, false // an import's jobs not yet indexed (pending.go)
+	// The jobs an import has yet to index (pending.go) are all candidates,
+	// when they are few enough to read.
+	m, pending := readPending(meta)
+	var unindexed []uint64
+	if pending {
+		var few bool
+		if unindexed, few = pendingDocs(tx, m.first, rareKeys); !few {
+			return nil, false
+		}
 	}
 	ix := wordIndexOf(tx)
 	var best []uint64
@@ -156,6 +164,9 @@ func wordPlan(tx *bolt.Tx, lower string) (poss [][]byte, ok bool) {
 	}
 	if !ok {
 		return nil, false
+	}
+	if pending {
+		best = append(slices.DeleteFunc(best, func(d uint64) bool { return d >= m.first }), unindexed...)
 	}
 	docs := tx.Bucket(bucketDocs)
 	for _, d := range best {

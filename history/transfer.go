@@ -125,7 +125,7 @@ type ImportProgress struct {
 // temporary file during the first pass) and writes it in chunks of a few
 // thousand records per transaction. The records' words then go into the
 // search index, word by word (bulkindex.go); until they are in, searches
-// walk the jobs, so they find the imported ones all along. If the import
+// read the imported jobs too, so they find them all along. If the import
 // dies before, the next Open after two minutes indexes them (pending.go).
 //
 // Records are matched to stored jobs by task id, else by id; of a matched
