@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"container/heap"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,8 +14,8 @@ import (
 // An import's words go into the index after its jobs, word by word, each
 // word once with all its new docs: a word's list is then rewritten once,
 // not once a chunk, and words too common for the index are dropped without
-// their lists ever being written. At 1,000,000 jobs that takes a quarter
-// of the time the chunks' own updates took.
+// their lists ever being written. At 1,000,000 jobs the import takes half
+// the time it took when each chunk updated the index.
 //
 // While the jobs are written, each chunk's words (planWords, with the docs
 // the chunk's records got) go to a run in a temporary file, sorted by
@@ -122,6 +123,9 @@ func (bi *bulkIndex) claim(tx *writeTx, first bool) (bool, error) {
 // of the records added as planned (the others are indexed as they are
 // written).
 func (bi *bulkIndex) spill(cw chunkWords, recs []*importRecord) error {
+	if bi.s.chunks.noRuns {
+		return errors.New("import: writing the word index's temporary file: no space left on device")
+	}
 	w := bufio.NewWriterSize(io.NewOffsetWriter(bi.file, bi.end), 64<<10)
 	start := bi.end
 	for i, word := range cw.words {

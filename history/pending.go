@@ -205,13 +205,16 @@ func pendingJobs(tx bucketer, first uint64) int {
 }
 
 // recoverPending indexes the jobs of a mark whose owner died, from their
-// stored records, in batches that let other processes in between. It
-// leaves a live owner's mark alone.
-func (s *Store) recoverPending() error {
-	owner := newOwner()
+// stored records; it leaves a live owner's mark alone.
+func (s *Store) recoverPending() error { return s.indexPending(newOwner(), true) }
+
+// indexPending indexes the jobs of owner's mark (or of a stale one, with
+// take) from their stored records, in batches that let other processes in
+// between, and removes the mark.
+func (s *Store) indexPending(owner uint64, take bool) error {
 	for done := false; !done; {
 		err := s.update(func(tx *writeTx) error {
-			if ok, err := tx.claim(owner, s.now(), false, true); !ok || err != nil {
+			if ok, err := tx.claim(owner, s.now(), false, take); !ok || err != nil {
 				done = true
 				return err
 			}

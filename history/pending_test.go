@@ -280,3 +280,21 @@ func TestManyJobsWaitingForTheirWordsAreSearchedByWalking(t *testing.T) {
 	}
 	checkSearches(t, s, fmt.Sprintf("task-%07d", 7), fmt.Sprintf("prompt %d", n-1))
 }
+
+// TestAnImportWhoseRunsFailIndexesItsJobsFromTheirRecords: when the runs
+// cannot be written (a full temporary folder), the import still ends
+// with its jobs indexed, from their stored records, and no mark.
+func TestAnImportWhoseRunsFailIndexesItsJobsFromTheirRecords(t *testing.T) {
+	t.Parallel()
+	const n = 2*testChunk + 9
+	s := openTestStore(t)
+	s.chunks.lines, s.chunks.noRuns = testChunk, true
+	if res, err := s.Import(jobLines(t, n)); err != nil || res.Added != n {
+		t.Fatalf("Import = %+v, %v", res, err)
+	}
+	if m, pending := markOf(t, s); pending {
+		t.Errorf("the mark %+v is left", m)
+	}
+	checkWordIndex(t, s)
+	checkSearches(t, s, "prompt 3", fmt.Sprintf("prompt %d", n-1), "prompt")
+}

@@ -72,6 +72,7 @@ type chunking struct {
 	words     int  // 0: the checking pass, which writes nothing
 	bulkWords int  // words a transaction of the index's merge writes (tests)
 	dieEarly  bool // end the import after its jobs, as if killed (tests)
+	noRuns    bool // fail to write the index's runs, as a full disk would (tests)
 }
 
 // importChunking is the chunking of s's imports: the constants above,
@@ -199,10 +200,16 @@ func (s *Store) ImportWith(r io.Reader, o ImportOptions) (ImportResult, error) {
 	if bi.owned && !bi.lost && !ck.dieEarly {
 		// After a failure too: the chunks written are indexed now rather
 		// than by a recovery.
-		if ierr := bi.finish(func(done, total int) {
+		ierr := bi.finish(func(done, total int) {
 			at.Indexed, at.IndexTotal = done, total
 			report(at)
-		}); err == nil && ierr != nil {
+		})
+		if ierr != nil && !bi.lost {
+			// The runs failed (a full temporary folder, say): the stored
+			// records give the words instead.
+			ierr = s.indexPending(bi.owner, false)
+		}
+		if err == nil && ierr != nil {
 			err = fmt.Errorf("indexing the imported jobs' words: %w", ierr)
 		}
 	}
