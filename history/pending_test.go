@@ -31,6 +31,14 @@ func jobLines(t *testing.T, n int) *bytes.Buffer {
 	return &b
 }
 
+// mustImportLines imports n lines of writeJobLines into s.
+func mustImportLines(t *testing.T, s *Store, n int) {
+	t.Helper()
+	if res, err := s.Import(jobLines(t, n)); err != nil || res.Added != n {
+		t.Fatalf("Import = %+v, %v", res, err)
+	}
+}
+
 // importedJob is the stored job of line i of writeJobLines.
 func importedJob(t *testing.T, s *Store, i int) Job {
 	t.Helper()
@@ -119,9 +127,7 @@ func TestAnInterruptedImportIsIndexedByAnOpenOnceItsOwnerIsGone(t *testing.T) {
 	const n = 2*testChunk + 5
 	s := openTestStore(t)
 	s.chunks.lines, s.chunks.dieEarly = testChunk, true
-	if res, err := s.Import(jobLines(t, n)); err != nil || res.Added != n {
-		t.Fatalf("Import = %+v, %v", res, err)
-	}
+	mustImportLines(t, s, n)
 	m, pending := markOf(t, s)
 	if !pending {
 		t.Fatal("no mark after an import that wrote no words")
@@ -267,9 +273,7 @@ func TestManyJobsWaitingForTheirWordsAreSearchedByWalking(t *testing.T) {
 	const n = rareKeys + 10
 	s := openTestStore(t)
 	s.chunks.lines, s.chunks.dieEarly = 1000, true
-	if res, err := s.Import(jobLines(t, n)); err != nil || res.Added != n {
-		t.Fatalf("Import = %+v, %v", res, err)
-	}
+	mustImportLines(t, s, n)
 	if err := s.view(func(tx *bolt.Tx) error {
 		if _, ok := wordPlan(tx, fmt.Sprintf("task-%07d", 7)); ok {
 			t.Errorf("the index answers with %d jobs waiting for their words", n)
@@ -289,9 +293,7 @@ func TestAnImportWhoseRunsFailIndexesItsJobsFromTheirRecords(t *testing.T) {
 	const n = 2*testChunk + 9
 	s := openTestStore(t)
 	s.chunks.lines, s.chunks.noRuns = testChunk, true
-	if res, err := s.Import(jobLines(t, n)); err != nil || res.Added != n {
-		t.Fatalf("Import = %+v, %v", res, err)
-	}
+	mustImportLines(t, s, n)
 	if m, pending := markOf(t, s); pending {
 		t.Errorf("the mark %+v is left", m)
 	}
