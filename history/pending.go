@@ -3,6 +3,7 @@ package history
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"math/rand/v2"
 	"time"
 
@@ -96,7 +97,7 @@ func (tx *writeTx) setPending(m *pendingMark) error {
 		if err := meta.Delete(keyPendingNext); err != nil {
 			return err
 		}
-		if err := clearBucket(tx.Bucket(bucketTouched)); err != nil {
+		if err := deletePrefix(tx.Bucket(bucketTouched), nil); err != nil {
 			return err
 		}
 		return meta.Delete(keyPending)
@@ -122,20 +123,6 @@ func touchedDocs(tx bucketer) map[uint64]bool {
 		return nil
 	})
 	return docs
-}
-
-func clearBucket(b *bolt.Bucket) error {
-	var keys [][]byte
-	b.ForEach(func(k, _ []byte) error {
-		keys = append(keys, bytes.Clone(k))
-		return nil
-	})
-	for _, k := range keys {
-		if err := b.Delete(k); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // claim makes owner the mark's owner for this transaction's writes and
@@ -167,12 +154,10 @@ func addCurrentWords(tx *writeTx, doc uint64) error {
 	if pos == nil {
 		return nil // deleted
 	}
-	id := idFromPosition(pos)
-	v := tx.Bucket(bucketJobs).Get([]byte(id))
-	if v == nil {
+	j, err := getJob(tx, idFromPosition(pos))
+	if errors.Is(err, ErrNotFound) {
 		return nil
 	}
-	j, err := decodeJob(id, v)
 	if err != nil {
 		return err
 	}
@@ -182,7 +167,8 @@ func addCurrentWords(tx *writeTx, doc uint64) error {
 	return nil
 }
 
-// pendingDocs are the docs from first on, ok false when more than limit.
+// pendingDocs are the docs from first on, ok false when more than limit
+// (a negative limit: all of them).
 func pendingDocs(tx bucketer, first uint64, limit int) (docs []uint64, ok bool) {
 	c := tx.Bucket(bucketDocs).Cursor()
 	for k, _ := c.Seek(u64(first)); k != nil; k, _ = c.Next() {
@@ -192,16 +178,6 @@ func pendingDocs(tx bucketer, first uint64, limit int) (docs []uint64, ok bool) 
 		docs = append(docs, readU64(k))
 	}
 	return docs, true
-}
-
-// pendingJobs counts the jobs from doc first on.
-func pendingJobs(tx bucketer, first uint64) int {
-	n := 0
-	c := tx.Bucket(bucketDocs).Cursor()
-	for k, _ := c.Seek(u64(first)); k != nil; k, _ = c.Next() {
-		n++
-	}
-	return n
 }
 
 // recoverPending indexes the jobs of a mark whose owner died, from their

@@ -39,6 +39,16 @@ func mustImportLines(t *testing.T, s *Store, n int) {
 	}
 }
 
+// importedStore is a new store, its imports cut as ck, into which n lines
+// of writeJobLines were imported.
+func importedStore(t *testing.T, n int, ck chunking) *Store {
+	t.Helper()
+	s := openTestStore(t)
+	s.chunks = ck
+	mustImportLines(t, s, n)
+	return s
+}
+
 // importedJob is the stored job of line i of writeJobLines.
 func importedJob(t *testing.T, s *Store, i int) Job {
 	t.Helper()
@@ -112,6 +122,14 @@ func TestAnImportsWordsFollowWhatOthersChangeMeanwhile(t *testing.T) {
 	if m, pending := markOf(t, s); pending {
 		t.Errorf("the mark %+v is left after the import", m)
 	}
+	if err := s.view(func(tx *bolt.Tx) error {
+		if docs := touchedDocs(tx); len(docs) != 0 {
+			t.Errorf("%d changed docs still recorded after the import", len(docs))
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
 	checkWordIndex(t, s)
 	checkSearches(t, s, "zebra", "okapi", "yak", "gnu", "renamed", "prompt 3", "prompt 4", "prompt 10",
 		"prompt 11", fmt.Sprintf("prompt %d", n-1), "prompt 5", "prompt", fmt.Sprintf("task-%07d", 11))
@@ -125,9 +143,7 @@ func TestAnImportsWordsFollowWhatOthersChangeMeanwhile(t *testing.T) {
 func TestAnInterruptedImportIsIndexedByAnOpenOnceItsOwnerIsGone(t *testing.T) {
 	t.Parallel()
 	const n = 2*testChunk + 5
-	s := openTestStore(t)
-	s.chunks.lines, s.chunks.dieEarly = testChunk, true
-	mustImportLines(t, s, n)
+	s := importedStore(t, n, chunking{lines: testChunk, dieEarly: true})
 	m, pending := markOf(t, s)
 	if !pending {
 		t.Fatal("no mark after an import that wrote no words")
@@ -271,9 +287,7 @@ func TestAnImportWithoutATemporaryFolderIndexesItsChunksAsItGoes(t *testing.T) {
 func TestManyJobsWaitingForTheirWordsAreSearchedByWalking(t *testing.T) {
 	t.Parallel()
 	const n = rareKeys + 10
-	s := openTestStore(t)
-	s.chunks.lines, s.chunks.dieEarly = 1000, true
-	mustImportLines(t, s, n)
+	s := importedStore(t, n, chunking{lines: 1000, dieEarly: true})
 	if err := s.view(func(tx *bolt.Tx) error {
 		if _, ok := wordPlan(tx, fmt.Sprintf("task-%07d", 7)); ok {
 			t.Errorf("the index answers with %d jobs waiting for their words", n)
@@ -291,9 +305,7 @@ func TestManyJobsWaitingForTheirWordsAreSearchedByWalking(t *testing.T) {
 func TestAnImportWhoseRunsFailIndexesItsJobsFromTheirRecords(t *testing.T) {
 	t.Parallel()
 	const n = 2*testChunk + 9
-	s := openTestStore(t)
-	s.chunks.lines, s.chunks.noRuns = testChunk, true
-	mustImportLines(t, s, n)
+	s := importedStore(t, n, chunking{lines: testChunk, noRuns: true})
 	if m, pending := markOf(t, s); pending {
 		t.Errorf("the mark %+v is left", m)
 	}

@@ -322,18 +322,25 @@ func (ix wordIndex) sealedDocs(word string) int {
 
 // makeCommon drops word's postings for good (see commonDocs).
 func (ix wordIndex) makeCommon(word string) error {
-	prefix := blockPrefix(word)
+	if err := deletePrefix(ix.blocks, blockPrefix(word)); err != nil {
+		return err
+	}
+	return ix.tails.Put([]byte(word), commonTail)
+}
+
+// deletePrefix deletes the keys of b that start with prefix (nil: all).
+func deletePrefix(b *bolt.Bucket, prefix []byte) error {
 	var keys [][]byte
-	c := ix.blocks.Cursor()
+	c := b.Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		keys = append(keys, bytes.Clone(k))
 	}
 	for _, k := range keys {
-		if err := ix.blocks.Delete(k); err != nil {
+		if err := b.Delete(k); err != nil {
 			return err
 		}
 	}
-	return ix.tails.Put([]byte(word), commonTail)
+	return nil
 }
 
 // putTail makes docs word's last blocks: full ones sealed, the rest its

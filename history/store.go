@@ -133,7 +133,8 @@ func Open(path string, opts Options) (*Store, error) {
 			var err error
 			ready, err = checkSchema(tx, path)
 			if m, found := readPending(tx.Bucket(bucketMeta)); ready && found && m.stale(s.now()) {
-				orphaned, jobs = true, pendingJobs(tx, m.first)
+				docs, _ := pendingDocs(tx, m.first, -1)
+				orphaned, jobs = true, len(docs)
 			}
 			return err
 		})

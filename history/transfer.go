@@ -85,7 +85,6 @@ func (s *Store) importChunking() chunking {
 	if s.chunks.words > 0 {
 		ck.words = s.chunks.words
 	}
-	ck.dieEarly = s.chunks.dieEarly
 	return ck
 }
 
@@ -197,7 +196,7 @@ func (s *Store) ImportWith(r io.Reader, o ImportOptions) (ImportResult, error) {
 		report(at)
 		return nil
 	})
-	if bi.owned && !bi.lost && !ck.dieEarly {
+	if bi.owned && !bi.lost && !s.chunks.dieEarly {
 		// After a failure too: the chunks written are indexed now rather
 		// than by a recovery.
 		ierr := bi.finish(func(done, total int) {
