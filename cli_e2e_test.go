@@ -104,7 +104,7 @@ func TestShowLinksOnATerminalOnly(t *testing.T) {
 
 func TestWaitShowsOneLiveLinePerJobInATerminal(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, apidottest.Options{QueueTime: 300 * time.Millisecond, RunTime: 1200 * time.Millisecond})
+	e := newE2E(t, apidottest.Options{QueueTime: 100 * time.Millisecond, RunTime: 500 * time.Millisecond})
 	_, screen, code := ttyRun(t, e, 70, 20, "submit", "--compare", "standard,pro-1080p", "--prompt", "'city at night, rain on the lens'", "--wait")
 	if code != 0 {
 		t.Fatalf("exit %d:\n%s", code, screen)

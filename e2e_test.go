@@ -99,7 +99,9 @@ func (e *e2e) list() []history.Job {
 
 func TestKilledWatchLosesNothing(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, apidottest.Options{QueueTime: 200 * time.Millisecond, RunTime: 1500 * time.Millisecond})
+	// Held tasks run only once released: the first watch is killed while
+	// every job is still running, whatever the machine's speed.
+	e := newE2E(t, apidottest.Options{Hold: true})
 	const n = 4
 	for i := range n {
 		if _, errs, code := e.run("submit", "--prompt", fmt.Sprintf("job %d", i)); code != 0 {
@@ -117,6 +119,9 @@ func TestKilledWatchLosesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	watch.Wait()
+	if got := e.server.Release(); got != n {
+		t.Fatalf("released %d tasks, want %d still held", got, n)
+	}
 
 	_, errs, code := e.run("watch")
 	if code != 0 {
@@ -166,7 +171,8 @@ func TestKilledSubmitBecomesUnconfirmedNotResent(t *testing.T) {
 
 func TestListWorksWhileWatchRuns(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, apidottest.Options{QueueTime: 500 * time.Millisecond, RunTime: 4 * time.Second})
+	// A held job stays unfinished for as long as the test needs.
+	e := newE2E(t, apidottest.Options{Hold: true})
 	if _, errs, code := e.run("submit", "--prompt", "a long job"); code != 0 {
 		t.Fatal(errs)
 	}
