@@ -71,14 +71,28 @@ func (a *app) newStore() (*history.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := history.Open(path, history.Options{Now: a.env.Now, Timeout: a.env.LockTimeout, Recovering: func(jobs int) {
-		fmt.Fprintf(a.env.Stderr, "Adding %s jobs of an import that stopped early to the search index (once)…\n", thousands(int64(jobs)))
+	bar := a.patientBar()
+	s, err := history.Open(path, history.Options{Now: a.env.Now, Timeout: a.env.LockTimeout, Indexing: func(w history.IndexWork) {
+		if w.Done == 0 {
+			fmt.Fprintln(a.env.Stderr, indexNotice(w))
+		}
+		bar.draw("Indexing jobs", int64(w.Done), int64(w.Total))
 	}})
+	bar.end()
 	if err != nil {
 		return nil, err
 	}
 	a.res.onClose(func() { s.Close() })
 	return s, nil
+}
+
+// indexNotice says why the history file's search index is being built
+// before the command goes on.
+func indexNotice(w history.IndexWork) string {
+	if w.Recovery {
+		return fmt.Sprintf("Adding %s jobs of an import that stopped early to the search index (once)…", thousands(int64(w.Total)))
+	}
+	return fmt.Sprintf("Building the search index of %s jobs written by an older soratui (once)…", thousands(int64(w.Total)))
 }
 
 // apiBase is the API to talk to: the demo simulator, APIDOT_BASE_URL, or

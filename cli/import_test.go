@@ -156,41 +156,79 @@ func steppingClock(step time.Duration) func() time.Time {
 	}
 }
 
-// TestTheJobsOfAnImportThatDiedAreIndexedOnceWithANotice: an import killed
-// before its words went into the index leaves a mark over its jobs
-// (history/pending.go), written here as such an import would have. The
-// next command says it is adding them to the index, finds them, and the
-// one after says nothing.
-func TestTheJobsOfAnImportThatDiedAreIndexedOnceWithANotice(t *testing.T) {
+// TestIndexWorkAtOpenSaysWhatItDoesOnce: the jobs of an import killed
+// before its words went into the index (a mark over them, written here as
+// such an import would have, see history/pending.go), and a file of an
+// older soratui, with no word index. The next command says why it indexes
+// the jobs, shows its progress on a terminal when it runs past a second,
+// and finds them; the one after says nothing.
+func TestIndexWorkAtOpenSaysWhatItDoesOnce(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, apidottest.Options{})
-	if r := h.run("", "import", writeTemp(t, "in.jsonl", manyJobs(3))); r.code != 0 {
-		t.Fatalf("import: exit %d\n%s", r.code, r.stderr)
+	const (
+		recovery  = "Adding 3 jobs of an import that stopped early to the search index (once)…\n"
+		migration = "Building the search index of 3 jobs written by an older soratui (once)…\n"
+		bar       = "\rIndexing jobs [....................]   0% 0/3\rIndexing jobs [####################] 100% 3/3\n"
+	)
+	for _, tc := range []struct {
+		name   string
+		change func(tx *bolt.Tx) error
+		tty    bool
+		stderr string
+	}{
+		{"an import that died, on a pipe", markDeadImport, false, recovery},
+		{"an import that died, on a terminal", markDeadImport, true, recovery + bar},
+		{"a file of schema 1, on a pipe", makeSchema1, false, migration},
+		{"a file of schema 1, on a terminal", makeSchema1, true, migration + bar},
+	} {
+		h := newHarness(t, apidottest.Options{})
+		if r := h.run("", "import", writeTemp(t, "in.jsonl", manyJobs(3))); r.code != 0 {
+			t.Fatalf("import: exit %d\n%s", r.code, r.stderr)
+		}
+		changeFile(t, h.db, tc.change)
+		env := func(e *cli.Env) { e.StderrIsTerminal, e.Now = tc.tty, steppingClock(time.Second) }
+		r := h.runEnv("", env, "list", "--search", "take 2", "--json")
+		if r.code != 0 || !strings.Contains(r.stdout, `"prompt": "take 2"`) {
+			t.Fatalf("%s: list: exit %d\n%s\n%s", tc.name, r.code, r.stdout, r.stderr)
+		}
+		if r.stderr != tc.stderr {
+			t.Errorf("%s: stderr %q, want %q", tc.name, r.stderr, tc.stderr)
+		}
+		if r = h.runEnv("", env, "list", "--search", "take 2", "--json"); r.code != 0 || r.stderr != "" || !strings.Contains(r.stdout, `"prompt": "take 2"`) {
+			t.Errorf("%s: the next list: exit %d, stderr %q\n%s", tc.name, r.code, r.stderr, r.stdout)
+		}
 	}
-	db, err := bolt.Open(h.db, 0o600, nil)
+}
+
+// changeFile changes the history file at path in one transaction.
+func changeFile(t *testing.T, path string, change func(tx *bolt.Tx) error) {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = db.Update(func(tx *bolt.Tx) error {
-		// From doc 1 on, last written in 1970, owner 1.
-		mark := binary.BigEndian.AppendUint64(make([]byte, 0, 24), 1)
-		mark = binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(mark, 0), 1)
-		return tx.Bucket([]byte("meta")).Put([]byte("import_pending"), mark)
-	})
+	err = db.Update(change)
 	if cerr := db.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := h.run("", "list", "--search", "take 2", "--json")
-	if r.code != 0 || !strings.Contains(r.stdout, `"prompt": "take 2"`) {
-		t.Fatalf("list: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+}
+
+// markDeadImport leaves the mark of an import that died before it indexed
+// any job: from doc 1 on, last written in 1970, owner 1.
+func markDeadImport(tx *bolt.Tx) error {
+	mark := binary.BigEndian.AppendUint64(make([]byte, 0, 24), 1)
+	mark = binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(mark, 0), 1)
+	return tx.Bucket([]byte("meta")).Put([]byte("import_pending"), mark)
+}
+
+// makeSchema1 makes the file one of schema 1, which had no word index.
+func makeSchema1(tx *bolt.Tx) error {
+	for _, name := range []string{"word_blocks", "word_tails", "docs", "doc_of", "import_touched"} {
+		if err := tx.DeleteBucket([]byte(name)); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
 	}
-	if want := "Adding 3 jobs of an import that stopped early to the search index (once)…\n"; r.stderr != want {
-		t.Errorf("stderr %q, want %q", r.stderr, want)
-	}
-	if r = h.run("", "list", "--search", "take 2", "--json"); r.code != 0 || r.stderr != "" || !strings.Contains(r.stdout, `"prompt": "take 2"`) {
-		t.Errorf("the next list: exit %d, stderr %q\n%s", r.code, r.stderr, r.stdout)
-	}
+	return tx.Bucket([]byte("meta")).Put([]byte("schema"), binary.BigEndian.AppendUint64(nil, 1))
 }

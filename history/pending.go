@@ -180,15 +180,34 @@ func pendingDocs(tx bucketer, first uint64, limit int) (docs []uint64, ok bool) 
 	return docs, true
 }
 
-// recoverPending indexes the jobs of a mark whose owner died, from their
-// stored records; it leaves a live owner's mark alone.
-func (s *Store) recoverPending() error { return s.indexPending(newOwner(), true) }
+// indexProgress tells Options.Indexing that index work over total jobs
+// begins, and returns what counts each batch's n jobs done.
+func (s *Store) indexProgress(recovery bool, total int) func(n int) {
+	if s.indexing == nil || total == 0 {
+		return func(int) {}
+	}
+	w := IndexWork{Recovery: recovery, Total: total}
+	s.indexing(w)
+	return func(n int) {
+		w.Done = min(w.Done+n, w.Total)
+		s.indexing(w)
+	}
+}
+
+// recoverPending indexes the jobs of a mark whose owner died (jobs of
+// them), from their stored records, telling Options.Indexing how far it
+// is; it leaves a live owner's mark alone.
+func (s *Store) recoverPending(jobs int) error {
+	progress := s.indexProgress(true, jobs)
+	return s.indexPending(newOwner(), true, progress)
+}
 
 // indexPending indexes the jobs of owner's mark (or of a stale one, with
 // take) from their stored records, in batches that let other processes in
 // between, and removes the mark.
-func (s *Store) indexPending(owner uint64, take bool) error {
+func (s *Store) indexPending(owner uint64, take bool, progress func(n int)) error {
 	for done := false; !done; {
+		n := 0
 		err := s.update(func(tx *writeTx) error {
 			if ok, err := tx.claim(owner, s.now(), false, take); !ok || err != nil {
 				done = true
@@ -201,7 +220,7 @@ func (s *Store) indexPending(owner uint64, take bool) error {
 				next = bytes.Clone(v)
 			}
 			c := tx.Bucket(bucketDocs).Cursor()
-			n := 0
+			n = 0
 			for k, _ := c.Seek(next); k != nil; k, _ = c.Next() {
 				if n == migrateBatch {
 					return meta.Put(keyPendingNext, bytes.Clone(k))
@@ -217,6 +236,7 @@ func (s *Store) indexPending(owner uint64, take bool) error {
 		if err != nil {
 			return err
 		}
+		progress(n)
 	}
 	return nil
 }

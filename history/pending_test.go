@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -139,7 +140,7 @@ func TestAnImportsWordsFollowWhatOthersChangeMeanwhile(t *testing.T) {
 // import's words unwritten, as a killed import would. Searches still find
 // its jobs, and another writer's change is kept. An Open soon after leaves
 // the mark to its owner; one past pendingStale says how many jobs it is
-// about to index, and indexes them.
+// about to index, indexes them, and says when it is done.
 func TestAnInterruptedImportIsIndexedByAnOpenOnceItsOwnerIsGone(t *testing.T) {
 	t.Parallel()
 	const n = 2*testChunk + 5
@@ -152,15 +153,15 @@ func TestAnInterruptedImportIsIndexedByAnOpenOnceItsOwnerIsGone(t *testing.T) {
 	checkSearches(t, s, "quokka", "prompt 7", "prompt 8", fmt.Sprintf("prompt %d", n-1))
 
 	soon := openTestStoreAt(t, s.path, Options{Now: func() time.Time { return time.Unix(0, m.beat).Add(time.Minute) },
-		Recovering: func(int) { t.Error("an Open a minute after the owner's last write announced a recovery") }})
+		Indexing: func(IndexWork) { t.Error("an Open a minute after the owner's last write announced a recovery") }})
 	if _, pending := markOf(t, soon); !pending {
 		t.Fatal("an Open a minute after the owner's last write took its mark")
 	}
-	told := 0
+	var told []IndexWork
 	later := openTestStoreAt(t, s.path, Options{Now: func() time.Time { return time.Unix(0, m.beat).Add(pendingStale + time.Minute) },
-		Recovering: func(jobs int) { told = jobs }})
-	if told != n {
-		t.Errorf("Open said it would index %d jobs, want %d", told, n)
+		Indexing: func(w IndexWork) { told = append(told, w) }})
+	if want := []IndexWork{{true, 0, n}, {true, n, n}}; !slices.Equal(told, want) {
+		t.Errorf("Open told %+v of its work, want %+v", told, want)
 	}
 	if m, pending := markOf(t, later); pending {
 		t.Fatalf("the mark %+v is left after an Open past pendingStale", m)

@@ -200,7 +200,16 @@ const migrateBatch = 5000
 // schema version. Jobs written meanwhile by this version index
 // themselves; adding a doc to a word twice is harmless.
 func (s *Store) migrateWords() error {
+	progress := func(int) {}
+	if s.indexing != nil {
+		total := 0
+		if err := s.view(func(tx *bolt.Tx) error { total = migrationJobs(tx); return nil }); err != nil {
+			return err
+		}
+		progress = s.indexProgress(false, total)
+	}
 	for done := false; !done; {
+		n := 0
 		err := s.update(func(tx *writeTx) error {
 			meta := tx.Bucket(bucketMeta)
 			switch readU64(meta.Get(keySchema)) {
@@ -217,7 +226,7 @@ func (s *Store) migrateWords() error {
 			var last []byte
 			jobs := tx.Bucket(bucketJobs)
 			it := newIndexIter(tx.Bucket(bucketCreated), nil, lo, nil, false)
-			n := 0
+			n = 0
 			for ; it.pos != nil && n < migrateBatch; it.next() {
 				id := idFromPosition(it.pos)
 				j, err := decodeJob(id, jobs.Get([]byte(id)))
@@ -251,6 +260,22 @@ func (s *Store) migrateWords() error {
 		if err != nil {
 			return fmt.Errorf("building the search index of %s: %w", s.path, err)
 		}
+		progress(n)
 	}
 	return nil
+}
+
+// migrationJobs is how many jobs migrateWords has yet to index: none when
+// the file's lists are this version's, else those from where an earlier
+// migration stopped on.
+func migrationJobs(tx *bolt.Tx) int {
+	meta := tx.Bucket(bucketMeta)
+	if readU64(meta.Get(keySchema)) >= listsSchema {
+		return 0
+	}
+	n := 0
+	for it := newIndexIter(tx.Bucket(bucketCreated), nil, bytes.Clone(meta.Get(keyNext)), nil, false); it.pos != nil; it.next() {
+		n++
+	}
+	return n
 }

@@ -164,7 +164,11 @@ func TestOpenBuildsTheWordIndexOfAnOldFile(t *testing.T) {
 				mustCreate(t, s, group...)
 			}
 			makeOld(t, path, append([][]byte{bucketWordBlocks, bucketWordTails}, old.drop...), old.make)
-			s = openTestStoreAt(t, path, Options{})
+			var told []IndexWork
+			s = openTestStoreAt(t, path, Options{Indexing: func(w IndexWork) { told = append(told, w) }})
+			if want := []IndexWork{{false, 0, 12}, {false, 12, 12}}; !slices.Equal(told, want) {
+				t.Errorf("Open told %+v of its work, want %+v", told, want)
+			}
 			checkSearches(t, s, "lantern", "festival 1", "2-3", "zzz")
 			if got := len(mustList(t, s, Query{Search: "festival"})); got != 12 {
 				t.Errorf("search after migration found %d jobs, want 12", got)
@@ -188,9 +192,6 @@ func TestOpenBuildsTheWordIndexOfAnOldFile(t *testing.T) {
 	}
 }
 
-// TestOpenKeepsTheListsOfASchema4File opens a file of schema 4, whose
-// posting lists this version reads as they are: it gets the current
-// schema, and searches use the index and find what a walk finds.
 // TestOpenKeepsTheListsOfSchema4And5Files: files of schemas 4 and 5 (no
 // bucket of changes made while an import indexes) have this version's
 // lists; opening them only records the schema, and the index answers.
@@ -203,7 +204,7 @@ func TestOpenKeepsTheListsOfSchema4And5Files(t *testing.T) {
 			mustCreate(t, s, job(std, fmt.Sprintf("lantern festival %d", i), StatusFinished))
 		}
 		makeOld(t, path, [][]byte{bucketTouched}, func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keySchema, u64(schema)) })
-		s = openTestStoreAt(t, path, Options{})
+		s = openTestStoreAt(t, path, Options{Indexing: func(w IndexWork) { t.Errorf("schema %d: Open told of index work %+v", schema, w) }})
 		err := s.view(func(tx *bolt.Tx) error {
 			if v := readU64(tx.Bucket(bucketMeta).Get(keySchema)); v != SchemaVersion {
 				return fmt.Errorf("schema %d after opening, want %d", v, SchemaVersion)

@@ -23,10 +23,20 @@ type Options struct {
 	Timeout time.Duration
 	// Now is the clock for CreatedAt and UpdatedAt; nil means time.Now.
 	Now func() time.Time
-	// Recovering, when set, is told how many jobs Open is about to
-	// index for an import that died before it indexed them (pending.go),
-	// which can take a while.
-	Recovering func(jobs int)
+	// Indexing, when set, follows the search index work Open does before
+	// it returns, which takes a while in a large file: the jobs of an
+	// import that died before it indexed them (pending.go), or every job
+	// of a file an older soratui wrote. It is called before the first
+	// batch, with Done 0, and after each batch until Done is Total.
+	Indexing func(IndexWork)
+}
+
+// IndexWork is how far Open's index work is (Options.Indexing).
+type IndexWork struct {
+	// Recovery is true for the jobs of an import that died, false for a
+	// file of an older schema.
+	Recovery    bool
+	Done, Total int
 }
 
 // DefaultTimeout is the lock wait used when Options.Timeout is zero.
@@ -79,8 +89,8 @@ type Store struct {
 	stamp stampCache
 	// reader keeps the file mapped between reads.
 	reader mappedReader
-	// recovering is Options.Recovering.
-	recovering func(jobs int)
+	// indexing is Options.Indexing.
+	indexing func(IndexWork)
 	// chunks, when set, replaces importChunk, importBatchWords and
 	// bulkWords (for tests).
 	chunks chunking
@@ -111,7 +121,7 @@ func Open(path string, opts Options) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("history: empty file path")
 	}
-	s := &Store{path: path, timeout: opts.Timeout, now: opts.Now, recovering: opts.Recovering}
+	s := &Store{path: path, timeout: opts.Timeout, now: opts.Now, indexing: opts.Indexing}
 	if s.timeout <= 0 {
 		s.timeout = DefaultTimeout
 	}
@@ -139,10 +149,7 @@ func Open(path string, opts Options) (*Store, error) {
 			return err
 		})
 		if err == nil && orphaned {
-			if s.recovering != nil && jobs > 0 {
-				s.recovering(jobs)
-			}
-			err = s.recoverPending()
+			err = s.recoverPending(jobs)
 		}
 		if err != nil || ready {
 			return errOr(s, err)
