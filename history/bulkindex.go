@@ -191,38 +191,73 @@ func (bi *bulkIndex) finish(report func(done, total int)) error {
 	if err := bi.wait(); err != nil {
 		return err
 	}
-	limits := bi.s.chunks
-	maxWords, maxDocs := bulkWords, bulkDocs
-	if limits.bulkWords > 0 {
-		maxWords, maxDocs = limits.bulkWords, limits.bulkWords*20
-	}
 	m, err := newRunMerge(bi.file, bi.runs)
 	if err != nil {
 		return err
 	}
-	var batch []mergedWord
-	docs := 0
-	for !bi.lost {
-		wd, ok, err := m.next(commonDocs + 1)
-		if err != nil {
+	// The runs are read and merged on another goroutine while this one
+	// writes the batch before.
+	batches, stop := make(chan mergeBatch, 1), make(chan struct{})
+	go bi.merge(m, batches, stop)
+	defer func() {
+		close(stop)
+		for range batches {
+		}
+	}()
+	for b := range batches {
+		if b.err != nil {
+			return b.err
+		}
+		if err := bi.write(b.words, b.last); err != nil {
 			return err
 		}
-		if ok {
-			batch = append(batch, wd)
-			docs += len(wd.docs)
-		}
-		if !ok || len(batch) >= maxWords || docs >= maxDocs {
-			if err := bi.write(batch, !ok); err != nil {
-				return err
-			}
-			batch, docs = batch[:0], 0
-			report(m.read, bi.pairs)
-		}
-		if !ok {
+		report(b.read, bi.pairs)
+		if bi.lost {
 			break
 		}
 	}
 	return nil
+}
+
+// mergeBatch is the words one transaction of the merge writes.
+type mergeBatch struct {
+	words []mergedWord
+	last  bool  // the merge's last words
+	read  int   // the pairs merged with these
+	err   error // reading the runs failed
+}
+
+// merge hands m's words out in batches of bounded size, the last one
+// marked, until the runs end or fail, or stop closes; then it closes
+// batches.
+func (bi *bulkIndex) merge(m *runMerge, batches chan<- mergeBatch, stop <-chan struct{}) {
+	defer close(batches)
+	maxWords, maxDocs := bulkWords, bulkDocs
+	if limits := bi.s.chunks; limits.bulkWords > 0 {
+		maxWords, maxDocs = limits.bulkWords, limits.bulkWords*20
+	}
+	b := mergeBatch{words: make([]mergedWord, 0, maxWords)}
+	docs := 0
+	for {
+		wd, ok, err := m.next(commonDocs + 1)
+		if ok {
+			b.words = append(b.words, wd)
+			docs += len(wd.docs)
+		}
+		if err == nil && ok && len(b.words) < maxWords && docs < maxDocs {
+			continue
+		}
+		b.last, b.read, b.err = !ok, m.read, err
+		select {
+		case batches <- b:
+		case <-stop:
+			return
+		}
+		if !ok || err != nil {
+			return
+		}
+		b, docs = mergeBatch{words: make([]mergedWord, 0, maxWords)}, 0
+	}
 }
 
 // write adds a batch of the merge's words to the index in one
