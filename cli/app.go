@@ -89,10 +89,14 @@ func (a *app) newStore() (*history.Store, error) {
 // indexNotice says why the history file's search index is being built
 // before the command goes on.
 func indexNotice(w history.IndexWork) string {
-	if w.Recovery {
-		return fmt.Sprintf("Adding %s jobs of an import that stopped early to the search index (once)…", thousands(int64(w.Total)))
+	jobs := thousands(int64(w.Total)) + " jobs"
+	if w.Total == 1 {
+		jobs = "1 job"
 	}
-	return fmt.Sprintf("Building the search index of %s jobs written by an older soratui (once)…", thousands(int64(w.Total)))
+	if w.Recovery {
+		return fmt.Sprintf("Adding %s of an import that stopped early to the search index (once)…", jobs)
+	}
+	return fmt.Sprintf("Building the search index of %s written by an older soratui (once)…", jobs)
 }
 
 // apiBase is the API to talk to: the demo simulator, APIDOT_BASE_URL, or

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"io"
 	"runtime"
 
 	"github.com/soratui/soratui/apidot"
@@ -51,12 +52,19 @@ func runTUI(ctx context.Context, a *app) error {
 		cfg.Drafts = draft.New(path)
 	}
 	if !a.global.demo {
-		cfg.Demo = func() (ui.Backend, keys.Key, error) {
-			b, err := a.withDemo().tuiBackend()
-			return b, keys.Key{Value: keys.DemoKey, Source: keys.SourceDemo}, err
-		}
+		cfg.Demo = a.tuiDemo
 	}
 	return ui.Run(ctx, cfg)
+}
+
+// tuiDemo switches a running interface to the demo. The interface owns
+// the terminal by then, so opening the demo's history says nothing on
+// stderr (a search index it builds once), which would draw over it.
+func (a *app) tuiDemo() (ui.Backend, keys.Key, error) {
+	d := a.withDemo()
+	d.env.Stderr, d.env.StderrIsTerminal = io.Discard, false
+	b, err := d.tuiBackend()
+	return b, keys.Key{Value: keys.DemoKey, Source: keys.SourceDemo}, err
 }
 
 // tuiBackend opens the history and says how to build the job service the
