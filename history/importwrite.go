@@ -82,29 +82,37 @@ type chunkWords struct {
 	recs  [][]int32
 }
 
-// planWords groups the words of recs by word, each record once a word.
-// A chunk has a few hundred thousand word occurrences over some twenty
+// wordPlanner groups the words of a chunk's records by word (plan); its
+// scratch space serves chunk after chunk of one import, on one goroutine.
+type wordPlanner struct {
+	at                        map[string]int32 // word → its number in words
+	words                     []string
+	lastRec, count, occ, ends []int32
+	order                     []int32
+}
+
+// plan groups the words of recs by word, each record once a word. A
+// chunk has a few hundred thousand word occurrences over some twenty
 // thousand words, so the records of every word go into one array, counted
 // first, instead of a slice that grows for each word.
-func planWords(recs []*importRecord) chunkWords {
+func (p *wordPlanner) plan(recs []*importRecord) chunkWords {
 	total := 0
 	for _, rec := range recs {
 		total += len(rec.words)
 	}
-	at := make(map[string]int32, total/16)
-	var (
-		words   []string
-		lastRec []int32 // the last record that had each word
-		count   []int32 // how many records have it
-	)
-	occ := make([]int32, 0, total) // the records' distinct words, record by record
-	ends := make([]int32, len(recs))
+	if p.at == nil {
+		p.at = make(map[string]int32, total/16)
+	}
+	defer clear(p.at)
+	words, lastRec, count := p.words[:0], p.lastRec[:0], p.count[:0]
+	occ := p.occ[:0] // the records' distinct words, record by record
+	ends := p.ends[:0]
 	for i, rec := range recs {
 		for _, w := range rec.words {
-			k, ok := at[w]
+			k, ok := p.at[w]
 			if !ok {
 				k = int32(len(words))
-				at[w] = k
+				p.at[w] = k
 				words = append(words, w)
 				lastRec = append(lastRec, -1)
 				count = append(count, 0)
@@ -115,12 +123,12 @@ func planWords(recs []*importRecord) chunkWords {
 				occ = append(occ, k)
 			}
 		}
-		ends[i] = int32(len(occ))
+		ends = append(ends, int32(len(occ)))
 		rec.words = nil
 	}
-	order := make([]int32, len(words))
-	for i := range order {
-		order[i] = int32(i)
+	order := p.order[:0]
+	for i := range words {
+		order = append(order, int32(i))
 	}
 	slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(words[a], words[b]) })
 	// Each word's records fill a stretch of one array, in word order.
@@ -142,6 +150,8 @@ func planWords(recs []*importRecord) chunkWords {
 		}
 		from = end
 	}
+	clear(words) // the scratch keeps no strings alive
+	p.words, p.lastRec, p.count, p.occ, p.ends, p.order = words, lastRec, count, occ, ends, order
 	return sorted
 }
 

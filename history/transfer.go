@@ -232,6 +232,7 @@ func eachChunk(r io.Reader, check func(*Job) error, ck chunking, fn func(*batch)
 		lines [][]byte // the lines, for decoding
 	)
 	first, done := 1, 0
+	var planner wordPlanner
 	flush := func() error {
 		lines = lines[:0]
 		start := 0
@@ -250,7 +251,7 @@ func eachChunk(r io.Reader, check func(*Job) error, ck chunking, fn func(*batch)
 		for _, part := range parts {
 			b := &batch{recs: part, before: done, lines: first - 1 + len(lines)}
 			if forWrite {
-				b.words = planWords(part)
+				b.words = planner.plan(part)
 			}
 			if err := fn(b); err != nil {
 				return err
