@@ -194,36 +194,62 @@ func (s *Store) indexProgress(recovery bool, total int) func(n int) {
 	}
 }
 
-// recoverPending indexes the jobs of a mark whose owner died (jobs of
-// them), from their stored records, telling Options.Indexing how far it
-// is; it leaves a live owner's mark alone.
-func (s *Store) recoverPending(jobs int) error {
-	progress := s.indexProgress(true, jobs)
-	return s.indexPending(newOwner(), true, progress)
+// recoverPending takes over the mark of an import whose owner died and
+// indexes its jobs from their stored records, telling Options.Indexing
+// how far it is. When another process took the mark first, it leaves it
+// alone and says nothing.
+func (s *Store) recoverPending() error {
+	owner, claimed, jobs := newOwner(), false, 0
+	err := s.update(func(tx *writeTx) error {
+		var err error
+		if claimed, err = tx.claim(owner, s.now(), false, true); claimed && err == nil {
+			jobs = pendingLeft(tx)
+		}
+		return err
+	})
+	if err != nil || !claimed {
+		return err
+	}
+	return s.indexPending(owner, s.indexProgress(true, jobs))
 }
 
-// indexPending indexes the jobs of owner's mark (or of a stale one, with
-// take) from their stored records, in batches that let other processes in
-// between, and removes the mark.
-func (s *Store) indexPending(owner uint64, take bool, progress func(n int)) error {
+// pendingLeft counts the docs indexPending has yet to index.
+func pendingLeft(tx *writeTx) int {
+	n := 0
+	c := tx.Bucket(bucketDocs).Cursor()
+	for k, _ := c.Seek(pendingResume(tx)); k != nil; k, _ = c.Next() {
+		n++
+	}
+	return n
+}
+
+// pendingResume is the doc indexPending goes on from: where its last
+// batch stopped, or the mark's first.
+func pendingResume(tx *writeTx) []byte {
+	if v := tx.Bucket(bucketMeta).Get(keyPendingNext); len(v) == 8 {
+		return bytes.Clone(v)
+	}
+	first, _ := tx.pendingFrom()
+	return u64(first)
+}
+
+// indexPending indexes the jobs of owner's mark from their stored
+// records, in batches that let other processes in between, telling
+// progress how many each batch indexed, and removes the mark. It stops
+// when the mark is no longer owner's.
+func (s *Store) indexPending(owner uint64, progress func(n int)) error {
 	for done := false; !done; {
 		n := 0
 		err := s.update(func(tx *writeTx) error {
-			if ok, err := tx.claim(owner, s.now(), false, take); !ok || err != nil {
+			if ok, err := tx.claim(owner, s.now(), false, false); !ok || err != nil {
 				done = true
 				return err
 			}
-			meta := tx.Bucket(bucketMeta)
-			first, _ := tx.pendingFrom()
-			next := u64(first)
-			if v := meta.Get(keyPendingNext); len(v) == 8 {
-				next = bytes.Clone(v)
-			}
 			c := tx.Bucket(bucketDocs).Cursor()
 			n = 0
-			for k, _ := c.Seek(next); k != nil; k, _ = c.Next() {
+			for k, _ := c.Seek(pendingResume(tx)); k != nil; k, _ = c.Next() {
 				if n == migrateBatch {
-					return meta.Put(keyPendingNext, bytes.Clone(k))
+					return tx.Bucket(bucketMeta).Put(keyPendingNext, bytes.Clone(k))
 				}
 				if err := addCurrentWords(tx, readU64(k)); err != nil {
 					return err

@@ -170,6 +170,30 @@ func TestAnInterruptedImportIsIndexedByAnOpenOnceItsOwnerIsGone(t *testing.T) {
 	checkSearches(t, later, "quokka", "prompt 7", "prompt 8", fmt.Sprintf("prompt %d", n-1), "prompt")
 }
 
+// TestARecoveryCountsTheJobsItHasLeft: a recovery cut short goes on from
+// where its last batch stopped, and counts only the jobs from there.
+func TestARecoveryCountsTheJobsItHasLeft(t *testing.T) {
+	t.Parallel()
+	const n = testChunk + 30
+	s := importedStore(t, n, chunking{lines: testChunk, dieEarly: true})
+	m, _ := markOf(t, s)
+	err := s.update(func(tx *writeTx) error {
+		if got := pendingLeft(tx); got != n {
+			t.Errorf("%d jobs left of a recovery not begun, want %d", got, n)
+		}
+		if err := tx.Bucket(bucketMeta).Put(keyPendingNext, u64(m.first+20)); err != nil {
+			return err
+		}
+		if got := pendingLeft(tx); got != n-20 {
+			t.Errorf("%d jobs left after a batch of 20, want %d", got, n-20)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestAnImportWhoseMarkWasTakenIndexesTheRestItself: a store opened past
 // pendingStale during an import (the importer stopped long enough to seem
 // dead) indexes what the import wrote and removes the mark; the import

@@ -138,18 +138,17 @@ func Open(path string, opts Options) (*Store, error) {
 	if size > 0 {
 		// The usual case: a shared lock is enough to see that the file
 		// is ready, and does not wait for another process's reader.
-		ready, orphaned, jobs := false, false, 0
+		ready, orphaned := false, false
 		err := s.view(func(tx *bolt.Tx) error {
 			var err error
 			ready, err = checkSchema(tx, path)
 			if m, found := readPending(tx.Bucket(bucketMeta)); ready && found && m.stale(s.now()) {
-				docs, _ := pendingDocs(tx, m.first, -1)
-				orphaned, jobs = true, len(docs)
+				orphaned = true
 			}
 			return err
 		})
 		if err == nil && orphaned {
-			err = s.recoverPending(jobs)
+			err = s.recoverPending()
 		}
 		if err != nil || ready {
 			return errOr(s, err)

@@ -206,7 +206,7 @@ func (s *Store) ImportWith(r io.Reader, o ImportOptions) (ImportResult, error) {
 		if ierr != nil && !bi.lost {
 			// The runs failed (a full temporary folder, say): the stored
 			// records give the words instead.
-			ierr = s.indexPending(bi.owner, false, func(int) {})
+			ierr = s.indexPending(bi.owner, func(int) {})
 		}
 		if err == nil && ierr != nil {
 			err = fmt.Errorf("indexing the imported jobs' words: %w", ierr)
