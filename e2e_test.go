@@ -99,8 +99,8 @@ func (e *e2e) list() []history.Job {
 
 func TestKilledWatchLosesNothing(t *testing.T) {
 	t.Parallel()
-	// Held tasks run only once released: the first watch is killed while
-	// every job is still running, whatever the machine's speed.
+	// Held tasks start only once released: the first watch is killed
+	// while every job is still unfinished, whatever the machine's speed.
 	e := newE2E(t, apidottest.Options{Hold: true})
 	const n = 4
 	for i := range n {
