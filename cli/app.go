@@ -89,10 +89,7 @@ func (a *app) newStore() (*history.Store, error) {
 // indexNotice says why the history file's search index is being built
 // before the command goes on.
 func indexNotice(w history.IndexWork) string {
-	jobs := thousands(int64(w.Total)) + " jobs"
-	if w.Total == 1 {
-		jobs = "1 job"
-	}
+	jobs := count(w.Total, "job")
 	if w.Recovery {
 		return fmt.Sprintf("Adding %s of an import that stopped early to the search index (once)…", jobs)
 	}

@@ -40,3 +40,24 @@ func TestPatientBarRedrawsAPercentAtATime(t *testing.T) {
 		t.Errorf("the line ends %q", out.String()[max(0, out.Len()-80):])
 	}
 }
+
+// TestCountsReadAsWords: one of a thing is singular, and large counts
+// keep their thousands apart, as the progress lines do.
+func TestCountsReadAsWords(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		n    int
+		noun string
+		want string
+	}{
+		{0, "job", "0 jobs"},
+		{1, "file", "1 file"},
+		{999, "job", "999 jobs"},
+		{1234, "job", "1,234 jobs"},
+		{1_000_000, "running job", "1,000,000 running jobs"},
+	} {
+		if got := count(tc.n, tc.noun); got != tc.want {
+			t.Errorf("count(%d, %q) = %q, want %q", tc.n, tc.noun, got, tc.want)
+		}
+	}
+}

@@ -240,12 +240,12 @@ func (a *app) confirm(question string) (bool, error) {
 	return false, nil
 }
 
-// count is "1 job", "3 jobs".
+// count is "1 job", "3 jobs", "1,234 jobs".
 func count(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
-	return strconv.Itoa(n) + " " + noun + "s"
+	return thousands(int64(n)) + " " + noun + "s"
 }
 
 func itThem(n int) string {
