@@ -1,7 +1,6 @@
 package cli_test
 
 import (
-	"encoding/binary"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -175,16 +174,16 @@ func TestIndexWorkAtOpenSaysWhatItDoesOnce(t *testing.T) {
 		tty    bool
 		stderr string
 	}{
-		{"an import that died, on a pipe", markDeadImport, false, recovery},
-		{"an import that died, on a terminal", markDeadImport, true, recovery + bar},
-		{"a file of schema 1, on a pipe", makeSchema1, false, migration},
-		{"a file of schema 1, on a terminal", makeSchema1, true, migration + bar},
+		{"an import that died, on a pipe", cli.MarkDeadImport, false, recovery},
+		{"an import that died, on a terminal", cli.MarkDeadImport, true, recovery + bar},
+		{"a file of schema 1, on a pipe", cli.MakeSchema1, false, migration},
+		{"a file of schema 1, on a terminal", cli.MakeSchema1, true, migration + bar},
 	} {
 		h := newHarness(t, apidottest.Options{})
 		if r := h.run("", "import", writeTemp(t, "in.jsonl", manyJobs(3))); r.code != 0 {
 			t.Fatalf("import: exit %d\n%s", r.code, r.stderr)
 		}
-		changeFile(t, h.db, tc.change)
+		cli.ChangeHistoryFile(t, h.db, tc.change)
 		env := func(e *cli.Env) { e.StderrIsTerminal, e.Now = tc.tty, steppingClock(time.Second) }
 		r := h.runEnv("", env, "list", "--search", "take 2", "--json")
 		if r.code != 0 || !strings.Contains(r.stdout, `"prompt": "take 2"`) {
@@ -197,38 +196,4 @@ func TestIndexWorkAtOpenSaysWhatItDoesOnce(t *testing.T) {
 			t.Errorf("%s: the next list: exit %d, stderr %q\n%s", tc.name, r.code, r.stderr, r.stdout)
 		}
 	}
-}
-
-// changeFile changes the history file at path in one transaction.
-func changeFile(t *testing.T, path string, change func(tx *bolt.Tx) error) {
-	t.Helper()
-	db, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = db.Update(change)
-	if cerr := db.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-// markDeadImport leaves the mark of an import that died before it indexed
-// any job: from doc 1 on, last written in 1970, owner 1.
-func markDeadImport(tx *bolt.Tx) error {
-	mark := binary.BigEndian.AppendUint64(make([]byte, 0, 24), 1)
-	mark = binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(mark, 0), 1)
-	return tx.Bucket([]byte("meta")).Put([]byte("import_pending"), mark)
-}
-
-// makeSchema1 makes the file one of schema 1, which had no word index.
-func makeSchema1(tx *bolt.Tx) error {
-	for _, name := range []string{"word_blocks", "word_tails", "docs", "doc_of", "import_touched"} {
-		if err := tx.DeleteBucket([]byte(name)); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-	}
-	return tx.Bucket([]byte("meta")).Put([]byte("schema"), binary.BigEndian.AppendUint64(nil, 1))
 }

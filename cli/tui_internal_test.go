@@ -1,14 +1,12 @@
 package cli
 
 import (
-	"encoding/binary"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/soratui/soratui/history"
 	"github.com/soratui/soratui/keys"
-	bolt "go.etcd.io/bbolt"
 )
 
 // TestTheInterfacesDemoOpensItsHistoryQuietly: switching a running
@@ -36,7 +34,7 @@ func TestTheInterfacesDemoOpensItsHistoryQuietly(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	makeSchema1(t, path)
+	ChangeHistoryFile(t, path, MakeSchema1)
 
 	b, key, err := a.tuiDemo()
 	if err != nil {
@@ -51,30 +49,6 @@ func TestTheInterfacesDemoOpensItsHistoryQuietly(t *testing.T) {
 	js, err := b.Store.List(history.Query{Search: "lantern"})
 	if err != nil || len(js) != 1 || js[0].ID != j.ID {
 		t.Errorf("search in the demo's history = %+v, %v; want the job", js, err)
-	}
-}
-
-// makeSchema1 turns the history file at path into one of schema 1, which
-// had no word index.
-func makeSchema1(t *testing.T, path string) {
-	t.Helper()
-	db, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = db.Update(func(tx *bolt.Tx) error {
-		for _, name := range []string{"word_blocks", "word_tails", "docs", "doc_of", "import_touched"} {
-			if err := tx.DeleteBucket([]byte(name)); err != nil {
-				return err
-			}
-		}
-		return tx.Bucket([]byte("meta")).Put([]byte("schema"), binary.BigEndian.AppendUint64(nil, 1))
-	})
-	if cerr := db.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		t.Fatal(err)
 	}
 }
 
