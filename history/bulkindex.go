@@ -17,7 +17,7 @@ import (
 // their lists ever being written. At 1,000,000 jobs the import takes half
 // the time it took when each chunk updated the index.
 //
-// While the jobs are written, each chunk's words (planWords, with the docs
+// While the jobs are written, each chunk's words (wordPlanner, with the docs
 // the chunk's records got) go to a run in a temporary file, sorted by
 // word; the runs are then merged, and the words written in transactions of
 // bounded size. The mark at keyPending (pending.go) covers the import's

@@ -12,7 +12,7 @@ import (
 // The writing pass of an import holds the file's write lock, so what can be
 // done without it is done beforehand on the reading side, for the next
 // chunk while this one is written: decoding, and the words of each record
-// grouped by word (planWords). Those groups go to the index at the end
+// grouped by word (wordPlanner). Those groups go to the index at the end
 // (bulkindex.go), or with their chunk (chunkWords.apply) when another
 // import owns the index's mark (pending.go).
 

@@ -167,8 +167,7 @@ func addCurrentWords(tx *writeTx, doc uint64) error {
 	return nil
 }
 
-// pendingDocs are the docs from first on, ok false when more than limit
-// (a negative limit: all of them).
+// pendingDocs are the docs from first on, ok false when more than limit.
 func pendingDocs(tx bucketer, first uint64, limit int) (docs []uint64, ok bool) {
 	c := tx.Bucket(bucketDocs).Cursor()
 	for k, _ := c.Seek(u64(first)); k != nil; k, _ = c.Next() {

@@ -114,9 +114,9 @@ func DefaultPath(getenv func(string) string) (string, error) {
 // creates missing folders with mode 0700 and the file with mode 0600
 // (tightening an existing file to 0600), creates the buckets and records
 // the schema version, and indexes the jobs of an import that died before
-// it indexed them (see pending.go). It refuses a file written by a newer soratui with an
-// error wrapping ErrNewerSchema. The file is closed again before Open
-// returns.
+// it indexed them (see pending.go). It refuses a file written by a newer
+// soratui with an error wrapping ErrNewerSchema. The file is closed again
+// before Open returns.
 func Open(path string, opts Options) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("history: empty file path")
@@ -142,9 +142,8 @@ func Open(path string, opts Options) (*Store, error) {
 		err := s.view(func(tx *bolt.Tx) error {
 			var err error
 			ready, err = checkSchema(tx, path)
-			if m, found := readPending(tx.Bucket(bucketMeta)); ready && found && m.stale(s.now()) {
-				orphaned = true
-			}
+			m, found := readPending(tx.Bucket(bucketMeta))
+			orphaned = ready && found && m.stale(s.now())
 			return err
 		})
 		if err == nil && orphaned {

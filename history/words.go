@@ -97,7 +97,7 @@ func distinctWords(texts ...string) []string {
 
 // rawWords appends the words of texts to ws, lower-cased, in order and
 // repeated as they come: an import groups them by word anyway
-// (planWords), which makes sorting each job's words wasted work.
+// (wordPlanner), which makes sorting each job's words wasted work.
 func rawWords(ws []string, texts ...string) []string {
 	add := func(w string) { ws = append(ws, w) }
 	for _, t := range texts {
