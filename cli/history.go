@@ -331,6 +331,7 @@ func runImport(_ context.Context, a *app, o importOptions) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(a.env.Stdout, "Imported %d new, %d updated, %d unchanged.\n", res.Added, res.Updated, res.Unchanged)
+	_, err = fmt.Fprintf(a.env.Stdout, "Imported %s new, %s updated, %s unchanged.\n",
+		thousands(int64(res.Added)), thousands(int64(res.Updated)), thousands(int64(res.Unchanged)))
 	return err
 }

@@ -69,7 +69,7 @@ func TestImportShowsItsProgressOnATerminal(t *testing.T) {
 	} {
 		h := newHarness(t, apidottest.Options{})
 		r := h.runEnv("", func(e *cli.Env) { e.StderrIsTerminal, e.Now = tc.tty, steppingClock(tc.second) }, "import", path)
-		if r.code != 0 || r.stdout != "Imported 1500 new, 0 updated, 0 unchanged.\n" {
+		if r.code != 0 || r.stdout != "Imported 1,500 new, 0 updated, 0 unchanged.\n" {
 			t.Fatalf("%s: exit %d, %q\n%s", tc.name, r.code, r.stdout, r.stderr)
 		}
 		if !tc.tty || tc.second == 0 {
