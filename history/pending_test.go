@@ -194,6 +194,63 @@ func TestARecoveryCountsTheJobsItHasLeft(t *testing.T) {
 	}
 }
 
+// TestAnOpenThatLosesTheRecoveryToAnotherSaysNothing: two processes open
+// a file whose import died and both see its stale mark; the one that comes
+// to claim it second, after the other finished the recovery or while the
+// other is under way, neither indexes nor announces anything, and leaves
+// the other's mark alone.
+func TestAnOpenThatLosesTheRecoveryToAnotherSaysNothing(t *testing.T) {
+	t.Parallel()
+	const n = testChunk + 5
+	for _, tc := range []struct {
+		name   string
+		other  func(t *testing.T, path string, now func() time.Time) // what the other process does first
+		marked bool                                                  // the other's mark is left
+	}{
+		{"after the other recovered", func(t *testing.T, path string, now func() time.Time) {
+			var told []IndexWork
+			openTestStoreAt(t, path, Options{Now: now, Indexing: func(w IndexWork) { told = append(told, w) }})
+			if want := []IndexWork{{true, 0, n}, {true, n, n}}; !slices.Equal(told, want) {
+				t.Errorf("the first Open told %+v of its work, want %+v", told, want)
+			}
+		}, false},
+		{"while the other recovers", func(t *testing.T, path string, now func() time.Time) {
+			// Opened while the mark was fresh, it takes the mark only now.
+			other := openTestStoreAt(t, path, Options{Now: func() time.Time { return now().Add(-pendingStale - time.Minute) }})
+			if err := other.update(func(tx *writeTx) error {
+				ok, err := tx.claim(7, now(), false, true)
+				if !ok && err == nil {
+					t.Error("the other process could not take the stale mark")
+				}
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := importedStore(t, n, chunking{lines: testChunk, dieEarly: true})
+			m, _ := markOf(t, s)
+			now := func() time.Time { return time.Unix(0, m.beat).Add(pendingStale + time.Minute) }
+			came := false
+			late := openTestStoreAt(t, s.path, Options{Now: now,
+				Indexing:       func(w IndexWork) { t.Errorf("the Open that lost the mark told %+v", w) },
+				beforeRecovery: func() { came = true; tc.other(t, s.path, now) }})
+			if !came {
+				t.Fatal("Open did not see the stale mark")
+			}
+			left, pending := markOf(t, late)
+			if pending != tc.marked || pending && left.owner != 7 {
+				t.Errorf("mark %+v left (%v), want the other's: %v", left, pending, tc.marked)
+			}
+			if !tc.marked {
+				checkWordIndex(t, late)
+			}
+		})
+	}
+}
+
 // TestAnImportWhoseMarkWasTakenIndexesTheRestItself: a store opened past
 // pendingStale during an import (the importer stopped long enough to seem
 // dead) indexes what the import wrote and removes the mark; the import

@@ -29,6 +29,11 @@ type Options struct {
 	// of a file an older soratui wrote. It is called before the first
 	// batch, with Done 0, and after each batch until Done is Total.
 	Indexing func(IndexWork)
+
+	// beforeRecovery, when set, runs between Open's look at a stale
+	// import mark and its claim of it (tests: another process's Open
+	// coming in between).
+	beforeRecovery func()
 }
 
 // IndexWork is how far Open's index work is (Options.Indexing).
@@ -147,6 +152,9 @@ func Open(path string, opts Options) (*Store, error) {
 			return err
 		})
 		if err == nil && orphaned {
+			if opts.beforeRecovery != nil {
+				opts.beforeRecovery()
+			}
 			err = s.recoverPending()
 		}
 		if err != nil || ready {
