@@ -144,6 +144,8 @@ func (p *jsonReader) rawString() ([]byte, bool) {
 }
 
 // str reads a string value (null leaves *s as it is, as encoding/json does).
+// A string without escapes, the usual case, converts straight from the
+// line; one with escapes is built in p.buf, a run at a time.
 func (p *jsonReader) str(s *string) bool {
 	if p.null() {
 		return true
@@ -152,31 +154,48 @@ func (p *jsonReader) str(s *string) bool {
 		return false
 	}
 	p.buf = p.buf[:0]
-	k := p.i + 1
-	for k < len(p.b) {
-		c := p.b[k]
-		switch {
+	escaped := false
+	run := p.i + 1 // start of the bytes not yet in p.buf
+	for k := run; k < len(p.b); {
+		switch c := p.b[k]; {
+		case !strStop[c]:
+			k++
 		case c == '"':
-			if !utf8.Valid(p.buf) {
+			v := p.b[run:k]
+			if escaped {
+				p.buf = append(p.buf, v...)
+				v = p.buf
+			}
+			if !utf8.Valid(v) {
 				return false // encoding/json replaces bad bytes; let it
 			}
-			*s = string(p.buf)
+			*s = string(v)
 			p.i = k + 1
 			return true
-		case c < 0x20:
-			return false
 		case c == '\\':
+			p.buf = append(p.buf, p.b[run:k]...)
+			escaped = true
 			var ok bool
 			if k, ok = p.escape(k + 1); !ok {
 				return false
 			}
-		default:
-			p.buf = append(p.buf, c)
-			k++
+			run = k
+		default: // a control character
+			return false
 		}
 	}
 	return false
 }
+
+// strStop marks the bytes that end a plain run inside a string: the
+// closing quote, a backslash and the control characters JSON forbids.
+var strStop = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = true
+	}
+	t['"'], t['\\'] = true, true
+	return t
+}()
 
 // escape appends the character of the escape after a backslash at k and
 // returns the index after it.
