@@ -28,7 +28,7 @@ type batch struct {
 // what prepareWrite finds and whether the record was added as planned.
 type importRecord struct {
 	job    Job
-	hash   [sha256.Size]byte // derives the local id of a record without one
+	hash   [sha256.Size]byte // its line's, for a record without id (see idSeed)
 	planID string            // the local id the record is expected to get
 	words  []string          // the words of the job under planID (rawWords: unsorted, may repeat)
 	doc    uint64            // its doc in the word index, when added as planned
@@ -39,12 +39,25 @@ type importRecord struct {
 // record is expected to be added under its own id, or under the first id
 // derived from its content when it has none (see importOne).
 func (rec *importRecord) prepareWrite(line []byte) {
-	rec.hash = sha256.Sum256(line)
 	rec.planID = rec.job.ID
 	if rec.planID == "" {
-		rec.planID = encodeID(rec.job.CreatedAt, binary.BigEndian.Uint64(rec.hash[:8]))
+		rec.hash = sha256.Sum256(line)
+		rec.planID = encodeID(rec.job.CreatedAt, rec.idSeed())
 	}
 	rec.words = rawWords(make([]string, 0, 96), rec.job.Prompt, rec.job.TaskID, rec.planID)
+}
+
+// idSeed is where the ids derived for rec start. A record without id
+// takes its line's hash, so that importing the line again derives the same
+// id and finds the job. A record whose id a job of another task has already
+// taken derives from its id and task: importing it again finds its job by
+// the task instead.
+func (rec *importRecord) idSeed() uint64 {
+	h := rec.hash
+	if rec.job.ID != "" {
+		h = sha256.Sum256([]byte(rec.job.ID + "\x00" + rec.job.TaskID))
+	}
+	return binary.BigEndian.Uint64(h[:8])
 }
 
 // put writes the record as the job's new version (old: the stored job it

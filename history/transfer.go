@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -390,8 +389,9 @@ func importOne(tx *writeTx, rec *importRecord, res *ImportResult) error {
 		// Two tasks under one id: different jobs (from different
 		// machines); keep both.
 	}
+	seed := rec.idSeed()
 	for n := uint64(0); ; n++ {
-		id := encodeID(j.CreatedAt, binary.BigEndian.Uint64(rec.hash[:8])+n)
+		id := encodeID(j.CreatedAt, seed+n)
 		v := jobs.Get([]byte(id))
 		if v == nil {
 			j.ID = id

@@ -271,6 +271,12 @@ func TestImportConflicts(t *testing.T) {
 			checkAfterImport(t, s, tt.wantPrompt, tt.wantCount)
 			checkWordIndex(t, s)
 			checkSearches(t, s, "stored", "newer", "older", "another", "first", "second", "third", "t1", "t2", "local1", "other")
+			// The same lines again find the jobs they made or lost to.
+			res, err = s.Import(strings.NewReader(strings.Join(tt.input, "\n") + "\n"))
+			if want := (ImportResult{Unchanged: len(tt.input)}); err != nil || res != want {
+				t.Errorf("importing again = %+v, %v; want %+v", res, err, want)
+			}
+			checkAfterImport(t, s, tt.wantPrompt, tt.wantCount)
 		})
 	}
 }
