@@ -101,10 +101,77 @@ func distinctWords(texts ...string) []string {
 func rawWords(ws []string, texts ...string) []string {
 	add := func(w string) { ws = append(ws, w) }
 	for _, t := range texts {
-		splitWords(strings.ToLower(t), add)
+		var ok bool
+		if ws, ok = asciiWords(ws, t); !ok {
+			splitWords(strings.ToLower(t), add)
+		}
 	}
 	return ws
 }
+
+// asciiWords is splitWords(strings.ToLower(t)) appending to ws, in one
+// pass that lowers only the words with capitals, for text all ASCII (most
+// prompts); at a byte that is not ASCII it returns ws as it was and false.
+func asciiWords(ws []string, t string) ([]string, bool) {
+	n, start, upper := len(ws), -1, false
+	for i := 0; i < len(t); i++ {
+		switch asciiClass[t[i]] {
+		case asciiUpper:
+			if start < 0 {
+				start = i
+			}
+			upper = true
+		case asciiLower:
+			if start < 0 {
+				start, upper = i, false
+			}
+		case asciiOther:
+			if start >= 0 {
+				ws = append(ws, asciiWord(t[start:i], upper))
+				start = -1
+			}
+		default:
+			return ws[:n], false
+		}
+	}
+	if start >= 0 {
+		ws = append(ws, asciiWord(t[start:], upper))
+	}
+	return ws, true
+}
+
+// asciiWord is an ASCII word as splitWords gives it: lower-case, truncated.
+func asciiWord(w string, upper bool) string {
+	if len(w) > maxWordLen {
+		w = w[:maxWordLen]
+	}
+	if upper {
+		return strings.ToLower(w)
+	}
+	return w
+}
+
+// The classes of bytes asciiWords tells apart.
+const (
+	asciiOther = iota // not part of a word
+	asciiLower        // a small letter or a digit
+	asciiUpper        // a capital
+	notASCII
+)
+
+var asciiClass = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = notASCII
+		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+			t[c] = asciiLower
+		case 'A' <= c && c <= 'Z':
+			t[c] = asciiUpper
+		}
+	}
+	return t
+}()
 
 // queryWords are the distinct words of a lower-case search text.
 func queryWords(lower string) []string { return distinctWords(lower) }
