@@ -30,6 +30,7 @@ type importRecord struct {
 	job    Job
 	hash   [sha256.Size]byte // its line's, for a record without id (see idSeed)
 	planID string            // the local id the record is expected to get
+	record []byte            // the job under planID as stored (encodeJob), until put
 	words  []string          // the words of the job under planID (rawWords: unsorted, may repeat)
 	doc    uint64            // its doc in the word index, when added as planned
 	added  bool              // added as planned
@@ -45,6 +46,9 @@ func (rec *importRecord) prepareWrite(line []byte) {
 		rec.planID = encodeID(rec.job.CreatedAt, rec.idSeed())
 	}
 	rec.words = rawWords(make([]string, 0, 96), rec.job.Prompt, rec.job.TaskID, rec.planID)
+	planned := rec.job
+	planned.ID = rec.planID
+	rec.record = encodeJob(&planned)
 }
 
 // idSeed is where the ids derived for rec start. A record without id
@@ -68,8 +72,8 @@ func (rec *importRecord) put(tx *writeTx, old *Job) error {
 	if old != nil || j.ID != rec.planID {
 		return putJob(tx, j, old)
 	}
-	doc, err := putJobWords(tx, j, nil, nil)
-	rec.doc, rec.added = doc, err == nil
+	doc, err := putJobWords(tx, j, rec.record, nil, nil)
+	rec.doc, rec.added, rec.record = doc, err == nil, nil
 	return err
 }
 

@@ -283,14 +283,18 @@ func jobByTask(tx bucketer, taskID string) (Job, error) {
 // putJob writes j and its index entries; old, when non-nil, is the record
 // it replaces, whose entries are removed where they differ.
 func putJob(tx *writeTx, j, old *Job) error {
-	_, err := putJobWords(tx, j, jobWords(j), old)
+	_, err := putJobWords(tx, j, nil, jobWords(j), old)
 	return err
 }
 
-// putJobWords is putJob with j's words (jobWords) found beforehand; it
-// returns j's doc in the word index.
-func putJobWords(tx *writeTx, j *Job, words []string, old *Job) (uint64, error) {
-	if err := tx.Bucket(bucketJobs).Put([]byte(j.ID), encodeJob(j)); err != nil {
+// putJobWords is putJob with j's words (jobWords) found beforehand, and
+// its record (encodeJob) too unless record is nil; it returns j's doc in
+// the word index.
+func putJobWords(tx *writeTx, j *Job, record []byte, words []string, old *Job) (uint64, error) {
+	if record == nil {
+		record = encodeJob(j)
+	}
+	if err := tx.Bucket(bucketJobs).Put([]byte(j.ID), record); err != nil {
 		return 0, err
 	}
 	doc, err := putWords(tx, j, words, old)
