@@ -149,6 +149,12 @@ func BenchmarkFullList(b *testing.B) {
 			b.Fatal(err)
 		}
 		historytest.WriteLines(b, f, n)
+		// A file to import was written well before, as an export is: its
+		// pages are on disk, not still being written back while the
+		// import's own writes wait behind them.
+		if err := f.Sync(); err != nil {
+			b.Fatal(err)
+		}
 		f.Close()
 		db := filepath.Join(dir, "history.db")
 		for _, c := range []struct {
