@@ -162,31 +162,9 @@ func (s *Store) ImportWith(r io.Reader, o ImportOptions) (ImportResult, error) {
 	defer bi.close()
 	var res ImportResult
 	err = pipeChunks(again, check, ck, func(b *batch) error {
-		var got ImportResult
-		bulk := false
-		err := s.update(func(tx *writeTx) error {
-			got = ImportResult{}
-			var err error
-			if bulk, err = bi.claim(tx, b.before == 0); err != nil {
-				return err
-			}
-			for _, rec := range b.recs {
-				if err := importOne(tx, rec, &got); err != nil {
-					return err
-				}
-			}
-			if !bulk {
-				if err := b.words.apply(tx, b.recs); err != nil {
-					return err
-				}
-			}
-			return addCount(tx, got.Added)
-		})
-		if err == nil && bulk {
-			bi.queue <- spilled{b.words, b.recs}
-		}
+		got, err := s.importChunk(bi, b)
 		if err != nil {
-			return fmt.Errorf("importing (after %d records): %w", b.before, err)
+			return err
 		}
 		res.Added += got.Added
 		res.Updated += got.Updated
@@ -212,6 +190,42 @@ func (s *Store) ImportWith(r io.Reader, o ImportOptions) (ImportResult, error) {
 		}
 	}
 	return res, err
+}
+
+// importChunk writes the records of one chunk in one transaction, its
+// words in the index too unless bi, owning the import's mark, takes them.
+func (s *Store) importChunk(bi *bulkIndex, b *batch) (ImportResult, error) {
+	var got ImportResult
+	bulk := false
+	err := s.update(func(tx *writeTx) error {
+		got = ImportResult{}
+		// Imported jobs are mostly finished ones that stay as they
+		// are: full pages make the file a tenth smaller, with as much
+		// less to write, and a job rewritten later only splits its page.
+		tx.Bucket(bucketJobs).FillPercent = 1
+		var err error
+		if bulk, err = bi.claim(tx, b.before == 0); err != nil {
+			return err
+		}
+		for _, rec := range b.recs {
+			if err := importOne(tx, rec, &got); err != nil {
+				return err
+			}
+		}
+		if !bulk {
+			if err := b.words.apply(tx, b.recs); err != nil {
+				return err
+			}
+		}
+		return addCount(tx, got.Added)
+	})
+	if err == nil && bulk {
+		bi.queue <- spilled{b.words, b.recs}
+	}
+	if err != nil {
+		return got, fmt.Errorf("importing (after %d records): %w", b.before, err)
+	}
+	return got, nil
 }
 
 // eachChunk reads r's lines in chunks of ck.lines, decodes and checks each
