@@ -20,6 +20,7 @@ type progressBar struct {
 	unit  func(int64) string // how amounts read; nil: download sizes
 	done  int64              // the amount last given, for finish's summary
 	drawn int                // width of the last line drawn
+	share bool               // the bar and percent only: the amounts would mean nothing
 }
 
 // barWidth is the number of cells between the brackets.
@@ -40,8 +41,11 @@ func (p *progressBar) update(done, total int64) {
 	var line string
 	if total > 0 {
 		filled := int(min(done, total) * barWidth / total)
-		line = fmt.Sprintf("[%s%s] %3d%% %s/%s", strings.Repeat("#", filled), strings.Repeat(".", barWidth-filled),
-			min(done, total)*100/total, p.amount(done), p.amount(total))
+		line = fmt.Sprintf("[%s%s] %3d%%", strings.Repeat("#", filled), strings.Repeat(".", barWidth-filled),
+			min(done, total)*100/total)
+		if !p.share {
+			line += " " + p.amount(done) + "/" + p.amount(total)
+		}
 	} else {
 		line = p.amount(done)
 	}
@@ -90,6 +94,18 @@ func (a *app) patientBar() *patientBar {
 
 // draw shows done of total (0: unknown) after label.
 func (p *patientBar) draw(label string, done, total int64) {
+	p.share = false
+	p.redraw(label, done, total)
+}
+
+// drawShare is draw without the amounts, for work counted in units that
+// mean nothing to the reader.
+func (p *patientBar) drawShare(label string, done, total int64) {
+	p.share = true
+	p.redraw(label, done, total)
+}
+
+func (p *patientBar) redraw(label string, done, total int64) {
 	if !p.live || p.drawn == 0 && p.now().Sub(p.from) < patience {
 		return
 	}

@@ -318,7 +318,9 @@ func runImport(_ context.Context, a *app, o importOptions) error {
 		case at.Total == 0:
 			bar.draw("Checking lines", int64(at.Checked), 0)
 		case at.IndexTotal > 0:
-			bar.draw("Indexing words", int64(at.Indexed), int64(at.IndexTotal))
+			// Counted in (word, job) pairs, tens of millions for a
+			// million jobs: the share alone says how far it is.
+			bar.drawShare("Indexing words", int64(at.Indexed), int64(at.IndexTotal))
 		default:
 			bar.draw("Importing jobs", int64(at.Written), int64(at.Total))
 		}

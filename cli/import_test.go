@@ -51,8 +51,8 @@ func TestImportRefusesTheWholeFileAndShowsTextInert(t *testing.T) {
 // TestImportShowsItsProgressOnATerminal imports a file three ways. On a
 // terminal, when the import runs past a second (a clock that moves a
 // second a reading), one line shows the lines checked, then a bar of the
-// jobs written, then one of their words indexed, and ends before the
-// summary. On a terminal with a quick
+// jobs written, then one of their words indexed (its share alone), and
+// ends before the summary. On a terminal with a quick
 // import, and on a pipe, stderr stays empty. The summary on stdout is the
 // same each time.
 func TestImportShowsItsProgressOnATerminal(t *testing.T) {
@@ -83,6 +83,11 @@ func TestImportShowsItsProgressOnATerminal(t *testing.T) {
 			if !strings.Contains(r.stderr, want) {
 				t.Errorf("%s: stderr lacks %q:\n%q", tc.name, want, r.stderr)
 			}
+		}
+		// The words are counted in (word, job) pairs, which mean nothing to
+		// the reader: their bar shows its share alone.
+		if i := strings.LastIndex(r.stderr, "\rIndexing words"); i < 0 || strings.TrimRight(r.stderr[i:], " \n") != "\rIndexing words [####################] 100%" {
+			t.Errorf("%s: the words' last line is not the bar and its share alone:\n%q", tc.name, r.stderr)
 		}
 		if !strings.HasSuffix(r.stderr, "\n") || strings.Count(r.stderr, "\n") != 1 {
 			t.Errorf("%s: the progress line does not end once, before the summary:\n%q", tc.name, r.stderr)
