@@ -10,7 +10,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -176,9 +175,7 @@ func BenchmarkFullList(b *testing.B) {
 					if err := cmd.Run(); err != nil {
 						b.Fatalf("%v\n%s", err, stderr.String())
 					}
-					if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-						peak = max(peak, ru.Maxrss) // KiB on Linux
-					}
+					peak = max(peak, peakRSS(cmd.ProcessState))
 				}
 				b.ReportMetric(float64(peak)/1024, "peak-MiB")
 			})

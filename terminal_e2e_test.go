@@ -70,7 +70,7 @@ func openTerminal(t testing.TB, env []string, w, h int, capture bool, args []str
 	if capture {
 		// Opening the gate (a FIFO) for reading waits until the test opens
 		// it for writing, once the capture is on.
-		if err := syscall.Mkfifo(gate, 0o600); err != nil {
+		if err := mkfifo(gate); err != nil {
 			t.Fatal(err)
 		}
 		fmt.Fprintf(&script, "read _ < '%s'\n", gate)

@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -26,14 +25,14 @@ func HoldLock(tb testing.TB, path string) (pid int, release func()) {
 		tb.Skip("flock (util-linux) is not installed")
 	}
 	cmd := exec.Command(bin, "--exclusive", path, "sleep", "60")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	ownGroup(cmd)
 	if err := cmd.Start(); err != nil {
 		tb.Fatal(err)
 	}
 	var once sync.Once
 	release = func() {
 		once.Do(func() {
-			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // flock and its sleep
+			killGroup(cmd) // flock and its sleep
 			cmd.Wait()
 		})
 	}
