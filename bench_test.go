@@ -1,13 +1,16 @@
 package main_test
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -133,7 +136,8 @@ func processCPU(tb testing.TB, pid int) time.Duration {
 
 // BenchmarkFullList measures, on the built binary, importing a history of
 // 100,000 jobs (and 1,000,000 with SORATUI_BENCH_1M=1) into an empty file,
-// then listing every job to a pipe (list --limit 0) and exporting it:
+// then listing every job to a pipe (list --limit 0) and exporting it, and
+// at 100,000 importing the same jobs shuffled into another empty file:
 // each command's time and peak memory (max RSS).
 func BenchmarkFullList(b *testing.B) {
 	sizes := []int{100_000}
@@ -142,32 +146,26 @@ func BenchmarkFullList(b *testing.B) {
 	}
 	for _, n := range sizes {
 		dir := b.TempDir()
-		lines := filepath.Join(dir, "jobs.jsonl")
-		f, err := os.Create(lines)
-		if err != nil {
-			b.Fatal(err)
-		}
-		historytest.WriteLines(b, f, n)
-		// A file to import was written well before, as an export is: its
-		// pages are on disk, not still being written back while the
-		// import's own writes wait behind them.
-		if err := f.Sync(); err != nil {
-			b.Fatal(err)
-		}
-		f.Close()
+		lines := writeBenchLines(b, filepath.Join(dir, "jobs.jsonl"), n, false)
 		db := filepath.Join(dir, "history.db")
-		for _, c := range []struct {
-			name string
-			args []string
-		}{
-			{"import", []string{"import", lines}},
-			{"list-all", []string{"list", "--limit", "0"}},
-			{"export", []string{"export"}},
-		} {
+		type command struct {
+			name, db string
+			args     []string
+		}
+		commands := []command{
+			{"import", db, []string{"import", lines}},
+			{"list-all", db, []string{"list", "--limit", "0"}},
+			{"export", db, []string{"export"}},
+		}
+		if n == 100_000 {
+			shuffled := writeBenchLines(b, filepath.Join(dir, "shuffled.jsonl"), n, true)
+			commands = append(commands, command{"import-shuffled", filepath.Join(dir, "shuffled.db"), []string{"import", shuffled}})
+		}
+		for _, c := range commands {
 			b.Run(fmt.Sprintf("jobs=%d/%s", n, c.name), func(b *testing.B) {
 				var peak int64
 				for b.Loop() {
-					cmd := exec.Command(binary, append([]string{"--db", db}, c.args...)...)
+					cmd := exec.Command(binary, append([]string{"--db", c.db}, c.args...)...)
 					cmd.Env = []string{"HOME=" + dir}
 					cmd.Stdout = io.Discard
 					var stderr bytes.Buffer
@@ -181,4 +179,76 @@ func BenchmarkFullList(b *testing.B) {
 			})
 		}
 	}
+}
+
+// writeBenchLines writes n generated jobs as JSON Lines to path, oldest
+// first or shuffled, and syncs them: a file to import was written well
+// before, as an export is, its pages on disk rather than still being
+// written back while the import's own writes wait behind them. It holds
+// little memory: a command started meanwhile would count what this
+// process holds in its peak (it runs in this process's memory until exec).
+func writeBenchLines(b *testing.B, path string, n int, shuffled bool) string {
+	b.Helper()
+	ordered := path
+	if shuffled {
+		ordered = path + ".ordered"
+		defer os.Remove(ordered)
+	}
+	f, err := os.Create(ordered)
+	if err != nil {
+		b.Fatal(err)
+	}
+	historytest.WriteLines(b, f, n)
+	if shuffled {
+		err = shuffleLines(f, path, n)
+	} else {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+// shuffleLines writes the n lines of f, in an order drawn from a fixed
+// seed, to a new file at path, and syncs it.
+func shuffleLines(f *os.File, path string, n int) error {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	ends := make([]int64, 0, n+1)
+	ends = append(ends, 0)
+	r := bufio.NewReader(f)
+	for end := int64(0); ; {
+		line, err := r.ReadSlice('\n')
+		end += int64(len(line))
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		ends = append(ends, end)
+	}
+	out, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer out.Close()
+	w := bufio.NewWriter(out)
+	var line []byte
+	for _, i := range rand.New(rand.NewPCG(1, 2)).Perm(len(ends) - 1) {
+		line = slices.Grow(line[:0], int(ends[i+1]-ends[i]))[:ends[i+1]-ends[i]]
+		if _, err := f.ReadAt(line, ends[i]); err != nil {
+			return err
+		}
+		w.Write(line)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	return out.Sync()
 }

@@ -321,6 +321,8 @@ func runImport(_ context.Context, a *app, o importOptions) error {
 			// Counted in (word, job) pairs, tens of millions for a
 			// million jobs: the share alone says how far it is.
 			bar.drawShare("Indexing words", int64(at.Indexed), int64(at.IndexTotal))
+		case at.Sorted > 0 && at.Written == 0:
+			bar.draw("Sorting jobs", int64(at.Sorted), int64(at.Total))
 		default:
 			bar.draw("Importing jobs", int64(at.Written), int64(at.Total))
 		}

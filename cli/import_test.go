@@ -95,6 +95,27 @@ func TestImportShowsItsProgressOnATerminal(t *testing.T) {
 	}
 }
 
+// TestImportOfAShuffledFileShowsItsSorting: jobs newest first, as a file
+// joined from several sources may hold them, are sorted before they are
+// written, and the progress line says so.
+func TestImportOfAShuffledFileShowsItsSorting(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	for i := 1500; i > 0; i-- {
+		fmt.Fprintf(&b, `{"id":"s%d","created_at":"2025-01-02T%02d:%02d:00Z","status":"finished","prompt":"take %d"}`+"\n", i, i/60%24, i%60, i)
+	}
+	h := newHarness(t, apidottest.Options{})
+	r := h.runEnv("", func(e *cli.Env) { e.StderrIsTerminal, e.Now = true, steppingClock(time.Second) }, "import", writeTemp(t, "in.jsonl", b.String()))
+	if r.code != 0 || r.stdout != "Imported 1,500 new, 0 updated, 0 unchanged.\n" {
+		t.Fatalf("exit %d, %q\n%s", r.code, r.stdout, r.stderr)
+	}
+	sorted := strings.Index(r.stderr, "\rSorting jobs [####################] 100% 1,500/1,500")
+	written := strings.Index(r.stderr, "\rImporting jobs [####################] 100% 1,500/1,500")
+	if sorted < 0 || written < sorted {
+		t.Errorf("stderr does not show the jobs sorted, then written:\n%q", r.stderr)
+	}
+}
+
 // TestExportShowsItsProgressOnATerminal exports 1,500 jobs to a pipe with
 // stderr a terminal: past a second, one line counts the jobs written and
 // ends once. A quick export, or one whose stdout is the terminal, leaves

@@ -34,6 +34,10 @@ type importRecord struct {
 	words  []string          // the words of the job under planID (rawWords: unsorted, may repeat)
 	doc    uint64            // its doc in the word index, when added as planned
 	added  bool              // added as planned
+	// line is the record's line, trimmed, in the buffer of its chunk,
+	// which the next chunk reuses: set by passes that do not write, and
+	// valid only during their callback.
+	line []byte
 }
 
 // prepareWrite finds, off the write lock, what writing rec will need. A

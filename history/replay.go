@@ -14,6 +14,7 @@ type replay struct {
 	seek  io.ReadSeeker
 	start int64
 	spool *os.File
+	runs  *sortedRuns // the input sorted, when it came shuffled
 }
 
 func newReplay(r io.Reader) (*replay, error) {
@@ -47,8 +48,11 @@ func (p *replay) again() (io.Reader, error) {
 	return p.spool, nil
 }
 
-// close removes the temporary copy, if any.
+// close removes the temporary copies, if any.
 func (p *replay) close() {
+	if p.runs != nil {
+		p.runs.close()
+	}
 	if p.spool != nil {
 		name := p.spool.Name()
 		p.spool.Close()

@@ -107,6 +107,9 @@ type ImportProgress struct {
 	Checked int // lines the first pass has read and checked
 	Total   int // records to write: 0 until the first pass ends
 	Written int // records the second pass has written
+	// Sorted counts the records put in order before the second pass, when
+	// the file's were not oldest first.
+	Sorted int
 	// Once the records are written, their words go into the search
 	// index: Indexed of IndexTotal (word, job) pairs are in.
 	Indexed, IndexTotal int
@@ -145,7 +148,9 @@ func (s *Store) ImportWith(r io.Reader, o ImportOptions) (ImportResult, error) {
 		report = func(ImportProgress) {}
 	}
 	var at ImportProgress
+	var order orderCheck
 	err = eachChunk(src.first(), check, chunking{lines: ck.lines}, func(b *batch) error {
+		order.see(b.recs)
 		at.Checked, at.Total = b.lines, b.before+len(b.recs)
 		report(ImportProgress{Checked: at.Checked})
 		return nil
@@ -154,7 +159,10 @@ func (s *Store) ImportWith(r io.Reader, o ImportOptions) (ImportResult, error) {
 		return ImportResult{}, err
 	}
 	report(at)
-	again, err := src.again()
+	again, err := src.ordered(order.shuffled, check, ck.lines, func(n int) {
+		at.Sorted = n
+		report(at)
+	})
 	if err != nil {
 		return ImportResult{}, err
 	}
@@ -333,6 +341,8 @@ func decodeLines(lines [][]byte, first int, check func(*Job) error, forWrite boo
 					}
 					if forWrite {
 						rec.prepareWrite(line)
+					} else {
+						rec.line = line
 					}
 					recs[i] = rec
 				}
