@@ -290,7 +290,7 @@ func newImportCmd(a *app) *cobra.Command {
 	}
 }
 
-func runImport(_ context.Context, a *app, o importOptions) error {
+func runImport(ctx context.Context, a *app, o importOptions) error {
 	in := a.env.Stdin
 	if o.file != "-" {
 		f, err := openImportFile(o.file)
@@ -313,7 +313,9 @@ func runImport(_ context.Context, a *app, o importOptions) error {
 	defer debug.SetGCPercent(debug.SetGCPercent(200))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(88 << 20))
 	bar := a.patientBar()
-	res, err := store.ImportWith(in, history.ImportOptions{Check: checkImportedJob, Progress: func(at history.ImportProgress) {
+	total := 0
+	res, err := store.ImportContext(ctx, in, history.ImportOptions{Check: checkImportedJob, Progress: func(at history.ImportProgress) {
+		total = at.Total
 		switch {
 		case at.Total == 0:
 			bar.draw("Checking lines", int64(at.Checked), 0)
@@ -329,13 +331,27 @@ func runImport(_ context.Context, a *app, o importOptions) error {
 	}})
 	bar.end()
 	var lineErr *history.LineError
-	if errors.As(err, &lineErr) {
+	switch {
+	case errors.As(err, &lineErr):
 		return &UsageError{Err: fmt.Errorf("%s: %w", o.file, err), Help: "Nothing was imported."}
-	}
-	if err != nil {
+	case errors.Is(err, context.Canceled):
+		return importStopped(res, total)
+	case err != nil:
 		return err
 	}
 	_, err = fmt.Fprintf(a.env.Stdout, "Imported %s new, %s updated, %s unchanged.\n",
 		thousands(int64(res.Added)), thousands(int64(res.Updated)), thousands(int64(res.Unchanged)))
 	return err
+}
+
+// importStopped words an import interrupted after res of total records.
+func importStopped(res history.ImportResult, total int) error {
+	done := res.Added + res.Updated + res.Unchanged
+	if done == 0 {
+		return errors.New("import stopped: nothing was imported")
+	}
+	return &hintError{err: fmt.Errorf("import stopped after %s of %s jobs: %s new, %s updated, %s unchanged",
+		thousands(int64(done)), thousands(int64(total)), thousands(int64(res.Added)),
+		thousands(int64(res.Updated)), thousands(int64(res.Unchanged))),
+		hint: "What was imported stays. Importing the file again finishes it, adding nothing twice."}
 }

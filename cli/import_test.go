@@ -1,6 +1,8 @@
 package cli_test
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -113,6 +115,24 @@ func TestImportOfAShuffledFileShowsItsSorting(t *testing.T) {
 	written := strings.Index(r.stderr, "\rImporting jobs [####################] 100% 1,500/1,500")
 	if sorted < 0 || written < sorted {
 		t.Errorf("stderr does not show the jobs sorted, then written:\n%q", r.stderr)
+	}
+}
+
+// TestAnInterruptedImportSaysNothingWasImported: interrupted before it
+// writes, an import says so, fails, and leaves the history as it was.
+func TestAnInterruptedImportSaysNothingWasImported(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, apidottest.Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	err := cli.Run(ctx, []string{"import", writeTemp(t, "in.jsonl", manyJobs(10))}, h.cliEnv(cli.Env{Stdout: &out, Stderr: &errb}, nil))
+	cli.Report(&errb, err)
+	if code := cli.ExitCode(err); code != 1 || out.Len() != 0 || errb.String() != "soratui: import stopped: nothing was imported\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
+	}
+	if js := h.jobs(); len(js) != 0 {
+		t.Errorf("%d jobs in the history, want none", len(js))
 	}
 }
 

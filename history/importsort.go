@@ -3,6 +3,7 @@ package history
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -43,14 +44,18 @@ func (o *orderCheck) see(recs []*importRecord) {
 // start, or its lines sorted when the checking pass found them shuffled.
 // Without room for the sorted copy, it is the input as it is, slower to
 // write.
-// It reports the records sorted after each chunk.
-func (p *replay) ordered(shuffled bool, check func(*Job) error, lines int, report func(sorted int)) (io.Reader, error) {
+// It reports the records sorted after each chunk, and stops with ctx's
+// error once ctx ends.
+func (p *replay) ordered(ctx context.Context, shuffled bool, check func(*Job) error, lines int, report func(sorted int)) (io.Reader, error) {
 	again, err := p.again()
 	if err != nil || !shuffled {
 		return again, err
 	}
-	runs, err := writeSortedRuns(again, check, lines, report)
-	if _, changed := errors.AsType[*LineError](err); changed {
+	runs, err := writeSortedRuns(again, check, lines, func(sorted int) error {
+		report(sorted)
+		return ctx.Err()
+	})
+	if _, changed := errors.AsType[*LineError](err); changed || ctx.Err() != nil {
 		return nil, err
 	}
 	if err == nil {
@@ -76,9 +81,9 @@ const runHeader = 8 + 4 + 8 + 4
 
 // writeSortedRuns reads r, checked before, and writes its records' lines
 // as sorted runs of a chunk each, reporting the records written after
-// each. An error from the input (it changed since it was checked) is a
-// *LineError; any other is the temporary file's.
-func writeSortedRuns(r io.Reader, check func(*Job) error, lines int, report func(sorted int)) (*sortedRuns, error) {
+// each: an error report returns stops it. An error from the input (it
+// changed since it was checked) is a *LineError.
+func writeSortedRuns(r io.Reader, check func(*Job) error, lines int, report func(sorted int) error) (*sortedRuns, error) {
 	f, err := os.CreateTemp("", "soratui-import-sorted-*")
 	if err != nil {
 		return nil, fmt.Errorf("import: a temporary file to sort the input: %w", err)
@@ -114,8 +119,7 @@ func writeSortedRuns(r io.Reader, check func(*Job) error, lines int, report func
 			end += int64(runHeader + len(rec.line))
 		}
 		sr.runs = append(sr.runs, section{start, end - start})
-		report(b.before + len(b.recs))
-		return nil
+		return report(b.before + len(b.recs))
 	})
 	if err == nil {
 		if err = w.Flush(); err != nil {

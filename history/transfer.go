@@ -88,9 +88,14 @@ func (s *Store) importChunking() chunking {
 }
 
 // Import merges JSON Lines of jobs (as written by Export) into the store;
-// see ImportWith.
+// see ImportContext.
 func (s *Store) Import(r io.Reader) (ImportResult, error) {
-	return s.ImportWith(r, ImportOptions{})
+	return s.ImportContext(context.Background(), r, ImportOptions{})
+}
+
+// ImportWith is ImportContext, never stopped.
+func (s *Store) ImportWith(r io.Reader, o ImportOptions) (ImportResult, error) {
+	return s.ImportContext(context.Background(), r, o)
 }
 
 // ImportOptions are what a caller of ImportWith may add.
@@ -115,7 +120,7 @@ type ImportProgress struct {
 	Indexed, IndexTotal int
 }
 
-// ImportWith merges JSON Lines of jobs (as written by Export) into the
+// ImportContext merges JSON Lines of jobs (as written by Export) into the
 // store, all or nothing, in memory bounded whatever the file's size.
 //
 // A first pass reads and checks every line: the first bad one (invalid
@@ -136,7 +141,12 @@ type ImportProgress struct {
 // has none. A record without id gets a local id derived from its content,
 // so importing the same file twice adds nothing. Records keep their own
 // created_at, which orders them in lists.
-func (s *Store) ImportWith(r io.Reader, o ImportOptions) (ImportResult, error) {
+//
+// Once ctx ends, the import stops with its error: before the writing pass,
+// having written nothing; during it, once the chunk being written is in,
+// with the counts so far and their words indexed. Importing the file again
+// finishes it.
+func (s *Store) ImportContext(ctx context.Context, r io.Reader, o ImportOptions) (ImportResult, error) {
 	src, err := newReplay(r)
 	if err != nil {
 		return ImportResult{}, err
@@ -150,6 +160,9 @@ func (s *Store) ImportWith(r io.Reader, o ImportOptions) (ImportResult, error) {
 	var at ImportProgress
 	var order orderCheck
 	err = eachChunk(src.first(), check, chunking{lines: ck.lines}, func(b *batch) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		order.see(b.recs)
 		at.Checked, at.Total = b.lines, b.before+len(b.recs)
 		report(ImportProgress{Checked: at.Checked})
@@ -159,7 +172,7 @@ func (s *Store) ImportWith(r io.Reader, o ImportOptions) (ImportResult, error) {
 		return ImportResult{}, err
 	}
 	report(at)
-	again, err := src.ordered(order.shuffled, check, ck.lines, func(n int) {
+	again, err := src.ordered(ctx, order.shuffled, check, ck.lines, func(n int) {
 		at.Sorted = n
 		report(at)
 	})
@@ -170,6 +183,9 @@ func (s *Store) ImportWith(r io.Reader, o ImportOptions) (ImportResult, error) {
 	defer bi.close()
 	var res ImportResult
 	err = pipeChunks(again, check, ck, func(b *batch) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		got, err := s.importChunk(bi, b)
 		if err != nil {
 			return err
