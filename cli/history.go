@@ -238,7 +238,7 @@ func newExportCmd(a *app) *cobra.Command {
 	}
 }
 
-func runExport(_ context.Context, a *app, _ exportOptions) error {
+func runExport(ctx context.Context, a *app, _ exportOptions) error {
 	store, err := a.openStore()
 	if err != nil {
 		return err
@@ -253,7 +253,11 @@ func runExport(_ context.Context, a *app, _ exportOptions) error {
 			out = &lineCounter{w: out, seen: func(n int64) { bar.draw("Exporting jobs", n, int64(st.Count)) }}
 		}
 	}
-	return store.Export(out)
+	err = store.ExportContext(ctx, out)
+	if errors.Is(err, context.Canceled) {
+		return errors.New("export stopped: the output holds only the oldest jobs")
+	}
+	return err
 }
 
 // lineCounter passes writes on to w and tells seen how many lines have

@@ -136,6 +136,24 @@ func TestAnInterruptedImportSaysNothingWasImported(t *testing.T) {
 	}
 }
 
+// TestAnInterruptedExportSaysItsOutputIsPartial: interrupted, an export
+// fails and says its output holds only the oldest jobs.
+func TestAnInterruptedExportSaysItsOutputIsPartial(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, apidottest.Options{})
+	if r := h.run("", "import", writeTemp(t, "in.jsonl", manyJobs(10))); r.code != 0 {
+		t.Fatalf("import: exit %d\n%s", r.code, r.stderr)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	err := cli.Run(ctx, []string{"export"}, h.cliEnv(cli.Env{Stdout: &out, Stderr: &errb}, nil))
+	cli.Report(&errb, err)
+	if code := cli.ExitCode(err); code != 1 || errb.String() != "soratui: export stopped: the output holds only the oldest jobs\n" {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+}
+
 // TestExportShowsItsProgressOnATerminal exports 1,500 jobs to a pipe with
 // stderr a terminal: past a second, one line counts the jobs written and
 // ends once. A quick export, or one whose stdout is the terminal, leaves

@@ -19,13 +19,19 @@ import (
 // jobs added meanwhile are included when they sort after the point
 // reached.
 func (s *Store) Export(w io.Writer) error {
+	return s.ExportContext(context.Background(), w)
+}
+
+// ExportContext is Export, stopped with ctx's error once ctx ends: the
+// output then holds the oldest jobs, each line whole.
+func (s *Store) ExportContext(ctx context.Context, w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	wk, err := newWalk(Query{})
 	if err != nil {
 		return err
 	}
 	wk.desc = false // oldest first
-	err = s.walkEach(context.Background(), wk, func(j Job) error {
+	err = s.walkEach(ctx, wk, func(j Job) error {
 		line, err := j.MarshalJSON()
 		if err != nil {
 			return err
@@ -35,13 +41,11 @@ func (s *Store) Export(w io.Writer) error {
 		}
 		return nil
 	})
-	if err != nil {
-		return err
+	// Stopped, the lines written so far go out whole.
+	if ferr := bw.Flush(); err == nil && ferr != nil {
+		err = fmt.Errorf("writing export: %w", ferr)
 	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("writing export: %w", err)
-	}
-	return nil
+	return err
 }
 
 // ImportResult counts what Import did with each record.
