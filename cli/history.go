@@ -57,11 +57,11 @@ func runList(ctx context.Context, a *app, o listOptions) error {
 		return &UsageError{Err: err}
 	}
 	if d := a.stdoutDisplay(); o.streams(d) {
-		return streamList(ctx, a.env.Stdout, store, q, o.out.enabled())
+		return listStopped(streamList(ctx, a.env.Stdout, store, q, o.out.enabled()))
 	}
 	js, err := store.ListContext(ctx, q)
 	if err != nil {
-		return err
+		return listStopped(err)
 	}
 	if o.out.enabled() {
 		if js == nil {
@@ -70,6 +70,15 @@ func runList(ctx context.Context, a *app, o listOptions) error {
 		return o.out.write(a.env.Stdout, js)
 	}
 	return writeJobList(a.env.Stdout, a.stdoutDisplay(), js, a.env.now())
+}
+
+// listStopped words a list stopped by Ctrl-C: a list changes nothing, so
+// the hint of commands that follow jobs does not apply.
+func listStopped(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return errors.New("list stopped before its end")
+	}
+	return err
 }
 
 func statusNames() string {

@@ -136,9 +136,10 @@ func TestAnInterruptedImportSaysNothingWasImported(t *testing.T) {
 	}
 }
 
-// TestAnInterruptedExportSaysItsOutputIsPartial: interrupted, an export
-// fails and says its output holds only the oldest jobs.
-func TestAnInterruptedExportSaysItsOutputIsPartial(t *testing.T) {
+// TestInterruptedReadsSayTheirOutputIsPartial: interrupted, an export and
+// a list fail and say how far their output is, without the hint of
+// commands that follow jobs.
+func TestInterruptedReadsSayTheirOutputIsPartial(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, apidottest.Options{})
 	if r := h.run("", "import", writeTemp(t, "in.jsonl", manyJobs(10))); r.code != 0 {
@@ -146,11 +147,17 @@ func TestAnInterruptedExportSaysItsOutputIsPartial(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	var out, errb bytes.Buffer
-	err := cli.Run(ctx, []string{"export"}, h.cliEnv(cli.Env{Stdout: &out, Stderr: &errb}, nil))
-	cli.Report(&errb, err)
-	if code := cli.ExitCode(err); code != 1 || errb.String() != "soratui: export stopped: the output holds only the oldest jobs\n" {
-		t.Errorf("exit %d, stderr %q", code, errb.String())
+	for _, tc := range []struct{ args, says string }{
+		{"export", "export stopped: the output holds only the oldest jobs"},
+		{"list --limit 0", "list stopped before its end"},
+		{"list --json", "list stopped before its end"},
+	} {
+		var out, errb bytes.Buffer
+		err := cli.Run(ctx, strings.Fields(tc.args), h.cliEnv(cli.Env{Stdout: &out, Stderr: &errb}, nil))
+		cli.Report(&errb, err)
+		if code := cli.ExitCode(err); code != 1 || errb.String() != "soratui: "+tc.says+"\n" {
+			t.Errorf("%s: exit %d, stderr %q", tc.args, code, errb.String())
+		}
 	}
 }
 
