@@ -43,9 +43,8 @@ func (o *orderCheck) see(recs []*importRecord) {
 // ordered is the input for the writing pass: the same input from its
 // start, or its lines sorted when the checking pass found them shuffled.
 // Without room for the sorted copy, it is the input as it is, slower to
-// write.
-// It reports the records sorted after each chunk, and stops with ctx's
-// error once ctx ends.
+// write. It reports the records sorted after each chunk, and stops with
+// ctx's error once ctx ends.
 func (p *replay) ordered(ctx context.Context, shuffled bool, check func(*Job) error, lines int, report func(sorted int)) (io.Reader, error) {
 	again, err := p.again()
 	if err != nil || !shuffled {
@@ -55,11 +54,16 @@ func (p *replay) ordered(ctx context.Context, shuffled bool, check func(*Job) er
 		report(sorted)
 		return ctx.Err()
 	})
-	if _, changed := errors.AsType[*LineError](err); changed || ctx.Err() != nil {
+	if err == nil {
+		p.runs = runs // close removes them
+	}
+	if cerr := ctx.Err(); cerr != nil {
+		return nil, cerr
+	}
+	if _, changed := errors.AsType[*LineError](err); changed {
 		return nil, err
 	}
 	if err == nil {
-		p.runs = runs
 		if merged, err := runs.reader(); err == nil {
 			return merged, nil
 		}

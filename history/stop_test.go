@@ -22,6 +22,7 @@ func TestAStoppedImportKeepsWhatItWrote(t *testing.T) {
 	}{
 		{"checking", func(at ImportProgress) bool { return at.Checked > 0 && at.Total == 0 }},
 		{"sorting", func(at ImportProgress) bool { return at.Sorted > 0 }},
+		{"sorted", func(at ImportProgress) bool { return at.Sorted == n }},
 		{"writing", func(at ImportProgress) bool { return at.Written >= 3*testChunk }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
