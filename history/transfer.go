@@ -134,7 +134,8 @@ type ImportProgress struct {
 // Blank lines are skipped. A second pass reads the input again (a seekable
 // reader is rewound; anything else, such as stdin, was copied to a
 // temporary file during the first pass) and writes it in chunks of a few
-// thousand records per transaction. The records' words then go into the
+// thousand records per transaction, oldest first: a file whose records
+// are not is sorted between the two passes (importsort.go). The records' words then go into the
 // search index, word by word (bulkindex.go); until they are in, searches
 // read the imported jobs too, so they find them all along. If the import
 // dies before, the next Open after two minutes indexes them (pending.go).
