@@ -304,7 +304,7 @@ func newImportCmd(a *app) *cobra.Command {
 }
 
 func runImport(ctx context.Context, a *app, o importOptions) error {
-	in := a.env.Stdin
+	in := stdinStoppable(ctx, a.env.Stdin)
 	if o.file != "-" {
 		f, err := openImportFile(o.file)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -130,6 +131,38 @@ func TestAnInterruptedImportSaysNothingWasImported(t *testing.T) {
 	cli.Report(&errb, err)
 	if code := cli.ExitCode(err); code != 1 || out.Len() != 0 || errb.String() != "soratui: import stopped: nothing was imported\n" {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
+	}
+	if js := h.jobs(); len(js) != 0 {
+		t.Errorf("%d jobs in the history, want none", len(js))
+	}
+}
+
+// TestAnImportWaitingOnStdinStopsOnInterrupt: an import reading a
+// terminal or a pipe with nothing to say stops when interrupted, without
+// waiting for input.
+func TestAnImportWaitingOnStdinStopsOnInterrupt(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, apidottest.Options{})
+	stdin, w := io.Pipe()
+	defer w.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	var errb bytes.Buffer
+	done := make(chan error, 1)
+	go func() {
+		done <- cli.Run(ctx, []string{"import", "-"}, h.cliEnv(cli.Env{Stdin: stdin, Stdout: io.Discard, Stderr: &errb}, nil))
+	}()
+	if _, err := w.Write([]byte(manyJobs(3))); err != nil { // read: the import is waiting for more
+		t.Fatal(err)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		cli.Report(&errb, err)
+		if errb.String() != "soratui: import stopped: nothing was imported\n" {
+			t.Errorf("stderr %q", errb.String())
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the import still waits on stdin a minute after the interrupt")
 	}
 	if js := h.jobs(); len(js) != 0 {
 		t.Errorf("%d jobs in the history, want none", len(js))
