@@ -65,7 +65,7 @@ type keySetOptions struct {
 	Out          io.Writer
 	ErrOut       io.Writer
 	Interactive  bool // stdin is a terminal: prompt and read without echo
-	ReadPassword func() (string, error)
+	ReadPassword func(context.Context) (string, error)
 	keyringAccess
 }
 
@@ -122,10 +122,13 @@ func runKeySet(ctx context.Context, o keySetOptions) error {
 	)
 	if o.Interactive {
 		fmt.Fprint(o.ErrOut, "APIDot API key: ")
-		key, err = o.ReadPassword()
+		key, err = o.ReadPassword(ctx)
 		fmt.Fprintln(o.ErrOut) // the terminal swallowed the Enter
 	} else {
-		key, err = readLine(o.In)
+		key, err = readLine(&stopReader{ctx: ctx, r: o.In})
+	}
+	if errors.Is(err, context.Canceled) {
+		return errors.New("key set stopped: nothing was stored")
 	}
 	if err != nil {
 		return fmt.Errorf("reading the key: %w", err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -85,6 +86,41 @@ func TestKeySetFromTerminalPromptsWithoutEcho(t *testing.T) {
 	}
 	if v, _ := kr.Stored(); v != testKey {
 		t.Errorf("stored %q", keys.Mask(v))
+	}
+}
+
+// TestKeySetStopsOnInterrupt: Ctrl-C at the prompt, or with a pipe that
+// says nothing, ends the command at once and stores nothing.
+func TestKeySetStopsOnInterrupt(t *testing.T) {
+	t.Parallel()
+	for _, terminal := range []bool{true, false} {
+		kr := keystest.New()
+		entered, release := make(chan struct{}), make(chan struct{})
+		defer close(release)
+		stdin, w := io.Pipe()
+		defer w.Close()
+		ctx, cancel := context.WithCancel(context.Background())
+		var out, errOut bytes.Buffer
+		env := Env{Stdin: stdin, StdinIsTerminal: terminal, Keyring: kr, Stdout: &out, Stderr: &errOut,
+			ReadPassword: func() (string, error) {
+				close(entered)
+				<-release
+				return "", io.EOF
+			}}
+		done := make(chan error, 1)
+		go func() { done <- Run(ctx, []string{"key", "set"}, env) }()
+		if terminal {
+			<-entered // the prompt waits for the key
+		}
+		cancel()
+		err := <-done
+		Report(&errOut, err)
+		if ExitCode(err) != 1 || !strings.HasSuffix(errOut.String(), "soratui: key set stopped: nothing was stored\n") {
+			t.Errorf("terminal %v: exit %d, stderr %q", terminal, ExitCode(err), errOut.String())
+		}
+		if _, ok := kr.Stored(); ok {
+			t.Errorf("terminal %v: a key was stored", terminal)
+		}
 	}
 }
 

@@ -52,12 +52,39 @@ func (a *app) requireKey(ctx context.Context) (keys.Key, error) {
 }
 
 // readPassword reads the key from the terminal without echo.
-func (a *app) readPassword() (string, error) {
-	if a.env.ReadPassword != nil {
-		return a.env.ReadPassword()
+func (a *app) readPassword(ctx context.Context) (string, error) {
+	read, restore := a.env.ReadPassword, func() {}
+	if read == nil {
+		fd := int(os.Stdin.Fd())
+		state, err := term.GetState(fd)
+		if err != nil {
+			return "", err
+		}
+		read = func() (string, error) {
+			b, err := term.ReadPassword(fd)
+			return string(b), err
+		}
+		restore = func() { term.Restore(fd, state) }
 	}
-	b, err := term.ReadPassword(int(os.Stdin.Fd()))
-	return string(b), err
+	// Ctrl-C reaches the process as a cancelled context, not as an end
+	// of the read: the read is abandoned, and the echo it turned off is
+	// turned back on.
+	type typed struct {
+		key string
+		err error
+	}
+	done := make(chan typed, 1)
+	go func() {
+		key, err := read()
+		done <- typed{key, err}
+	}()
+	select {
+	case t := <-done:
+		return t.key, t.err
+	case <-ctx.Done():
+		restore()
+		return "", ctx.Err()
+	}
 }
 
 // keyError is a key or keyring failure whose message carries the next step
