@@ -99,7 +99,7 @@ func (a *app) batchPlan(ctx context.Context, file string) (batch.Plan, error) {
 	if err != nil {
 		return batch.Plan{}, err
 	}
-	var r io.Reader = a.env.Stdin
+	r := stdinStoppable(ctx, a.env.Stdin)
 	if file != "-" {
 		f, err := os.Open(file)
 		if err != nil {
@@ -113,6 +113,9 @@ func (a *app) batchPlan(ctx context.Context, file string) (batch.Plan, error) {
 		func(ctx context.Context, url string) error { return apidot.CheckImage(ctx, nil, url) })
 	if inv := (*batch.InvalidError)(nil); errors.As(err, &inv) {
 		return batch.Plan{}, &UsageError{Err: err, Help: "Fix the lines named above and run the same command again."}
+	}
+	if errors.Is(err, context.Canceled) {
+		return batch.Plan{}, errors.New("batch stopped while reading the shot list: nothing was sent")
 	}
 	if err != nil {
 		return batch.Plan{}, err

@@ -57,7 +57,7 @@ prefix of one, or a task id; if any is unknown, nothing is removed.
 	return cmd
 }
 
-func runDelete(_ context.Context, a *app, o deleteOptions) error {
+func runDelete(ctx context.Context, a *app, o deleteOptions) error {
 	if err := a.canRemove(o); err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func runDelete(_ context.Context, a *app, o deleteOptions) error {
 			js = append(js, j)
 		}
 	}
-	return a.removeJobs(svc, js, o, "")
+	return a.removeJobs(ctx, svc, js, o, "")
 }
 
 type pruneOptions struct {
@@ -115,7 +115,7 @@ DURATION is a Go duration (720h, 90m) or a number of days (30d, 1d12h).
 	return cmd
 }
 
-func runPrune(_ context.Context, a *app, o pruneOptions) error {
+func runPrune(ctx context.Context, a *app, o pruneOptions) error {
 	age, err := parseAge(o.olderThan)
 	if err != nil {
 		return &UsageError{Err: fmt.Errorf("--older-than: %w", err)}
@@ -138,7 +138,7 @@ func runPrune(_ context.Context, a *app, o pruneOptions) error {
 		_, err := fmt.Fprintf(a.env.Stdout, "No jobs created before %s.\n", when)
 		return err
 	}
-	return a.removeJobs(svc, js, o.deleteOptions, " created before "+when)
+	return a.removeJobs(ctx, svc, js, o.deleteOptions, " created before "+when)
 }
 
 // canRemove refuses, before anything is looked up, to remove without a
@@ -155,7 +155,7 @@ func (a *app) canRemove(o deleteOptions) error {
 // them), keeping running jobs unless
 // --force, after asking on a terminal unless --yes. what describes the
 // selection in the question ("Delete 3 jobs<what>?").
-func (a *app) removeJobs(svc *jobs.Service, js []history.Job, o deleteOptions, what string) error {
+func (a *app) removeJobs(ctx context.Context, svc *jobs.Service, js []history.Job, o deleteOptions, what string) error {
 	var remove, kept []history.Job
 	for _, j := range js {
 		if !o.force && j.TaskID != "" && !j.Status.Terminal() {
@@ -179,7 +179,7 @@ func (a *app) removeJobs(svc *jobs.Service, js []history.Job, o deleteOptions, w
 	}
 	if !o.yes {
 		listJobs(a, remove)
-		ok, err := a.confirm(fmt.Sprintf("Delete %s%s? [y/N] ", count(len(remove), "job"), what))
+		ok, err := a.confirm(ctx, fmt.Sprintf("Delete %s%s? [y/N] ", count(len(remove), "job"), what))
 		if err != nil {
 			return err
 		}
@@ -225,10 +225,10 @@ func listJobs(a *app, js []history.Job) {
 }
 
 // confirm asks question on stderr and reads one line from stdin: only
-// "y" or "yes" agrees.
-func (a *app) confirm(question string) (bool, error) {
+// "y" or "yes" agrees. Ctrl-C at the question is a no.
+func (a *app) confirm(ctx context.Context, question string) (bool, error) {
 	fmt.Fprint(a.env.Stderr, question)
-	line, err := bufio.NewReader(a.env.Stdin).ReadString('\n')
+	line, err := bufio.NewReader(&stopReader{ctx: ctx, r: a.env.Stdin}).ReadString('\n')
 	if err != nil && line == "" {
 		fmt.Fprintln(a.env.Stderr)
 		return false, nil

@@ -119,24 +119,6 @@ func TestImportOfAShuffledFileShowsItsSorting(t *testing.T) {
 	}
 }
 
-// TestAnInterruptedImportSaysNothingWasImported: interrupted before it
-// writes, an import says so, fails, and leaves the history as it was.
-func TestAnInterruptedImportSaysNothingWasImported(t *testing.T) {
-	t.Parallel()
-	h := newHarness(t, apidottest.Options{})
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	var out, errb bytes.Buffer
-	err := cli.Run(ctx, []string{"import", writeTemp(t, "in.jsonl", manyJobs(10))}, h.cliEnv(cli.Env{Stdout: &out, Stderr: &errb}, nil))
-	cli.Report(&errb, err)
-	if code := cli.ExitCode(err); code != 1 || out.Len() != 0 || errb.String() != "soratui: import stopped: nothing was imported\n" {
-		t.Errorf("exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
-	}
-	if js := h.jobs(); len(js) != 0 {
-		t.Errorf("%d jobs in the history, want none", len(js))
-	}
-}
-
 // TestAnImportWaitingOnStdinStopsOnInterrupt: an import reading a
 // terminal or a pipe with nothing to say stops when interrupted, without
 // waiting for input.
@@ -166,31 +148,6 @@ func TestAnImportWaitingOnStdinStopsOnInterrupt(t *testing.T) {
 	}
 	if js := h.jobs(); len(js) != 0 {
 		t.Errorf("%d jobs in the history, want none", len(js))
-	}
-}
-
-// TestInterruptedReadsSayTheirOutputIsPartial: interrupted, an export and
-// a list fail and say how far their output is, without the hint of
-// commands that follow jobs.
-func TestInterruptedReadsSayTheirOutputIsPartial(t *testing.T) {
-	t.Parallel()
-	h := newHarness(t, apidottest.Options{})
-	if r := h.run("", "import", writeTemp(t, "in.jsonl", manyJobs(10))); r.code != 0 {
-		t.Fatalf("import: exit %d\n%s", r.code, r.stderr)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	for _, tc := range []struct{ args, says string }{
-		{"export", "export stopped: the output holds only the oldest jobs"},
-		{"list --limit 0", "list stopped before its end"},
-		{"list --json", "list stopped before its end"},
-	} {
-		var out, errb bytes.Buffer
-		err := cli.Run(ctx, strings.Fields(tc.args), h.cliEnv(cli.Env{Stdout: &out, Stderr: &errb}, nil))
-		cli.Report(&errb, err)
-		if code := cli.ExitCode(err); code != 1 || errb.String() != "soratui: "+tc.says+"\n" {
-			t.Errorf("%s: exit %d, stderr %q", tc.args, code, errb.String())
-		}
 	}
 }
 

@@ -125,6 +125,9 @@ func (o submitOptions) readPrompt(stdin io.Reader) (string, error) {
 		r = f
 	}
 	b, err := io.ReadAll(io.LimitReader(r, maxPromptFile+1))
+	if errors.Is(err, context.Canceled) {
+		return "", errors.New("submit stopped while reading the prompt: nothing was sent")
+	}
 	if err != nil {
 		return "", fmt.Errorf("reading the prompt: %w", err)
 	}
@@ -143,7 +146,7 @@ func runSubmit(ctx context.Context, a *app, o submitOptions) error {
 		return err
 	}
 	submitDefaults(&o, eff.Settings)
-	reqs, err := o.requests(a.env.Stdin)
+	reqs, err := o.requests(stdinStoppable(ctx, a.env.Stdin))
 	if err != nil {
 		return err
 	}
