@@ -5,9 +5,9 @@ import (
 	"io"
 )
 
-// stdinStoppable is stdin as an import reads it: a file as it is (reading
-// it again is a seek, and never waits), anything else through a
-// stopReader.
+// stdinStoppable is stdin for a command that reads it whole: a file as it
+// is (it never waits, and an import rereads it with a seek), anything
+// else through a stopReader.
 func stdinStoppable(ctx context.Context, stdin io.Reader) io.Reader {
 	if rs, ok := stdin.(io.ReadSeeker); ok {
 		if _, err := rs.Seek(0, io.SeekCurrent); err == nil {
