@@ -62,11 +62,10 @@ const (
 // file (no temporary folder, or a full one) the import indexes each chunk
 // as it writes it, as when it finds another import's mark.
 func newBulkIndex(s *Store) *bulkIndex {
-	f, err := os.CreateTemp("", "soratui-import-words-*")
+	f, err := scratchFile("soratui-import-words-*")
 	if err != nil {
 		return &bulkIndex{s: s, lost: true}
 	}
-	os.Remove(f.Name()) // unix: the open file lives on, nothing is left behind
 	bi := &bulkIndex{s: s, owner: newOwner(), file: f, seen: map[string]int{},
 		queue: make(chan spilled, 1), spillErr: make(chan error, 1)}
 	go func(queue <-chan spilled) {
@@ -93,12 +92,9 @@ func (bi *bulkIndex) wait() error {
 
 func (bi *bulkIndex) close() {
 	bi.wait()
-	if bi.file == nil {
-		return
+	if bi.file != nil {
+		closeScratch(bi.file)
 	}
-	name := bi.file.Name()
-	bi.file.Close()
-	os.Remove(name) // where the early remove could not (Windows)
 }
 
 // claim is called first in every transaction of the import: ok is false

@@ -88,11 +88,10 @@ const runHeader = 8 + 4 + 8 + 4
 // each: an error report returns stops it. An error from the input (it
 // changed since it was checked) is a *LineError.
 func writeSortedRuns(r io.Reader, check func(*Job) error, lines int, report func(sorted int) error) (*sortedRuns, error) {
-	f, err := os.CreateTemp("", "soratui-import-sorted-*")
+	f, err := scratchFile("soratui-import-sorted-*")
 	if err != nil {
 		return nil, fmt.Errorf("import: a temporary file to sort the input: %w", err)
 	}
-	os.Remove(f.Name()) // unix: the open file lives on, nothing is left behind
 	sr := &sortedRuns{file: f}
 	w := bufio.NewWriterSize(f, 256<<10)
 	var (
@@ -137,11 +136,7 @@ func writeSortedRuns(r io.Reader, check func(*Job) error, lines int, report func
 	return sr, nil
 }
 
-func (sr *sortedRuns) close() {
-	name := sr.file.Name()
-	sr.file.Close()
-	os.Remove(name) // where the early remove could not (Windows)
-}
+func (sr *sortedRuns) close() { closeScratch(sr.file) }
 
 // reader reads the runs' lines merged, oldest first, each ending in a
 // newline.

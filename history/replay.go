@@ -23,11 +23,10 @@ func newReplay(r io.Reader) (*replay, error) {
 			return &replay{src: r, seek: rs, start: off}, nil
 		}
 	}
-	spool, err := os.CreateTemp("", "soratui-import-*.jsonl")
+	spool, err := scratchFile("soratui-import-*.jsonl")
 	if err != nil {
 		return nil, fmt.Errorf("import: a temporary copy of the input: %w", err)
 	}
-	os.Remove(spool.Name()) // unix: the open file lives on, nothing is left behind
 	return &replay{src: io.TeeReader(r, spool), spool: spool}, nil
 }
 
@@ -54,8 +53,25 @@ func (p *replay) close() {
 		p.runs.close()
 	}
 	if p.spool != nil {
-		name := p.spool.Name()
-		p.spool.Close()
-		os.Remove(name) // where the early remove could not (Windows)
+		closeScratch(p.spool)
 	}
+}
+
+// scratchFile makes a temporary file for an import's own use, removed
+// from its folder at once where the system allows it (unix: the open file
+// lives on, and nothing is left behind whatever becomes of the process).
+func scratchFile(pattern string) (*os.File, error) {
+	f, err := os.CreateTemp("", pattern)
+	if err == nil {
+		os.Remove(f.Name())
+	}
+	return f, err
+}
+
+// closeScratch closes a scratchFile and removes it where the early remove
+// could not (Windows).
+func closeScratch(f *os.File) {
+	name := f.Name()
+	f.Close()
+	os.Remove(name)
 }
