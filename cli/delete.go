@@ -228,7 +228,7 @@ func listJobs(a *app, js []history.Job) {
 // "y" or "yes" agrees. Ctrl-C at the question is a no.
 func (a *app) confirm(ctx context.Context, question string) (bool, error) {
 	fmt.Fprint(a.env.Stderr, question)
-	line, err := bufio.NewReader(&stopReader{ctx: ctx, r: a.env.Stdin}).ReadString('\n')
+	line, err := bufio.NewReader(stdinStoppable(ctx, a.env.Stdin)).ReadString('\n')
 	if err != nil && line == "" {
 		fmt.Fprintln(a.env.Stderr)
 		return false, nil

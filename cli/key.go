@@ -125,7 +125,7 @@ func runKeySet(ctx context.Context, o keySetOptions) error {
 		key, err = o.ReadPassword(ctx)
 		fmt.Fprintln(o.ErrOut) // the terminal swallowed the Enter
 	} else {
-		key, err = readLine(&stopReader{ctx: ctx, r: o.In})
+		key, err = readLine(stdinStoppable(ctx, o.In))
 	}
 	if errors.Is(err, context.Canceled) {
 		return errors.New("key set stopped: nothing was stored")

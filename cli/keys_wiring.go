@@ -66,25 +66,11 @@ func (a *app) readPassword(ctx context.Context) (string, error) {
 		}
 		restore = func() { term.Restore(fd, state) }
 	}
-	// Ctrl-C reaches the process as a cancelled context, not as an end
-	// of the read: the read is abandoned, and the echo it turned off is
-	// turned back on.
-	type typed struct {
-		key string
-		err error
+	key, err := untilDone(ctx, read)
+	if err != nil && ctx.Err() != nil {
+		restore() // the abandoned read had turned the echo off
 	}
-	done := make(chan typed, 1)
-	go func() {
-		key, err := read()
-		done <- typed{key, err}
-	}()
-	select {
-	case t := <-done:
-		return t.key, t.err
-	case <-ctx.Done():
-		restore()
-		return "", ctx.Err()
-	}
+	return key, err
 }
 
 // keyError is a key or keyring failure whose message carries the next step

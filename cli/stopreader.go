@@ -5,7 +5,7 @@ import (
 	"io"
 )
 
-// stdinStoppable is stdin for a command that reads it whole: a file as it
+// stdinStoppable is stdin read so that Ctrl-C ends the wait: a file as it
 // is (it never waits, and an import rereads it with a seek), anything
 // else through a stopReader.
 func stdinStoppable(ctx context.Context, stdin io.Reader) io.Reader {
@@ -17,19 +17,35 @@ func stdinStoppable(ctx context.Context, stdin io.Reader) io.Reader {
 	return &stopReader{ctx: ctx, r: stdin}
 }
 
-// stopReader reads r until ctx ends: a read that waits on a terminal or a
-// silent pipe then returns ctx's error at once rather than when input
-// comes. The abandoned read goes on in the background, into its own
-// buffer, until the process ends.
+// untilDone runs f aside and returns what it returns, or ctx's error as
+// soon as ctx ends: Ctrl-C reaches the process as a cancelled context, not
+// as the end of a read that waits on a terminal or a silent pipe. An
+// abandoned f goes on unwatched until the process ends.
+func untilDone[T any](ctx context.Context, f func() (T, error)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := f()
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+}
+
+// stopReader reads r until ctx ends (untilDone), each read into its own
+// buffer, which an abandoned read keeps.
 type stopReader struct {
 	ctx context.Context
 	r   io.Reader
 	buf []byte
-}
-
-type readResult struct {
-	n   int
-	err error
 }
 
 func (s *stopReader) Read(p []byte) (int, error) {
@@ -40,16 +56,10 @@ func (s *stopReader) Read(p []byte) (int, error) {
 		s.buf = make([]byte, len(p))
 	}
 	buf := s.buf[:len(p)]
-	done := make(chan readResult, 1)
-	go func() {
-		n, err := s.r.Read(buf)
-		done <- readResult{n, err}
-	}()
-	select {
-	case res := <-done:
-		return copy(p, buf[:res.n]), res.err
-	case <-s.ctx.Done():
-		s.buf = nil // the read still in flight keeps the old one
-		return 0, s.ctx.Err()
+	n, err := untilDone(s.ctx, func() (int, error) { return s.r.Read(buf) })
+	if err != nil && s.ctx.Err() != nil {
+		s.buf = nil // the read may still be in flight
+		return 0, err
 	}
+	return copy(p, buf[:n]), err
 }
