@@ -102,7 +102,7 @@ func (s *Store) ImportWith(r io.Reader, o ImportOptions) (ImportResult, error) {
 	return s.ImportContext(context.Background(), r, o)
 }
 
-// ImportOptions are what a caller of ImportWith may add.
+// ImportOptions are what a caller of ImportContext may add.
 type ImportOptions struct {
 	// Check, when set, may refuse a record: the import fails on its line.
 	Check func(*Job) error
@@ -135,10 +135,11 @@ type ImportProgress struct {
 // reader is rewound; anything else, such as stdin, was copied to a
 // temporary file during the first pass) and writes it in chunks of a few
 // thousand records per transaction, oldest first: a file whose records
-// are not is sorted between the two passes (importsort.go). The records' words then go into the
-// search index, word by word (bulkindex.go); until they are in, searches
-// read the imported jobs too, so they find them all along. If the import
-// dies before, the next Open after two minutes indexes them (pending.go).
+// are not is sorted between the two passes (importsort.go). The records'
+// words then go into the search index, word by word (bulkindex.go); until
+// they are in, searches read the imported jobs too, so they find them all
+// along. If the import dies before, the next Open after two minutes
+// indexes them (pending.go).
 //
 // Records are matched to stored jobs by task id, else by id; of a matched
 // pair the one with the later updated_at is kept (under the stored job's
