@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -29,18 +31,25 @@ func truncate(s string, w int) string {
 }
 
 // width is the cells s takes, graphemes measured as the terminal draws
-// them; plain ASCII, the common case, is counted without segmentation.
+// them; printable ASCII, the common case, is counted without segmentation.
 func width(s string) int {
 	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 || s[i] == 0x1b {
+		if c := s[i]; c >= 0x80 || c < 0x20 || c == 0x7f {
 			return lipgloss.Width(s)
 		}
 	}
 	return len(s)
 }
 
-// pad fits s to exactly w cells.
+// pad fits s to exactly w cells, cutting it with an ellipsis when wider.
+// Plain text is measured only as far as the cut: a row's prompt is
+// hundreds of bytes, of which a row shows a few dozen cells.
 func pad(s string, w int) string {
+	if w > 0 {
+		if out, ok := padPlain(s, w); ok {
+			return out
+		}
+	}
 	n := width(s)
 	if n > w {
 		s = ansi.Truncate(s, w, "…")
@@ -50,6 +59,38 @@ func pad(s string, w int) string {
 		s += strings.Repeat(" ", w-n)
 	}
 	return s
+}
+
+// padPlain is pad for text without control characters or escape
+// sequences (ok is false for any other): it cuts where ansi.Truncate would,
+// keeping the longest run of graphemes that fits w-1 cells before the
+// ellipsis, but stops reading once s is known to be wider than w.
+func padPlain(s string, w int) (out string, ok bool) {
+	cells, cut, cutCells := 0, -1, 0
+	for i := 0; i < len(s) && cells <= w; {
+		c, n, cw := s[i], 1, 1
+		switch {
+		case c < 0x20 || c == 0x7f:
+			return "", false
+		case c < 0x80:
+			if cut < 0 && cells >= w-1 {
+				cut, cutCells = i, cells
+			}
+		default:
+			var cluster string
+			cluster, cw = ansi.FirstGraphemeCluster(s[i:], ansi.GraphemeWidth)
+			n = len(cluster)
+			if cut < 0 && cells+cw > w-1 {
+				cut, cutCells = i, cells
+			}
+		}
+		cells += cw
+		i += n
+	}
+	if cells > w {
+		return s[:cut] + "…" + strings.Repeat(" ", w-1-cutCells), true
+	}
+	return s + strings.Repeat(" ", w-cells), true
 }
 
 // bar draws a progress bar of w cells for pct (0–100).
@@ -227,14 +268,57 @@ func rowDate(t, now time.Time) string {
 	return t.Format("Jan 02")
 }
 
-// rowText is what a row says after the status: the failure reason, then
-// the prompt, folded onto one line.
-func rowText(j history.Job) string {
-	p := inert.Clip(strings.Join(strings.Fields(j.Prompt), " "), 400)
+// rowText is what a row's w cells say after the status: the failure
+// reason, then the prompt, folded onto one line.
+func rowText(j history.Job, w int) string {
+	p := foldPrompt(j.Prompt, w)
 	if j.Error != "" && j.Status != history.StatusFinished {
 		return inert.Clip(j.Error, 200) + " — " + p
 	}
 	return p
+}
+
+// promptRunes is the most of a prompt a row holds.
+const promptRunes = 400
+
+// foldPrompt is a prompt on one line, its runs of spaces and line breaks
+// made single spaces, clipped to promptRunes. It folds only until the text
+// is wider than the w cells a row shows of it (more than w+1, so the cut
+// falls where it would in the whole), and so costs the same for a prompt
+// of a line or of a page.
+func foldPrompt(s string, w int) string {
+	b := make([]byte, 0, min(len(s), 4*(w+2)+64))
+	next := w + 2 // bytes folded before the first measure (doubling after)
+	gap := false  // spaces were skipped since the last word's end
+	for i := 0; i < len(s); {
+		r, n := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[i:])
+		}
+		if unicode.IsSpace(r) {
+			gap = len(b) > 0
+			i += n
+			continue
+		}
+		if gap {
+			if len(b) >= next {
+				t := string(b)
+				if utf8.RuneCountInString(t) > promptRunes || width(inert.Line(t)) > w+1 {
+					break
+				}
+				next *= 2
+			}
+			b = append(b, ' ')
+			gap = false
+		}
+		word := i + n // the word runs on to the next space; ASCII is read here
+		for word < len(s) && s[word] < utf8.RuneSelf && !unicode.IsSpace(rune(s[word])) {
+			word++
+		}
+		b = append(b, s[i:word]...)
+		i = word
+	}
+	return inert.Clip(string(b), promptRunes)
 }
 
 // row renders one job on one line; group is its mark in a comparison
@@ -256,7 +340,7 @@ func (r rows) row(j history.Job, group string, selected bool) string {
 		variant = shortVariant(j)
 	}
 	rest := pad(variant, l.variant) + " " + pad(shortID(r.short, j.ID), l.id) + " " + pad(rowDate(j.CreatedAt, now), l.date) + " " +
-		pad(rowText(j), l.prompt) + " " +
+		pad(rowText(j, l.prompt), l.prompt) + " " +
 		fmt.Sprintf("%*s %*s", l.elapsed, elapsed(jobElapsed(j, now)), l.credits, fmt.Sprint(j.Credits))
 	barText := ""
 	if l.bar > 0 {
@@ -268,7 +352,7 @@ func (r rows) row(j history.Job, group string, selected bool) string {
 	if selected {
 		return st.selectedPaint.on(pad("▌"+group+status+" "+ansi.Strip(barText)+rest, w))
 	}
-	return " " + st.faint.Render(group) + st.statusPaint[j.Status].on(status) + " " + barText + rest
+	return " " + st.faintPaint.on(group) + st.statusPaint[j.Status].on(status) + " " + barText + rest
 }
 
 // groupMarks are the comparison-group marks of rows, so a group's

@@ -46,6 +46,7 @@ type styles struct {
 	barFullPaint  paint
 	barEmptyPaint paint
 	selectedPaint paint
+	faintPaint    paint
 }
 
 // palette is every colour of the interface for one background: the one
@@ -133,6 +134,7 @@ func newStyles(isDark bool) styles {
 		s.statusPaint[k] = newPaint(v)
 	}
 	s.barFullPaint, s.barEmptyPaint, s.selectedPaint = newPaint(s.barFull), newPaint(s.barEmpty), newPaint(s.selected)
+	s.faintPaint = newPaint(s.faint)
 	return s
 }
 
