@@ -61,17 +61,18 @@ func pad(s string, w int) string {
 	return s
 }
 
-// padPlain is pad for text without control characters or escape
-// sequences (ok is false for any other): it cuts where ansi.Truncate would,
-// keeping the longest run of graphemes that fits w-1 cells before the
-// ellipsis, but stops reading once s is known to be wider than w.
+// padPlain is pad for plain text (ok is false for any other, see
+// plainText): it cuts where ansi.Truncate would, keeping the longest run
+// of graphemes that fits w-1 cells before the ellipsis, but stops
+// measuring once s is known to be wider than w.
 func padPlain(s string, w int) (out string, ok bool) {
+	if !plainText(s) {
+		return "", false
+	}
 	cells, cut, cutCells := 0, -1, 0
 	for i := 0; i < len(s) && cells <= w; {
 		c, n, cw := s[i], 1, 1
 		switch {
-		case c < 0x20 || c == 0x7f:
-			return "", false
 		case c < 0x80:
 			if cut < 0 && cells >= w-1 {
 				cut, cutCells = i, cells
@@ -91,6 +92,19 @@ func padPlain(s string, w int) (out string, ok bool) {
 		return s[:cut] + "…" + strings.Repeat(" ", w-1-cutCells), true
 	}
 	return s + strings.Repeat(" ", w-cells), true
+}
+
+// plainText reports whether s is valid UTF-8 without C0 controls or DEL:
+// nothing in it, before a cut or after, is an escape sequence (a style's
+// reset after the cut is one pad must keep) or a stray byte a terminal
+// could take for one.
+func plainText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f {
+			return false
+		}
+	}
+	return utf8.ValidString(s)
 }
 
 // bar draws a progress bar of w cells for pct (0–100).

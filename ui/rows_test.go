@@ -85,3 +85,24 @@ func TestRowTextShowsWhatTheWholePromptWould(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPad holds pad to measuring the whole string and cutting it with
+// ansi.Truncate, for any bytes: invalid UTF-8 and C1 controls included.
+func FuzzPad(f *testing.F) {
+	for _, s := range []string{"dolly shot", "世界 e\u0301 👍🏽", "\x9b31m red", "a\xffb", "\u0085x", "tab\there", "plain, then \x1b[1mbold\x1b[m"} {
+		f.Add(s, 6)
+	}
+	f.Fuzz(func(t *testing.T, s string, w int) {
+		if w < 1 || w > 200 {
+			return
+		}
+		want := s
+		if lipgloss.Width(s) > w {
+			want = ansi.Truncate(s, w, "…")
+		}
+		want += strings.Repeat(" ", max(w-lipgloss.Width(want), 0))
+		if got := pad(s, w); got != want {
+			t.Fatalf("pad(%q, %d) = %q, want %q", s, w, got, want)
+		}
+	})
+}
