@@ -12,8 +12,9 @@ import (
 
 // BenchmarkStartup measures start-up to the first frame in an 80×24
 // terminal: open the history, build the model, read what the first frame
-// shows, draw it (closing the history is not timed). It should cost the same with 100,000 jobs as with 10
-// (SPEC §5); the larger history fills the screen (20 rows, not 10).
+// shows, draw it (closing the history is not timed). It should cost the
+// same with 100,000 jobs as with 10 (SPEC §5); the larger history fills
+// the screen (20 rows, not 10).
 func BenchmarkStartup(b *testing.B) {
 	historytest.BySize(b, func(b *testing.B, path string) {
 		for b.Loop() {
