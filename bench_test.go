@@ -3,6 +3,7 @@ package main_test
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -137,8 +138,9 @@ func processCPU(tb testing.TB, pid int) time.Duration {
 // BenchmarkFullList measures, on the built binary, importing a history of
 // 100,000 jobs (and 1,000,000 with SORATUI_BENCH_1M=1) into an empty file,
 // then listing every job to a pipe (list --limit 0) and exporting it, and
-// at 100,000 importing the same jobs shuffled into another empty file:
-// each command's time and peak memory (max RSS).
+// at 100,000 importing the same jobs shuffled into another empty file, and
+// jobs of 5 KB prompts into a third: each command's time and peak memory
+// (max RSS), and each import's time per MB of input.
 func BenchmarkFullList(b *testing.B) {
 	sizes := []int{100_000}
 	if os.Getenv("SORATUI_BENCH_1M") != "" {
@@ -159,7 +161,10 @@ func BenchmarkFullList(b *testing.B) {
 		}
 		if n == 100_000 {
 			shuffled := writeBenchLines(b, filepath.Join(dir, "shuffled.jsonl"), n, true)
-			commands = append(commands, command{"import-shuffled", filepath.Join(dir, "shuffled.db"), []string{"import", shuffled}})
+			long := writeLongPromptLines(b, filepath.Join(dir, "long.jsonl"), longPromptJobs)
+			commands = append(commands,
+				command{"import-shuffled", filepath.Join(dir, "shuffled.db"), []string{"import", shuffled}},
+				command{"import-long", filepath.Join(dir, "long.db"), []string{"import", long}})
 		}
 		for _, c := range commands {
 			b.Run(fmt.Sprintf("jobs=%d/%s", n, c.name), func(b *testing.B) {
@@ -176,6 +181,9 @@ func BenchmarkFullList(b *testing.B) {
 					peak = max(peak, peakRSS(cmd.ProcessState))
 				}
 				b.ReportMetric(float64(peak)/1024, "peak-MiB")
+				if c.args[0] == "import" {
+					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/fileMB(b, c.args[1]), "ns/MB")
+				}
 			})
 		}
 	}
@@ -251,4 +259,67 @@ func shuffleLines(f *os.File, path string, n int) error {
 		return err
 	}
 	return out.Sync()
+}
+
+// longPromptJobs is how many jobs of long prompts BenchmarkFullList
+// imports: about the bytes of 100,000 jobs of 1 KB.
+const longPromptJobs = 20_000
+
+// writeLongPromptLines writes n generated jobs whose prompts are repeated
+// to about 5,000 characters, the most a request takes (records of ~5.5 KB,
+// where generated ones are ~1 KB), oldest first, and syncs them.
+func writeLongPromptLines(b *testing.B, path string, n int) string {
+	b.Helper()
+	short := writeBenchLines(b, path+".short", n, false)
+	defer os.Remove(short)
+	in, err := os.Open(short)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer out.Close()
+	w := bufio.NewWriter(out)
+	sc := bufio.NewScanner(in)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var rec map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+			b.Fatal(err)
+		}
+		prompt, _ := rec["prompt"].(string)
+		long := prompt
+		for len(long)+1+len(prompt) <= 5000 {
+			long += " " + prompt
+		}
+		rec["prompt"] = long
+		line, err := json.Marshal(rec)
+		if err != nil {
+			b.Fatal(err)
+		}
+		w.Write(append(line, '\n'))
+	}
+	if err := sc.Err(); err != nil {
+		b.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	if err := out.Sync(); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+// fileMB is the size of the file at path in MB (10^6 bytes).
+func fileMB(b *testing.B, path string) float64 {
+	b.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return float64(fi.Size()) / 1e6
 }
