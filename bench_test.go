@@ -3,7 +3,6 @@ package main_test
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -148,7 +147,7 @@ func BenchmarkFullList(b *testing.B) {
 	}
 	for _, n := range sizes {
 		dir := b.TempDir()
-		lines := writeBenchLines(b, filepath.Join(dir, "jobs.jsonl"), n, false)
+		lines := writeBenchLines(b, filepath.Join(dir, "jobs.jsonl"), n, false, nil)
 		db := filepath.Join(dir, "history.db")
 		type command struct {
 			name, db string
@@ -160,8 +159,8 @@ func BenchmarkFullList(b *testing.B) {
 			{"export", db, []string{"export"}},
 		}
 		if n == 100_000 {
-			shuffled := writeBenchLines(b, filepath.Join(dir, "shuffled.jsonl"), n, true)
-			long := writeLongPromptLines(b, filepath.Join(dir, "long.jsonl"), longPromptJobs)
+			shuffled := writeBenchLines(b, filepath.Join(dir, "shuffled.jsonl"), n, true, nil)
+			long := writeBenchLines(b, filepath.Join(dir, "long.jsonl"), longPromptJobs, false, longPrompt)
 			commands = append(commands,
 				command{"import-shuffled", filepath.Join(dir, "shuffled.db"), []string{"import", shuffled}},
 				command{"import-long", filepath.Join(dir, "long.db"), []string{"import", long}})
@@ -189,13 +188,14 @@ func BenchmarkFullList(b *testing.B) {
 	}
 }
 
-// writeBenchLines writes n generated jobs as JSON Lines to path, oldest
-// first or shuffled, and syncs them: a file to import was written well
+// writeBenchLines writes n generated jobs, each changed by edit first
+// (when not nil), as JSON Lines to path, oldest first or shuffled, and
+// syncs them: a file to import was written well
 // before, as an export is, its pages on disk rather than still being
 // written back while the import's own writes wait behind them. It holds
 // little memory: a command started meanwhile would count what this
 // process holds in its peak (it runs in this process's memory until exec).
-func writeBenchLines(b *testing.B, path string, n int, shuffled bool) string {
+func writeBenchLines(b *testing.B, path string, n int, shuffled bool, edit func(int, *history.Job)) string {
 	b.Helper()
 	ordered := path
 	if shuffled {
@@ -206,7 +206,7 @@ func writeBenchLines(b *testing.B, path string, n int, shuffled bool) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	historytest.WriteLines(b, f, n)
+	historytest.WriteLinesWith(b, f, n, edit)
 	if shuffled {
 		err = shuffleLines(f, path, n)
 	} else {
@@ -265,53 +265,14 @@ func shuffleLines(f *os.File, path string, n int) error {
 // imports: about the bytes of 100,000 jobs of 1 KB.
 const longPromptJobs = 20_000
 
-// writeLongPromptLines writes n generated jobs whose prompts are repeated
-// to about 5,000 characters, the most a request takes (records of ~5.5 KB,
-// where generated ones are ~1 KB), oldest first, and syncs them.
-func writeLongPromptLines(b *testing.B, path string, n int) string {
-	b.Helper()
-	short := writeBenchLines(b, path+".short", n, false)
-	defer os.Remove(short)
-	in, err := os.Open(short)
-	if err != nil {
-		b.Fatal(err)
+// longPrompt repeats a generated job's prompt to about 5,000 characters,
+// the most a request takes: records of ~5.5 KB, where generated ones are
+// ~1 KB.
+func longPrompt(_ int, j *history.Job) {
+	prompt := j.Prompt
+	for len(j.Prompt)+1+len(prompt) <= 5000 {
+		j.Prompt += " " + prompt
 	}
-	defer in.Close()
-	out, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer out.Close()
-	w := bufio.NewWriter(out)
-	sc := bufio.NewScanner(in)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var rec map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
-			b.Fatal(err)
-		}
-		prompt, _ := rec["prompt"].(string)
-		long := prompt
-		for len(long)+1+len(prompt) <= 5000 {
-			long += " " + prompt
-		}
-		rec["prompt"] = long
-		line, err := json.Marshal(rec)
-		if err != nil {
-			b.Fatal(err)
-		}
-		w.Write(append(line, '\n'))
-	}
-	if err := sc.Err(); err != nil {
-		b.Fatal(err)
-	}
-	if err := w.Flush(); err != nil {
-		b.Fatal(err)
-	}
-	if err := out.Sync(); err != nil {
-		b.Fatal(err)
-	}
-	return path
 }
 
 // fileMB is the size of the file at path in MB (10^6 bytes).

@@ -88,12 +88,12 @@ func Job(i int) history.Job {
 // WriteLines writes n generated jobs as JSON Lines, oldest first.
 func WriteLines(tb TB, w io.Writer, n int) {
 	tb.Helper()
-	writeLines(tb, w, n, nil)
+	WriteLinesWith(tb, w, n, nil)
 }
 
-// writeLines is WriteLines with edit, when not nil, changing each job
+// WriteLinesWith is WriteLines with edit, when not nil, changing each job
 // before it is written.
-func writeLines(tb TB, w io.Writer, n int, edit func(i int, j *history.Job)) {
+func WriteLinesWith(tb TB, w io.Writer, n int, edit func(i int, j *history.Job)) {
 	tb.Helper()
 	bw := bufio.NewWriter(w)
 	for i := range n {
@@ -132,7 +132,7 @@ func FillWith(tb TB, s *history.Store, n int, edit func(i int, j *history.Job)) 
 	}
 	defer os.Remove(f.Name())
 	defer f.Close()
-	writeLines(tb, f, n, edit)
+	WriteLinesWith(tb, f, n, edit)
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		tb.Fatal(err)
 	}
